@@ -1,0 +1,266 @@
+// The recipe catalogue: what a user can train, with each setting's default and valid range.
+// Shared so that the CLI, the engine's schema and the renderer's new-model form agree.
+
+export const FAMILIES = ['ae', 'vae', 'mae', 'dae', 'dropout-ae', 'vqvae'] as const;
+export type Family = (typeof FAMILIES)[number];
+
+export const MASK_KINDS = ['pixel', 'block', 'mixed'] as const;
+export type MaskKind = (typeof MASK_KINDS)[number];
+
+/** Every setting a training run can take. Family-specific ones are ignored by other families. */
+export interface TrainSettings {
+  epochs: number;
+  batch: number;
+  lr: number;
+  latent: number;
+  seed: number;
+  /** Train on the first N training images only (0 = all). */
+  limit: number;
+  /** Stop when the test loss has not improved for this many epochs (0 = never). */
+  patience: number;
+  /** VAE: weight of the KL term (β). */
+  klWeight: number;
+  /** MAE: fraction of pixels (or blocks) hidden. */
+  maskRatio: number;
+  maskKind: MaskKind;
+  /** DAE: standard deviation of the Gaussian input noise, in [0, 1] pixel units. */
+  noiseSigma: number;
+  /** Dropout AE: drop probability in encoder and decoder. */
+  dropoutRate: number;
+  /** VQ-VAE: number of codebook entries, their dimension, and the commitment weight β. */
+  codebookSize: number;
+  codeDim: number;
+  commitment: number;
+  /** Adam weight decay (L2 added to the gradient, as torch.optim.Adam does). */
+  weightDecay: number;
+  adamBeta1: number;
+  adamBeta2: number;
+}
+
+export type SettingKey = keyof TrainSettings;
+
+export interface NumericSettingSpec {
+  key: Exclude<SettingKey, 'maskKind'>;
+  label: string;
+  min: number;
+  max: number;
+  integer: boolean;
+  /** The lower bound is exclusive (lr > 0). */
+  minExclusive?: boolean;
+}
+
+/** Valid ranges, one place. Upper bounds keep a request from asking for absurd allocations. */
+export const SETTING_SPECS: Record<Exclude<SettingKey, 'maskKind'>, NumericSettingSpec> = {
+  epochs: { key: 'epochs', label: 'Epochs', min: 1, max: 1000, integer: true },
+  batch: { key: 'batch', label: 'Batch size', min: 1, max: 4096, integer: true },
+  lr: { key: 'lr', label: 'Learning rate', min: 0, max: 1, integer: false, minExclusive: true },
+  latent: { key: 'latent', label: 'Latent dimensions', min: 1, max: 512, integer: true },
+  seed: { key: 'seed', label: 'Seed', min: 0, max: 2 ** 31 - 1, integer: true },
+  limit: { key: 'limit', label: 'Training images (0 = all)', min: 0, max: 10_000_000, integer: true },
+  patience: { key: 'patience', label: 'Early-stopping patience (0 = off)', min: 0, max: 1000, integer: true },
+  klWeight: { key: 'klWeight', label: 'KL weight β', min: 0, max: 100, integer: false },
+  maskRatio: { key: 'maskRatio', label: 'Mask ratio', min: 0, max: 0.99, integer: false },
+  noiseSigma: { key: 'noiseSigma', label: 'Noise σ', min: 0, max: 2, integer: false },
+  dropoutRate: { key: 'dropoutRate', label: 'Dropout rate', min: 0, max: 0.95, integer: false },
+  codebookSize: { key: 'codebookSize', label: 'Codebook size', min: 2, max: 4096, integer: true },
+  codeDim: { key: 'codeDim', label: 'Code dimension', min: 1, max: 256, integer: true },
+  commitment: { key: 'commitment', label: 'Commitment β', min: 0, max: 10, integer: false },
+  weightDecay: { key: 'weightDecay', label: 'Weight decay', min: 0, max: 1, integer: false },
+  adamBeta1: { key: 'adamBeta1', label: 'Adam β1', min: 0, max: 0.9999, integer: false },
+  adamBeta2: { key: 'adamBeta2', label: 'Adam β2', min: 0, max: 0.99999, integer: false },
+};
+
+export const DEFAULT_SETTINGS: TrainSettings = {
+  epochs: 10,
+  batch: 128,
+  lr: 1e-3,
+  latent: 8,
+  seed: 1,
+  limit: 0,
+  patience: 0,
+  klWeight: 1,
+  maskRatio: 0.8,
+  maskKind: 'pixel',
+  noiseSigma: 0.5,
+  dropoutRate: 0.2,
+  codebookSize: 64,
+  codeDim: 16,
+  commitment: 0.25,
+  weightDecay: 0,
+  adamBeta1: 0.9,
+  adamBeta2: 0.999,
+};
+
+export type Architecture = 'mlp' | 'conv';
+
+export interface RecipeInfo {
+  name: string;
+  family: Family;
+  architecture: Architecture;
+  description: string;
+  /** Data range the network sees: [0, 1], or [-1, 1] (normalised with mean 0.5, std 0.5). */
+  dataRange: 'unit' | 'symmetric';
+  defaultDataset: string;
+  /** The recipe's own values; anything not listed comes from DEFAULT_SETTINGS. */
+  defaults: Partial<TrainSettings>;
+  /** Settings a user may change for this recipe (shown in the new-model form). */
+  settings: SettingKey[];
+  /** Whether the latent width is fixed by the recipe's architecture. */
+  fixedLatent: boolean;
+}
+
+const COMMON: SettingKey[] = ['epochs', 'batch', 'lr', 'seed', 'limit', 'patience'];
+
+export const RECIPES: readonly RecipeInfo[] = [
+  {
+    name: 'ae-mlp-8',
+    family: 'ae',
+    architecture: 'mlp',
+    description: 'Plain AE 784→128→32→8→32→128→784, sigmoid output, MSE (the classic tutorial).',
+    dataRange: 'unit',
+    defaultDataset: 'mnist',
+    defaults: { latent: 8, batch: 128, epochs: 10 },
+    settings: [...COMMON, 'latent'],
+    fixedLatent: false,
+  },
+  {
+    name: 'ae-mlp-2',
+    family: 'ae',
+    architecture: 'mlp',
+    description: 'Plain AE with a 2-D code, 784→256→2→256→784, BCE: the AE half of "AE vs VAE".',
+    dataRange: 'unit',
+    defaultDataset: 'mnist',
+    defaults: { latent: 2, batch: 64, epochs: 10 },
+    settings: [...COMMON],
+    fixedLatent: true,
+  },
+  {
+    name: 'ae-mlp-64',
+    family: 'ae',
+    architecture: 'mlp',
+    description: 'Plain AE 784→256→64→256→784, weights initialised N(0, 0.05), MSE.',
+    dataRange: 'unit',
+    defaultDataset: 'mnist',
+    defaults: { latent: 64 },
+    settings: [...COMMON, 'latent'],
+    fixedLatent: false,
+  },
+  {
+    name: 'ae-mlp-128-fashion',
+    family: 'ae',
+    architecture: 'mlp',
+    description: 'AE 784→512→256→128 and back, no output activation, data in [-1, 1], Adam β1 0.5.',
+    dataRange: 'symmetric',
+    defaultDataset: 'fashion-mnist',
+    defaults: { latent: 128, epochs: 20, adamBeta1: 0.5 },
+    settings: [...COMMON, 'latent'],
+    fixedLatent: false,
+  },
+  {
+    name: 'vae-mlp-20',
+    family: 'vae',
+    architecture: 'mlp',
+    description: 'VAE 784→400→(μ, log σ²)×20, BCE-sum + KL per sample (the widely reproduced example).',
+    dataRange: 'unit',
+    defaultDataset: 'mnist',
+    defaults: { latent: 20 },
+    settings: [...COMMON, 'latent', 'klWeight'],
+    fixedLatent: false,
+  },
+  {
+    name: 'vae-mlp-2',
+    family: 'vae',
+    architecture: 'mlp',
+    description: 'VAE 784→256→(μ, log σ²)×2, BCE-sum + β·KL, batch 64, weight decay 1e-5: a 2-D map.',
+    dataRange: 'unit',
+    defaultDataset: 'mnist',
+    defaults: { latent: 2, batch: 64, adamBeta2: 0.99, weightDecay: 1e-5, patience: 5 },
+    settings: [...COMMON, 'klWeight'],
+    fixedLatent: true,
+  },
+  {
+    name: 'vae-mlp-8',
+    family: 'vae',
+    architecture: 'mlp',
+    description: 'VAE 784→128→32→16 split into (μ, log σ²)×8, decoder as ae-mlp-8, MSE-sum + KL.',
+    dataRange: 'unit',
+    defaultDataset: 'mnist',
+    defaults: { latent: 8 },
+    settings: [...COMMON, 'latent', 'klWeight'],
+    fixedLatent: false,
+  },
+  {
+    name: 'vae-conv-2',
+    family: 'vae',
+    architecture: 'conv',
+    description: 'Convolutional VAE with a 2-D latent (conv 32→64, stride 2), BCE-sum + KL.',
+    dataRange: 'unit',
+    defaultDataset: 'mnist',
+    defaults: { latent: 2, epochs: 30 },
+    settings: [...COMMON, 'klWeight'],
+    fixedLatent: true,
+  },
+  {
+    name: 'mae-mlp-8',
+    family: 'mae',
+    architecture: 'mlp',
+    description: 'Masked AE: ae-mlp-8 fed x·mask, 80% of pixels hidden, MSE on the hidden pixels.',
+    dataRange: 'unit',
+    defaultDataset: 'mnist',
+    defaults: { latent: 8, maskRatio: 0.8, maskKind: 'pixel' },
+    settings: [...COMMON, 'latent', 'maskRatio', 'maskKind'],
+    fixedLatent: false,
+  },
+  {
+    name: 'mae-mlp-mixed',
+    family: 'mae',
+    architecture: 'mlp',
+    description: 'Masked AE 784→512→256→64 trained on pixel and 4×4-block masks alike: inpaints painted blobs.',
+    dataRange: 'unit',
+    defaultDataset: 'mnist',
+    defaults: { latent: 64, maskRatio: 0.5, maskKind: 'mixed', epochs: 15 },
+    settings: [...COMMON, 'latent', 'maskRatio', 'maskKind'],
+    fixedLatent: false,
+  },
+  {
+    name: 'dae-mlp-8',
+    family: 'dae',
+    architecture: 'mlp',
+    description: 'Denoising AE: ae-mlp-8 trained on clip(x + N(0, σ²)) with the clean x as target.',
+    dataRange: 'unit',
+    defaultDataset: 'mnist',
+    defaults: { latent: 8, noiseSigma: 0.5 },
+    settings: [...COMMON, 'latent', 'noiseSigma'],
+    fixedLatent: false,
+  },
+  {
+    name: 'dropout-ae-mlp-8',
+    family: 'dropout-ae',
+    architecture: 'mlp',
+    description: 'Dropout AE: ae-mlp-8 with dropout after every hidden layer, off at inference.',
+    dataRange: 'unit',
+    defaultDataset: 'mnist',
+    defaults: { latent: 8, dropoutRate: 0.2 },
+    settings: [...COMMON, 'latent', 'dropoutRate'],
+    fixedLatent: false,
+  },
+  {
+    name: 'vqvae-conv',
+    family: 'vqvae',
+    architecture: 'conv',
+    description: 'VQ-VAE: conv encoder to a 7×7 map of code vectors, nearest-codebook quantisation, straight-through.',
+    dataRange: 'unit',
+    defaultDataset: 'mnist',
+    defaults: { codebookSize: 64, codeDim: 16, commitment: 0.25, epochs: 10 },
+    settings: [...COMMON, 'codebookSize', 'codeDim', 'commitment'],
+    fixedLatent: true,
+  },
+];
+
+export function findRecipe(name: string): RecipeInfo | undefined {
+  return RECIPES.find((r) => r.name === name);
+}
+
+export function recipeDefaults(recipe: RecipeInfo): TrainSettings {
+  return { ...DEFAULT_SETTINGS, ...recipe.defaults };
+}
