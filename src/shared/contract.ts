@@ -88,6 +88,8 @@ const Empty = z.object({}).strict();
 /** Every request: its parameter schema. Results are typed by `Results` below. */
 export const Requests = {
   'engine.info': Empty,
+  /** Answered by whoever supervises the engine process (web server, Electron main), not the engine. */
+  'engine.restart': Empty,
   'catalog.recipes': Empty,
   'catalog.datasets': Empty,
   'models.list': Empty,
@@ -145,6 +147,7 @@ export interface DatasetInfo {
 /** Images are base64 Image8 strings throughout. */
 export interface Results {
   'engine.info': { version: string; backend: BackendInfo; modelsDir: string };
+  'engine.restart': { restarted: boolean };
   'catalog.recipes': import('./recipes').RecipeInfo[];
   'catalog.datasets': DatasetInfo[];
   'models.list': ModelSummary[];
@@ -207,6 +210,10 @@ export interface Events {
   'train.paused': { runId: string; paused: boolean };
   'train.end': TrainEnd;
   'engine.log': { level: 'info' | 'warn' | 'error'; message: string };
+  /** The engine process ended without being asked to (crash, kill); saved models are untouched. */
+  'engine.exited': { code: number | null; signal: string | null; message: string };
+  /** A fresh engine process is answering again after `engine.restart`. */
+  'engine.restarted': Record<string, never>;
 }
 export type EventName = keyof Events;
 
