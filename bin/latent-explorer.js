@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// The CLI runs from TypeScript sources through tsx, so `npx latent-explorer` needs no build step.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('../src/main/engine/cli/main.ts');

@@ -1,0 +1,98 @@
+// Picks the compute backend: the first of tfjs-node-gpu, tfjs-node, wasm, cpu that loads, unless
+// the user names one. Every skipped candidate keeps its reason, because users must always see
+// which backend they got and why (status bar, CLI banner).
+import * as tf from '@tensorflow/tfjs-core';
+import { createRequire } from 'node:module';
+import type { BackendInfo } from '../../shared/contract';
+import { UserError } from './errors';
+
+const require = createRequire(import.meta.url);
+
+export const BACKEND_ENV = 'LATENT_EXPLORER_BACKEND';
+
+interface Candidate {
+  /** What a user types: --backend gpu|node|wasm|cpu. */
+  name: 'gpu' | 'node' | 'wasm' | 'cpu';
+  /** The tfjs backend it registers. */
+  tfName: string;
+  load(): Promise<void>;
+}
+
+const CANDIDATES: Candidate[] = [
+  {
+    name: 'gpu',
+    tfName: 'tensorflow',
+    // The native packages are optional dependencies; importing them registers the 'tensorflow' backend.
+    load: async () => void require('@tensorflow/tfjs-node-gpu'),
+  },
+  { name: 'node', tfName: 'tensorflow', load: async () => void require('@tensorflow/tfjs-node') },
+  {
+    name: 'wasm',
+    tfName: 'wasm',
+    load: async () => {
+      await import('@tensorflow/tfjs-backend-wasm');
+    },
+  },
+  {
+    name: 'cpu',
+    tfName: 'cpu',
+    load: async () => {
+      await import('@tensorflow/tfjs-backend-cpu');
+    },
+  },
+];
+
+export const BACKEND_NAMES = CANDIDATES.map((c) => c.name);
+
+let chosen: BackendInfo | undefined;
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0]!.slice(0, 200);
+}
+
+async function tryCandidate(candidate: Candidate): Promise<string | null> {
+  try {
+    await candidate.load();
+    if (!(await tf.setBackend(candidate.tfName))) return 'the backend registered but failed to initialise';
+    await tf.ready();
+    return null;
+  } catch (error) {
+    const message = firstLine(error);
+    if (/Cannot find module/.test(message)) return 'package not installed (its native library could not be downloaded at install time)';
+    return message;
+  }
+}
+
+/**
+ * Initialises tfjs once per process. `requested` (or the environment variable) forces one backend;
+ * an unknown name is a UserError, a known one that fails to load is a UserError naming why.
+ */
+export async function initBackend(requested?: string): Promise<BackendInfo> {
+  if (chosen) return chosen;
+  const wanted = requested ?? process.env[BACKEND_ENV] ?? undefined;
+  if (wanted !== undefined && wanted !== '' && !BACKEND_NAMES.includes(wanted as Candidate['name'])) {
+    throw new UserError(`unknown backend "${wanted}": use one of ${BACKEND_NAMES.join(', ')}`);
+  }
+  const skipped: BackendInfo['skipped'] = [];
+  for (const candidate of CANDIDATES) {
+    if (wanted && candidate.name !== wanted) {
+      skipped.push({ name: candidate.name, reason: `not requested (${wanted} was)` });
+      continue;
+    }
+    const problem = await tryCandidate(candidate);
+    if (problem === null) {
+      const reason = wanted ? 'requested' : skipped.length === 0 ? 'first choice' : 'first that loaded';
+      chosen = { name: candidate.name, reason, skipped };
+      return chosen;
+    }
+    if (wanted) throw new UserError(`backend "${wanted}" could not be loaded: ${problem}`, 'unavailable');
+    skipped.push({ name: candidate.name, reason: problem });
+  }
+  throw new UserError(`no compute backend could be loaded: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`, 'unavailable');
+}
+
+export function describeBackend(info: BackendInfo): string {
+  const skipped = info.skipped.map((s) => `${s.name} (${s.reason})`).join(', ');
+  return `Backend: ${info.name} (${info.reason})${skipped ? `; skipped ${skipped}` : ''}`;
+}

@@ -1,0 +1,29 @@
+// The `latent-explorer` command: one subcommand per file, errors a user can fix printed as one line.
+import { Command, CommanderError } from 'commander';
+import { UserError } from '../errors';
+import { APP_VERSION } from '../version';
+import { registerEval } from './eval-command';
+import { registerHistory } from './history-command';
+import { registerRecipes } from './recipes-command';
+import { registerTrain } from './train-command';
+
+const program = new Command('latent-explorer')
+  .description('Train, evaluate and explore autoencoders on MNIST and Fashion-MNIST')
+  .version(APP_VERSION)
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'latent-explorer: error: ')) });
+registerRecipes(program);
+registerTrain(program);
+registerEval(program);
+registerHistory(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  if (error instanceof UserError) {
+    console.error(`latent-explorer: error: ${error.message}`);
+    process.exit(2);
+  }
+  throw error;
+}

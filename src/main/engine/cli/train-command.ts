@@ -1,0 +1,103 @@
+// `latent-explorer train`: trains a recipe on a dataset and saves the model folder after every
+// epoch, with a progress bar on a terminal or one JSON object per line with --json.
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import type { EpochRecord } from '../../../shared/contract';
+import { describeBackend, initBackend } from '../backend';
+import { loadDataset } from '../data/datasets';
+import { UserError } from '../errors';
+import { buildModel, requireRecipe, resolveSettings } from '../models/build';
+import { RunControl } from '../training/run-control';
+import { train, type BatchProgress } from '../training/trainer';
+import { addSettingOptions, settingsFromOptions } from './settings-options';
+
+interface TrainOptions extends Record<string, unknown> {
+  recipe: string;
+  dataset?: string;
+  out: string;
+  backend?: string;
+  json?: boolean;
+  force?: boolean;
+}
+
+const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(2) : v.toPrecision(4));
+const formatTerms = (terms: Record<string, number>) =>
+  Object.entries(terms)
+    .map(([k, v]) => `${k} ${fmt(v)}`)
+    .join('  ');
+
+function epochLine(r: EpochRecord, epochs: number): string {
+  const stats = r.stats ? `  ${formatTerms(r.stats)}` : '';
+  return `epoch ${r.epoch}/${epochs}  train ${fmt(r.trainLoss)}  test ${fmt(r.testLoss)}  (${formatTerms(r.testTerms)})${stats}  ${Math.round(r.samplesPerSec)} samples/s  ${r.seconds.toFixed(1)} s`;
+}
+
+function checkOutDir(out: string, force: boolean | undefined): void {
+  if (existsSync(out) && readdirSync(out).length > 0 && !force) {
+    throw new UserError(`--out ${out} already exists and is not empty: choose another folder, or pass --force to replace the model there`, 'conflict');
+  }
+}
+
+export function registerTrain(program: Command): void {
+  const command = program
+    .command('train')
+    .description('train a recipe and save the model folder (after every epoch)')
+    .requiredOption('--recipe <name>', 'recipe name (see `latent-explorer recipes`)')
+    .option('--dataset <name|path>', 'mnist, fashion-mnist, or a folder of IDX files (default: the recipe\'s)')
+    .requiredOption('--out <dir>', 'model folder to write')
+    .option('--backend <name>', 'compute backend: gpu, node, wasm or cpu')
+    .option('--json', 'one JSON object per line instead of a progress bar')
+    .option('--force', 'replace an existing model folder');
+  addSettingOptions(command).action(async (options: TrainOptions) => {
+    // Everything is checked before anything is written.
+    const recipe = requireRecipe(options.recipe);
+    const settings = resolveSettings(recipe, settingsFromOptions(options));
+    const out = resolve(options.out);
+    checkOutDir(out, options.force);
+    const backend = await initBackend(options.backend);
+    const dataset = await loadDataset(options.dataset ?? recipe.defaultDataset);
+    const emit = (object: object) => process.stdout.write(JSON.stringify(object) + '\n');
+    if (options.json) emit({ type: 'start', recipe: recipe.name, dataset: dataset.name, backend: backend.name, backendReason: backend.reason, skipped: backend.skipped, settings, out });
+    else console.error(`${describeBackend(backend)}\n${recipe.name} on ${dataset.title} (${settings.limit || dataset.train.count} training images), ${settings.epochs} epochs → ${out}`);
+
+    const model = buildModel(recipe, settings);
+    const control = new RunControl();
+    let interrupts = 0;
+    const onSigint = () => {
+      if (++interrupts > 1) process.exit(130);
+      control.cancel();
+      if (!options.json) console.error('\nstopping after this batch; the last completed epoch stays on disk (Ctrl-C again to quit now)');
+    };
+    process.on('SIGINT', onSigint);
+    const bar = options.json || !process.stderr.isTTY ? null : new SingleBar({ format: 'epoch {epoch}/{epochs} |{bar}| batch {batch}/{batches}  {terms}  {rate} samples/s  ETA {eta_formatted}', hideCursor: true, etaBuffer: 50 });
+    let barRunning = false;
+    const onProgress = (p: BatchProgress) => {
+      if (!bar) return;
+      const payload = { epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches, terms: formatTerms(p.terms), rate: Math.round(p.samplesPerSec) };
+      const done = (p.epoch - 1) * p.batches + p.batch;
+      if (barRunning) {
+        bar.update(done, payload);
+      } else {
+        bar.start(p.epochs * p.batches, done, payload);
+        barRunning = true;
+      }
+    };
+    const onEpoch = (r: EpochRecord) => {
+      if (options.json) return emit({ type: 'epoch', ...r, epochs: settings.epochs });
+      // The bar is stopped to print the epoch line above it, and restarts with the next batch.
+      if (barRunning) {
+        bar?.stop();
+        barRunning = false;
+      }
+      console.error(epochLine(r, settings.epochs));
+    };
+    const outcome = await train({ model, dataset, dir: out, name: basename(out), backend: backend.name, control, onProgress, onEpoch });
+    bar?.stop();
+    process.off('SIGINT', onSigint);
+    if (options.json) emit({ type: 'end', status: outcome.status, message: outcome.message, epochs: outcome.history.length, out });
+    else console.error(`${outcome.status}: ${outcome.message}${outcome.history.length ? ` (saved in ${out})` : ''}`);
+    if (outcome.status === 'diverged' || outcome.status === 'failed') process.exitCode = 1;
+    if (outcome.status === 'cancelled') process.exitCode = 130;
+  });
+}

@@ -1,0 +1,156 @@
+// The engine behind the contract: one object that answers every request in src/shared/contract.ts
+// and emits its events. The CLI's `serve`, the Electron utility process and the tests all host
+// this same object; it never knows which channel carries its messages.
+import type { EventName, Events, Method, Result } from '../../shared/contract';
+import { Requests } from '../../shared/contract';
+import * as tf from './tf';
+import { RECIPES } from '../../shared/recipes';
+import { initBackend } from './backend';
+import { datasetInfos, loadDataset } from './data/datasets';
+import { UserError } from './errors';
+import {
+  codebookStats,
+  codeUsers,
+  decodeCodes,
+  decodeGrid,
+  decodePoints,
+  denoise,
+  encodeSet,
+  imagesOf,
+  inpaint,
+  interpolate,
+  pcaPlane,
+  quantize,
+  reconstructImages,
+  samplePrior,
+  setImages,
+} from './explore';
+import { ModelLibrary } from './library';
+import { ModelCache } from './model-cache';
+import { readManifest } from './persistence/model-folder';
+import { TrainingRuns } from './training/training-runs';
+import { APP_VERSION } from './version';
+
+export type EventListener = <E extends EventName>(event: E, payload: Events[E]) => void;
+
+export interface EngineHost {
+  /** Parses `params` with the method's schema (UserError 'bad-request' when invalid), then answers. */
+  call<M extends Method>(method: M, params: unknown): Promise<Result<M>>;
+  onEvent(listener: EventListener): () => void;
+  dispose(): Promise<void>;
+}
+
+export interface EngineOptions {
+  /** Where the user's models live (created if missing). */
+  modelsDir: string;
+  /** Read-only bundled models (resources/models). */
+  bundledDir: string;
+  /** Backend override ('wasm', 'cpu', 'tensorflow', …); else LATENT_EXPLORER_BACKEND, else the first that loads. */
+  backend?: string;
+}
+
+/** Methods the engine answers; 'engine.restart' belongs to whoever supervises the engine process. */
+type EngineMethod = Exclude<Method, 'engine.restart'>;
+type Handlers = { [M in EngineMethod]: (params: import('../../shared/contract').Params<M>) => Promise<Result<M>> };
+
+export function parseParams<M extends Method>(method: M, params: unknown) {
+  const schema = Requests[method];
+  if (!schema) throw new UserError(`unknown method "${String(method)}"`, 'not-found');
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : 'params';
+    throw new UserError(`invalid parameters for ${method}: ${where}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data as import('../../shared/contract').Params<M>;
+}
+
+export function hostFromHandlers(handlers: Handlers, listeners: Set<EventListener>, dispose: () => Promise<void>): EngineHost {
+  return {
+    async call(method, params) {
+      if (!Object.hasOwn(handlers, method)) throw new UserError(`unknown method "${String(method)}"`, 'not-found');
+      const handler = handlers[method as EngineMethod] as (p: unknown) => Promise<Result<typeof method>>;
+      return handler(parseParams(method, params));
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    dispose,
+  };
+}
+
+/** Builds the engine: picks the backend, then answers the contract. */
+export async function createEngineHost(options: EngineOptions): Promise<EngineHost> {
+  const backend = await initBackend(options.backend);
+  const listeners = new Set<EventListener>();
+  const emit: EventListener = (event, payload) => {
+    for (const listener of listeners) listener(event, payload);
+  };
+  const library = new ModelLibrary(options.modelsDir, options.bundledDir);
+  const models = new ModelCache(library);
+  const runs = new TrainingRuns(library, backend.name, emit, (id) => models.forget(id));
+  const testSet = async (id: string) => (await loadDataset((await models.get(id)).manifest.dataset.ref)).test;
+  const model = async (id: string) => (await models.get(id)).model;
+
+  const handlers: Handlers = {
+    'engine.info': async () => ({ version: APP_VERSION, backend, modelsDir: options.modelsDir }),
+    'catalog.recipes': async () => [...RECIPES],
+    'catalog.datasets': async () => datasetInfos(),
+    'models.list': async () => library.list((message) => emit('engine.log', { level: 'warn', message })),
+    'models.describe': async ({ id }) => {
+      const { model: m, manifest } = await models.get(id);
+      const { source, folder } = library.dirOf(id);
+      return { summary: library.summary(source, folder), settings: manifest.settings, layers: m.layers(), totalParams: m.params.count };
+    },
+    'models.rename': async ({ id, name }) => {
+      runs.assertIdle(id);
+      models.forget(id);
+      return library.rename(id, name);
+    },
+    'models.delete': async ({ id }) => {
+      runs.assertIdle(id);
+      models.forget(id);
+      return library.delete(id);
+    },
+    'models.history': async ({ id }) => ({ history: readManifest(library.dirOf(id).dir).history }),
+    'train.start': (params) => runs.start(params),
+    'train.pause': async ({ runId }) => ({ paused: runs.pause(runId) }),
+    'train.resume': async ({ runId }) => ({ paused: runs.resume(runId) }),
+    'train.cancel': async ({ runId }) => {
+      runs.cancel(runId);
+      return { cancelled: true };
+    },
+    'data.images': async ({ dataset, split, indices }) => {
+      const set = (await loadDataset(dataset))[split];
+      return tf.tidy(() => {
+        const { x, labels } = setImages(set, indices);
+        return { images: imagesOf(x), labels };
+      });
+    },
+    'model.encode': async ({ id, split, limit }) => {
+      const { model: m, manifest } = await models.get(id);
+      return encodeSet(m, (await loadDataset(manifest.dataset.ref))[split], limit);
+    },
+    'model.decode': async ({ id, z }) => ({ images: decodePoints(await model(id), z) }),
+    'model.grid': async ({ id, n, mode, region, plane }) => decodeGrid(await model(id), n, mode, region, plane),
+    'model.sample': async ({ id, count, seed }) => samplePrior(await model(id), count, seed),
+    'model.reconstruct': async ({ id, split, indices }) => {
+      const { model: m, manifest } = await models.get(id);
+      return reconstructImages(m, (await loadDataset(manifest.dataset.ref))[split], indices);
+    },
+    'model.interpolate': async ({ id, from, to, steps, mode }) => interpolate(await model(id), from, to, steps, mode),
+    'model.pca': async ({ id }) => pcaPlane(await model(id), await testSet(id)),
+    'model.inpaint': async ({ id, image, mask }) => inpaint(await model(id), image, mask),
+    'model.denoise': async ({ id, image, sigma, seed }) => denoise(await model(id), image, sigma, seed),
+    'model.quantize': async ({ id, image }) => quantize(await model(id), image),
+    'model.decodeCodes': async ({ id, codes }) => ({ image: decodeCodes(await model(id), codes) }),
+    'model.codebook': async ({ id, limit }) => codebookStats(await model(id), await testSet(id), limit),
+    'model.codeUsers': async ({ id, code, count }) => codeUsers(await model(id), await testSet(id), code, count),
+  };
+  return hostFromHandlers(handlers, listeners, async () => {
+    await runs.cancelAll();
+    models.clear();
+    listeners.clear();
+  });
+}

@@ -1,0 +1,97 @@
+// The model library: bundled models (read-only, resources/models) and the user's own models
+// folder. A model id is "<source>/<folder name>"; names given by users are checked so that they
+// can never point outside the models folder.
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
+import trash from 'trash';
+import { ModelName, type ModelSummary } from '../../shared/contract';
+import { UserError } from './errors';
+import { readManifest } from './persistence/model-folder';
+
+type Source = ModelSummary['source'];
+
+export class ModelLibrary {
+  constructor(
+    readonly modelsDir: string,
+    readonly bundledDir: string
+  ) {
+    mkdirSync(modelsDir, { recursive: true });
+  }
+
+  private root(source: Source): string {
+    return source === 'bundled' ? this.bundledDir : this.modelsDir;
+  }
+
+  /** The folder of a model id, refusing anything that is not a plain child of its source folder. */
+  dirOf(id: string): { source: Source; dir: string; folder: string } {
+    const slash = id.indexOf('/');
+    const source = id.slice(0, slash);
+    const folder = id.slice(slash + 1);
+    if ((source !== 'user' && source !== 'bundled') || !ModelName.safeParse(folder).success) {
+      throw new UserError(`"${id}" is not a model id (expected user/<name> or bundled/<name>)`, 'not-found');
+    }
+    const root = resolve(this.root(source));
+    const dir = resolve(root, folder);
+    if (!dir.startsWith(root + sep)) throw new UserError(`"${id}" points outside the models folder`);
+    if (!existsSync(dir)) throw new UserError(`model ${id} does not exist`, 'not-found');
+    return { source, dir, folder };
+  }
+
+  summary(source: Source, folder: string): ModelSummary {
+    const dir = join(this.root(source), folder);
+    const manifest = readManifest(dir);
+    return {
+      id: `${source}/${folder}`,
+      name: folder,
+      source,
+      family: manifest.family,
+      recipe: manifest.recipe,
+      dataset: manifest.dataset.name,
+      latent: manifest.family === 'vqvae' ? manifest.settings.codeDim : manifest.settings.latent,
+      epochs: manifest.history.length,
+      testLoss: manifest.metrics?.testLoss ?? null,
+      createdAt: manifest.createdAt,
+      path: dir,
+    };
+  }
+
+  /** Every loadable model; folders with a broken manifest are reported through `onProblem`, not hidden silently. */
+  list(onProblem: (message: string) => void = () => {}): ModelSummary[] {
+    const models: ModelSummary[] = [];
+    for (const source of ['bundled', 'user'] as const) {
+      const root = this.root(source);
+      if (!existsSync(root)) continue;
+      for (const folder of readdirSync(root).sort()) {
+        if (!statSync(join(root, folder)).isDirectory() || folder.startsWith('.')) continue;
+        try {
+          models.push(this.summary(source, folder));
+        } catch (error) {
+          onProblem((error as Error).message);
+        }
+      }
+    }
+    return models;
+  }
+
+  /** A new, empty folder for a user model named `name`. */
+  newModelDir(name: string): string {
+    const dir = join(this.modelsDir, ModelName.parse(name));
+    if (existsSync(dir)) throw new UserError(`a model named "${name}" already exists: choose another name`, 'conflict');
+    return dir;
+  }
+
+  rename(id: string, name: string): ModelSummary {
+    const { source, dir } = this.dirOf(id);
+    if (source === 'bundled') throw new UserError('bundled models are read-only: train your own copy to rename it', 'conflict');
+    renameSync(dir, this.newModelDir(name));
+    return this.summary('user', name);
+  }
+
+  /** Moves a user model to the OS trash, so a mistaken delete can be undone there. */
+  async delete(id: string): Promise<{ deleted: string; trashed: boolean }> {
+    const { source, dir } = this.dirOf(id);
+    if (source === 'bundled') throw new UserError('bundled models are read-only and cannot be deleted', 'conflict');
+    await trash(dir, { glob: false });
+    return { deleted: id, trashed: true };
+  }
+}

@@ -1,0 +1,51 @@
+// Loss terms, named as in the papers. Per-sample terms return shape [B]; callers average them.
+import * as tf from '../tf';
+
+/** Binary cross-entropy summed over pixels, from logits ℓ for stability: Σ max(ℓ,0) − ℓx + log(1 + e^−|ℓ|). */
+export function bceSumPerSample(logits: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor1D {
+  return tf.tidy(() => tf.sum(tf.relu(logits).sub(logits.mul(x)).add(tf.softplus(tf.neg(tf.abs(logits)))), 1));
+}
+
+/** Squared error summed over pixels: Σ (x̂ − x)². */
+export function mseSumPerSample(xHat: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor1D {
+  return tf.tidy(() => tf.sum(tf.squaredDifference(xHat, x), 1));
+}
+
+/** Mean squared error over every element (PyTorch's MSELoss with reduction 'mean'). */
+export function mse(xHat: tf.Tensor, x: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => tf.mean(tf.squaredDifference(xHat, x)));
+}
+
+/** KL(q(z|x) ‖ N(0, I)) = −½ Σ (1 + log σ² − μ² − σ²), summed over latent dimensions. */
+export function klDivergencePerSample(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor1D {
+  return tf.tidy(() => tf.sum(tf.onesLike(mu).add(logVar).sub(mu.square()).sub(logVar.exp()), 1).mul(-0.5));
+}
+
+/** MAE loss: MSE over all pixels of x̂·(1−m) against x·(1−m), so only hidden pixels (m = 0) count. */
+export function maskedMse(xHat: tf.Tensor2D, x: tf.Tensor2D, visible: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => {
+    const hidden = tf.onesLike(visible).sub(visible);
+    return tf.mean(tf.squaredDifference(xHat.mul(hidden), x.mul(hidden)));
+  });
+}
+
+/** sg[·]: the value passes, the gradient stops. */
+export const stopGradient = tf.customGrad((...args) => ({
+  value: (args[0] as tf.Tensor).clone(),
+  gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
+})) as unknown as <T extends tf.Tensor>(x: T) => T;
+
+/** VQ-VAE codebook term ‖sg[z_e] − e‖²: moves the codebook toward the encoder outputs. */
+export function codebookLoss(zE: tf.Tensor, e: tf.Tensor): tf.Scalar {
+  return mse(stopGradient(zE), e);
+}
+
+/** VQ-VAE commitment term ‖z_e − sg[e]‖²: keeps the encoder close to its chosen codes (weighted by β). */
+export function commitmentLoss(zE: tf.Tensor, e: tf.Tensor): tf.Scalar {
+  return mse(zE, stopGradient(e));
+}
+
+/** Straight-through estimator: forward z_q = e, backward ∂L/∂z_e = ∂L/∂z_q. */
+export function straightThrough(zE: tf.Tensor, e: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => zE.add(stopGradient(e.sub(zE))));
+}

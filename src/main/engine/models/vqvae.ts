@@ -1,0 +1,151 @@
+// VQ-VAE (van den Oord et al., 2017): the encoder's 7×7 map of vectors z_e is replaced by the
+// nearest codebook entries e_k, gradients pass straight through to z_e, and the loss is
+// reconstruction + ‖sg[z_e] − e‖² + β‖z_e − sg[e]‖².
+import * as tf from '../tf';
+import { CODE_MAP_SIDE } from '../../../shared/contract';
+import type { RecipeInfo, TrainSettings } from '../../../shared/recipes';
+import type { Autoencoder, LossResult, StepContext } from './autoencoder';
+import { vqDecoder, vqEncoder } from './conv-nets';
+import { codebookLoss, commitmentLoss, mse, straightThrough } from './losses';
+import { ParamStore } from './params';
+import { linearWeightInit } from '../nn/init';
+import { makeRng } from '../random';
+
+const CELLS = CODE_MAP_SIDE * CODE_MAP_SIDE;
+
+/** How often each of `size` codes occurs in `codes`. */
+export function countCodes(codes: ArrayLike<number>, size: number): number[] {
+  const counts = new Array<number>(size).fill(0);
+  for (let i = 0; i < codes.length; i++) counts[codes[i]!]!++;
+  return counts;
+}
+
+/** Perplexity exp(H(usage)) and the number of codes never used. */
+export function usageStats(counts: ArrayLike<number>): { perplexity: number; deadCodes: number } {
+  const all = Array.from(counts);
+  const total = all.reduce((a, b) => a + b, 0);
+  const entropy = all.reduce((h, c) => (c > 0 ? h - (c / total) * Math.log(c / total) : h), 0);
+  return { perplexity: Math.exp(entropy), deadCodes: all.filter((c) => c === 0).length };
+}
+
+export class VqVae implements Autoencoder {
+  readonly family = 'vqvae' as const;
+  readonly params: ParamStore;
+  readonly latentDim: number;
+  readonly codebook: tf.Variable;
+  private readonly encoder: (x: tf.Tensor2D) => tf.Tensor4D;
+  private readonly decoder: (zq: tf.Tensor4D) => tf.Tensor2D;
+  /** Code counts over the current training epoch, and recent encoder outputs for dead-code restarts. */
+  private epochCounts: Float64Array;
+  private recentZe: tf.Tensor2D | null = null;
+  private lastStats: Record<string, number> = {};
+
+  constructor(
+    readonly recipe: RecipeInfo,
+    readonly settings: TrainSettings
+  ) {
+    this.params = new ParamStore(settings.seed);
+    this.latentDim = CELLS * settings.codeDim;
+    this.encoder = vqEncoder(this.params, 'encoder', settings.codeDim);
+    this.codebook = this.params.create('codebook', [settings.codebookSize, settings.codeDim], linearWeightInit);
+    this.params.describe('codebook', [CODE_MAP_SIDE, CODE_MAP_SIDE, settings.codeDim], [this.codebook]);
+    this.decoder = vqDecoder(this.params, 'decoder', settings.codeDim);
+    this.epochCounts = new Float64Array(settings.codebookSize);
+  }
+
+  /** k = argmin_j ‖z_e − e_j‖² for each row of z_e [N, D]. */
+  nearestCodes(zE: tf.Tensor2D): tf.Tensor1D {
+    return tf.tidy(() => {
+      const e = this.codebook as tf.Tensor2D;
+      // ‖z‖² is the same for every j, so it does not change the argmin.
+      const distances = tf.sum(tf.square(e), 1).expandDims(0).sub(tf.matMul(zE, tf.transpose(e)).mul(2));
+      return tf.argMin(distances, 1) as tf.Tensor1D;
+    });
+  }
+
+  /** e_k for each code, as one-hot · E so the codebook's gradient is a plain matrix product. */
+  lookup(codes: tf.Tensor1D): tf.Tensor2D {
+    return tf.tidy(() => tf.matMul(tf.oneHot(codes, this.settings.codebookSize).toFloat(), this.codebook as tf.Tensor2D));
+  }
+
+  private flat(z: tf.Tensor4D): tf.Tensor2D {
+    return z.reshape([-1, this.settings.codeDim]);
+  }
+
+  private mapShape(rows: tf.Tensor2D, batch: number): tf.Tensor4D {
+    return rows.reshape([batch, CODE_MAP_SIDE, CODE_MAP_SIDE, this.settings.codeDim]);
+  }
+
+  lossOn(x: tf.Tensor2D, ctx: StepContext): LossResult {
+    const batch = x.shape[0];
+    const zE = this.flat(this.encoder(x));
+    const codes = this.nearestCodes(zE);
+    if (ctx.training) this.recordUsage(codes, zE);
+    const e = this.lookup(codes);
+    const xHat = this.decoder(this.mapShape(straightThrough(zE, e) as tf.Tensor2D, batch));
+    const reconstruction = mse(xHat, x);
+    const codebook = codebookLoss(zE, e);
+    const commitment = commitmentLoss(zE, e);
+    const loss = reconstruction.add(codebook).add(commitment.mul(this.settings.commitment)) as tf.Scalar;
+    return { objective: loss, loss, terms: { reconstruction, codebook, commitment } };
+  }
+
+  private recordUsage(codes: tf.Tensor1D, zE: tf.Tensor2D): void {
+    for (const k of codes.dataSync()) this.epochCounts[k]!++;
+    this.recentZe?.dispose();
+    this.recentZe = tf.keep(zE.clone());
+  }
+
+  /**
+   * End of a training epoch: report perplexity and codes in use, and restart dead codes at
+   * random recent encoder outputs, so the codebook does not collapse onto a few entries.
+   */
+  afterEpoch(ctx: StepContext): void {
+    const { perplexity, deadCodes } = usageStats(this.epochCounts);
+    this.lastStats = { perplexity, codesInUse: this.settings.codebookSize - deadCodes };
+    const dead = [...this.epochCounts.keys()].filter((k) => this.epochCounts[k] === 0);
+    if (dead.length > 0 && this.recentZe) {
+      const book = this.codebook.arraySync() as number[][];
+      const recent = this.recentZe.arraySync() as number[][];
+      const rng = makeRng(ctx.nextSeed());
+      for (const k of dead) book[k] = recent[Math.floor(rng() * recent.length)]!;
+      const value = tf.tensor2d(book);
+      this.codebook.assign(value);
+      value.dispose();
+    }
+    this.epochCounts.fill(0);
+  }
+
+  epochStats(): Record<string, number> {
+    return this.lastStats;
+  }
+
+  /** Code map [B, 49] of integer codes. */
+  quantize(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => this.nearestCodes(this.flat(this.encoder(x))).reshape([x.shape[0], CELLS]));
+  }
+
+  /** Images decoded from code maps [B, 49]. */
+  decodeCodes(codes: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => this.decoder(this.mapShape(this.lookup(codes.reshape([-1]) as tf.Tensor1D), codes.shape[0])));
+  }
+
+  encode(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => this.encoder(x).reshape([x.shape[0], this.latentDim]));
+  }
+
+  decode(z: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const zE = z.reshape([-1, this.settings.codeDim]) as tf.Tensor2D;
+      return this.decoder(this.mapShape(this.lookup(this.nearestCodes(zE)), z.shape[0]));
+    });
+  }
+
+  reconstruct(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => this.decodeCodes(this.quantize(x)));
+  }
+
+  layers() {
+    return this.params.layers;
+  }
+}

@@ -1,0 +1,222 @@
+// The training loop shared by the CLI, the app and the tests: seeded batches, Adam, a per-epoch
+// test evaluation, a checkpoint after every completed epoch, early stopping, and a hard stop
+// when any loss term stops being finite.
+import * as tf from '../tf';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import type { EpochRecord, TrainEnd } from '../../../shared/contract';
+import { epochOrder, gatherBatch } from '../data/batches';
+import { takeFirst, type Dataset, type ImageSet } from '../data/datasets';
+import { makeRng, seedFrom } from '../random';
+import type { Autoencoder, StepContext } from '../models/autoencoder';
+import { metricsOf, readManifest, saveModelFolder, writeFileAtomic, type ManifestMeta } from '../persistence/model-folder';
+import { MANIFEST_FILE } from '../persistence/manifest';
+import { APP_NAME, APP_VERSION } from '../version';
+import type { RunControl } from './run-control';
+import { join } from 'node:path';
+
+export interface BatchProgress {
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  samplesPerSec: number;
+  etaSeconds: number;
+  terms: Record<string, number>;
+}
+
+export interface TrainJob {
+  model: Autoencoder;
+  dataset: Dataset;
+  /** The model folder; created here, removed again if no epoch completes. */
+  dir: string;
+  name: string;
+  backend: string;
+  control: RunControl;
+  onProgress?: (progress: BatchProgress) => void;
+  onEpoch?: (record: EpochRecord) => void;
+  /** Milliseconds between progress reports. */
+  progressIntervalMs?: number;
+}
+
+export interface TrainOutcome {
+  status: TrainEnd['status'];
+  message: string;
+  history: EpochRecord[];
+}
+
+class Divergence extends Error {}
+
+const EVAL_BATCH = 1000;
+
+/** A context whose seeds are a deterministic stream from (seed, epoch, phase). */
+export function stepContext(training: boolean, seed: number | string): StepContext {
+  const rng = makeRng(seed);
+  return { training, nextSeed: () => seedFrom(rng) };
+}
+
+function readTerms(terms: Record<string, tf.Scalar>): Record<string, number> {
+  return Object.fromEntries(Object.entries(terms).map(([name, t]) => [name, t.dataSync()[0]!]));
+}
+
+function checkFinite(loss: number, terms: Record<string, number>, where: string): void {
+  const bad = Object.entries({ loss, ...terms }).find(([, v]) => !Number.isFinite(v));
+  if (bad) throw new Divergence(`training diverged: ${bad[0] === 'loss' ? 'the loss' : `the ${bad[0]} term`} became ${bad[1]} ${where}; lower the learning rate (--lr) and train again`);
+}
+
+/** Mean loss and terms per sample over a whole image set, with seeded masks/noise/sampling. */
+export function evaluate(model: Autoencoder, set: ImageSet, seed: number): { loss: number; terms: Record<string, number> } {
+  const ctx = stepContext(false, `eval-${seed}`);
+  const order = Int32Array.from({ length: set.count }, (_, i) => i);
+  let loss = 0;
+  const terms: Record<string, number> = {};
+  for (let start = 0; start < set.count; start += EVAL_BATCH) {
+    const size = Math.min(EVAL_BATCH, set.count - start);
+    const values = tf.tidy(() => {
+      const x = tf.tensor2d(gatherBatch(set, order, start, size), [size, 784]);
+      const result = model.lossOn(x, ctx);
+      return { loss: result.loss.dataSync()[0]!, terms: readTerms(result.terms) };
+    });
+    loss += values.loss * size;
+    for (const [name, v] of Object.entries(values.terms)) terms[name] = (terms[name] ?? 0) + v * size;
+  }
+  for (const name of Object.keys(terms)) terms[name]! /= set.count;
+  return { loss: loss / set.count, terms };
+}
+
+/** One optimiser step; returns the batch's loss and terms (per sample). */
+function trainStep(model: Autoencoder, optimizer: tf.Optimizer, x: tf.Tensor2D, ctx: StepContext): { loss: number; terms: Record<string, number> } {
+  const { weightDecay } = model.settings;
+  return tf.tidy(() => {
+    let kept: { loss: tf.Scalar; terms: Record<string, tf.Scalar> } | undefined;
+    const { grads } = tf.variableGrads(() => {
+      const result = model.lossOn(x, ctx);
+      kept = { loss: tf.keep(result.loss), terms: Object.fromEntries(Object.entries(result.terms).map(([k, v]) => [k, tf.keep(v)])) };
+      return result.objective;
+    }, model.params.variables);
+    if (weightDecay > 0) {
+      // torch.optim.Adam's weight_decay: L2 added to the gradient.
+      for (const v of model.params.variables) grads[v.name] = grads[v.name]!.add(v.mul(weightDecay));
+    }
+    optimizer.applyGradients(grads);
+    const values = { loss: kept!.loss.dataSync()[0]!, terms: readTerms(kept!.terms) };
+    tf.dispose([kept!.loss, ...Object.values(kept!.terms)]);
+    return values;
+  });
+}
+
+function manifestMeta(job: TrainJob, history: EpochRecord[], status: ManifestMeta['status'], createdAt: string): ManifestMeta {
+  const { dataset } = job;
+  return {
+    app: { name: APP_NAME, version: APP_VERSION },
+    name: job.name,
+    dataset: {
+      ref: dataset.name,
+      name: dataset.name,
+      title: dataset.title,
+      classes: dataset.classes,
+      trainCount: dataset.train.count,
+      testCount: dataset.test.count,
+    },
+    backend: job.backend,
+    createdAt,
+    updatedAt: new Date().toISOString(),
+    status,
+    history,
+    metrics: metricsOf(history),
+  };
+}
+
+/** Rewrites only the manifest's status, keeping the last saved weights as they are. */
+function markStatus(dir: string, status: ManifestMeta['status']): void {
+  const manifest = readManifest(dir);
+  writeFileAtomic(join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, status, updatedAt: new Date().toISOString() }, null, 1));
+}
+
+export async function train(job: TrainJob): Promise<TrainOutcome> {
+  const { model, control } = job;
+  const { settings } = model;
+  const trainSet = settings.limit > 0 ? takeFirst(job.dataset.train, settings.limit) : job.dataset.train;
+  const batches = Math.ceil(trainSet.count / settings.batch);
+  const optimizer = tf.train.adam(settings.lr, settings.adamBeta1, settings.adamBeta2, 1e-8);
+  const history: EpochRecord[] = [];
+  const createdAt = new Date().toISOString();
+  const buffer = new Float32Array(settings.batch * 784);
+  const interval = job.progressIntervalMs ?? 100;
+  let best = Infinity;
+  let sinceBest = 0;
+  mkdirSync(job.dir, { recursive: true });
+
+  const finish = (status: TrainOutcome['status'], message: string): TrainOutcome => {
+    if (history.length === 0) {
+      // Nothing completed: leave no half-made model folder behind (only our own files).
+      for (const name of readdirSync(job.dir)) rmSync(join(job.dir, name), { force: true, recursive: true });
+      rmSync(job.dir, { recursive: true, force: true });
+    } else if (status !== 'done' && status !== 'stopped-early') {
+      markStatus(job.dir, status);
+    }
+    optimizer.dispose();
+    return { status, message, history };
+  };
+
+  try {
+    for (let epoch = 1; epoch <= settings.epochs; epoch++) {
+      const order = epochOrder(trainSet.count, settings.seed, epoch);
+      const ctx = stepContext(true, `${settings.seed}-${epoch}`);
+      const started = performance.now();
+      let lastReport = 0;
+      let lossSum = 0;
+      const termSums: Record<string, number> = {};
+      for (let b = 0; b < batches; b++) {
+        if (await control.checkpoint()) {
+          const kept = history.length;
+          return finish('cancelled', `training cancelled during epoch ${epoch}; ${kept} completed epoch${kept === 1 ? '' : 's'} kept on disk`);
+        }
+        const start = b * settings.batch;
+        const size = Math.min(settings.batch, trainSet.count - start);
+        const x = tf.tensor2d(gatherBatch(trainSet, order, start, size, buffer).subarray(0, size * 784), [size, 784]);
+        const step = trainStep(model, optimizer, x, ctx);
+        x.dispose();
+        checkFinite(step.loss, step.terms, `at epoch ${epoch}, batch ${b + 1}`);
+        lossSum += step.loss * size;
+        for (const [name, v] of Object.entries(step.terms)) termSums[name] = (termSums[name] ?? 0) + v * size;
+        const now = performance.now();
+        if (job.onProgress && (now - lastReport >= interval || b === batches - 1)) {
+          lastReport = now;
+          const seen = start + size;
+          const rate = seen / ((now - started) / 1000);
+          const remaining = (settings.epochs - epoch) * trainSet.count + (trainSet.count - seen);
+          job.onProgress({ epoch, epochs: settings.epochs, batch: b + 1, batches, samplesPerSec: rate, etaSeconds: remaining / rate, terms: step.terms });
+        }
+      }
+      const seconds = (performance.now() - started) / 1000;
+      model.afterEpoch?.(ctx);
+      const test = evaluate(model, job.dataset.test, settings.seed);
+      checkFinite(test.loss, test.terms, `on the test set after epoch ${epoch}`);
+      const terms = Object.fromEntries(Object.entries(termSums).map(([k, v]) => [k, v / trainSet.count]));
+      const record: EpochRecord = {
+        epoch,
+        trainLoss: lossSum / trainSet.count,
+        testLoss: test.loss,
+        terms,
+        testTerms: test.terms,
+        samplesPerSec: trainSet.count / seconds,
+        seconds,
+        ...(model.epochStats ? { stats: model.epochStats() } : {}),
+      };
+      history.push(record);
+      const improved = test.loss < best;
+      best = Math.min(best, test.loss);
+      sinceBest = improved ? 0 : sinceBest + 1;
+      const stopEarly = settings.patience > 0 && sinceBest >= settings.patience && epoch < settings.epochs;
+      const status = epoch === settings.epochs ? 'done' : stopEarly ? 'stopped-early' : 'training';
+      saveModelFolder(job.dir, model, manifestMeta(job, history, status, createdAt));
+      job.onEpoch?.(record);
+      if (stopEarly) return finish('stopped-early', `stopped early after epoch ${epoch}: the test loss has not improved for ${settings.patience} epochs`);
+    }
+    return finish('done', `trained ${settings.epochs} epochs`);
+  } catch (error) {
+    if (error instanceof Divergence) return finish('diverged', `${error.message}; the last good epoch (${history.length}) is kept`);
+    finish('failed', (error as Error).message);
+    throw error;
+  }
+}

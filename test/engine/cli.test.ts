@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { RECIPES } from '../../src/shared/recipes';
+
+const BIN = resolve('bin/latent-explorer.js');
+const scratch = mkdtempSync(join(tmpdir(), 'le-cli-'));
+
+function cli(...args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, LATENT_EXPLORER_BACKEND: '' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('recipes lists every recipe with a description', () => {
+  const { code, stdout } = cli('recipes');
+  assert.equal(code, 0);
+  for (const recipe of RECIPES) assert.match(stdout, new RegExp(`^${recipe.name}\\s+${recipe.family}\\s+\\S`, 'm'));
+});
+
+test('bad input: one-line error, non-zero exit, nothing written', () => {
+  const out = join(scratch, 'never');
+  const cases: [string[], RegExp][] = [
+    [['--recipe', 'ae-mlp-9'], /unknown recipe "ae-mlp-9": valid recipes are ae-mlp-8, /],
+    [['--recipe', 'ae-mlp-8', '--lr', '0'], /--lr: .*>0.*\(got 0\)/],
+    [['--recipe', 'ae-mlp-8', '--lr', 'fast'], /--lr.*expected a number, got "fast"/],
+    [['--recipe', 'ae-mlp-8', '--latent', '0'], /--latent: .*>=1.*\(got 0\)/],
+    [['--recipe', 'ae-mlp-8', '--batch', '0'], /--batch: .*>=1/],
+    [['--recipe', 'ae-mlp-8', '--epochs', '2.5'], /--epochs: .*integer/],
+    [['--recipe', 'ae-mlp-8', '--dataset', join(scratch, 'no-such-data')], /unknown dataset .*no-such-data/],
+    [['--recipe', 'ae-mlp-8', '--backend', 'tpu'], /unknown backend "tpu": use one of gpu, node, wasm, cpu/],
+  ];
+  for (const [args, pattern] of cases) {
+    const { code, stderr } = cli('train', '--out', out, '--epochs', '1', ...args);
+    assert.notEqual(code, 0, args.join(' '));
+    assert.match(stderr, pattern, args.join(' '));
+    assert.equal(stderr.trim().split('\n').length, 1, `one line for ${args.join(' ')}: ${stderr}`);
+    assert.ok(!existsSync(out), `nothing written for ${args.join(' ')}`);
+  }
+});
+
+test('train --json streams epochs, eval reports the same test loss, history exports CSV', () => {
+  const out = join(scratch, 'vae');
+  const { code, stdout, stderr } = cli('train', '--recipe', 'vae-mlp-2', '--epochs', '2', '--limit', '600', '--out', out, '--json');
+  assert.equal(code, 0, stderr);
+  const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines[0].type, 'start');
+  assert.equal(lines[0].backend, 'wasm');
+  const epochs = lines.filter((l) => l.type === 'epoch');
+  assert.equal(epochs.length, 2);
+  for (const e of epochs) {
+    for (const key of ['epoch', 'trainLoss', 'testLoss', 'samplesPerSec']) assert.equal(typeof e[key], 'number', key);
+    assert.deepEqual(Object.keys(e.terms).sort(), ['kl', 'reconstruction']);
+  }
+  assert.equal(lines.at(-1).type, 'end');
+  assert.equal(lines.at(-1).status, 'done');
+
+  const evaluated = cli('eval', out, '--json');
+  assert.equal(evaluated.code, 0, evaluated.stderr);
+  const report = JSON.parse(evaluated.stdout);
+  assert.equal(report.recipe, 'vae-mlp-2');
+  assert.ok(Math.abs(report.testLoss - epochs[1].testLoss) < 1e-3 * report.testLoss, `${report.testLoss} vs ${epochs[1].testLoss}`);
+  assert.deepEqual(Object.keys(report.terms).sort(), ['kl', 'reconstruction']);
+  assert.ok(report.layers.length >= 4 && report.totalParams > 0);
+
+  const csv = cli('history', out);
+  assert.equal(csv.stdout.trim().split('\n').length, 3);
+
+  const again = cli('train', '--recipe', 'vae-mlp-2', '--epochs', '1', '--out', out);
+  assert.notEqual(again.code, 0);
+  assert.match(again.stderr, /already exists and is not empty/);
+  assert.equal(readdirSync(out).length, 3, 'the existing model is untouched');
+});

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { initBackend } from '../../src/main/engine/backend';
+import { buildModel, requireRecipe, resolveSettings } from '../../src/main/engine/models/build';
+import { loadModelFolder, saveModelFolder, type ManifestMeta } from '../../src/main/engine/persistence/model-folder';
+import { UserError } from '../../src/main/engine/errors';
+
+await initBackend();
+const scratch = mkdtempSync(join(tmpdir(), 'le-persist-'));
+const good = join(scratch, 'good');
+
+const meta: ManifestMeta = {
+  app: { name: 'latent-explorer', version: 'test' },
+  name: 'good',
+  dataset: { ref: 'mnist', name: 'mnist', title: 'MNIST', classes: [], trainCount: 60000, testCount: 10000 },
+  backend: 'test',
+  createdAt: new Date(0).toISOString(),
+  updatedAt: new Date(0).toISOString(),
+  status: 'done',
+  history: [],
+  metrics: null,
+};
+
+before(() => {
+  mkdirSync(good);
+  const recipe = requireRecipe('ae-mlp-8');
+  const model = buildModel(recipe, resolveSettings(recipe, {}));
+  saveModelFolder(good, model, meta);
+  model.params.dispose();
+});
+
+/** A copy of the good model folder, damaged by `damage`. */
+function damaged(name: string, damage: (dir: string, manifest: Record<string, any>) => void): string {
+  const dir = join(scratch, name);
+  cpSync(good, dir, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  damage(dir, manifest);
+  return dir;
+}
+
+function rewrite(dir: string, manifest: object) {
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+}
+
+function rejects(dir: string, pattern: RegExp) {
+  assert.throws(() => loadModelFolder(dir), (error: Error) => error instanceof UserError && pattern.test(error.message) && !error.message.includes('\n'));
+}
+
+test('a saved folder holds manifest, one weights file and history.csv', () => {
+  const files = readdirSync(good).sort();
+  assert.equal(files.length, 3);
+  assert.match(files.join(' '), /^history\.csv manifest\.json weights-[\w-]+\.bin$/);
+  const { model } = loadModelFolder(good);
+  model.params.dispose();
+});
+
+test('bad model folders are refused with a message naming the file and the problem', () => {
+  rejects(join(scratch, 'nowhere'), /does not exist/);
+  rejects(damaged('no-manifest', (dir) => rmSync(join(dir, 'manifest.json'))), /manifest\.json is missing/);
+  rejects(damaged('bad-json', (dir) => writeFileSync(join(dir, 'manifest.json'), '{"format": 1, ')), /manifest\.json is corrupt \(not valid JSON/);
+  rejects(damaged('newer', (dir, m) => rewrite(dir, { ...m, format: 99 })), /format 99, made by a newer Latent Explorer/);
+  rejects(damaged('family', (dir, m) => rewrite(dir, { ...m, family: 'gan' })), /manifest\.json is invalid: family/);
+  rejects(damaged('recipe', (dir, m) => rewrite(dir, { ...m, recipe: 'ae-mlp-9000' })), /unknown recipe "ae-mlp-9000"/);
+  rejects(damaged('truncated', (dir, m) => truncateSync(join(dir, m.weights.file), 1000)), /truncated or damaged: expected \d+ bytes, found 1000/);
+  rejects(
+    damaged('flipped', (dir, m) => {
+      const path = join(dir, m.weights.file);
+      const bytes = readFileSync(path);
+      bytes[10] = bytes[10]! ^ 0xff;
+      writeFileSync(path, bytes);
+    }),
+    /checksum does not match/
+  );
+  rejects(damaged('shapes', (dir, m) => rewrite(dir, { ...m, settings: { ...m.settings, latent: 9 } })), /encoder\/dense3\/kernel has shape \[32,8\] but the recipe needs \[32,9\]/);
+  rejects(
+    damaged('renamed', (dir, m) => rewrite(dir, { ...m, weights: { ...m.weights, tensors: m.weights.tensors.map((t: { name: string }, i: number) => (i === 0 ? { ...t, name: 'x' } : t)) } })),
+    /encoder\/dense1\/kernel missing; x is not a parameter of ae-mlp-8/
+  );
+});
+
+test('leftovers of an interrupted save do not stop the last complete save from loading', () => {
+  const dir = damaged('interrupted', (d) => {
+    writeFileSync(join(d, 'weights-half.bin.tmp-123-abcd'), Buffer.alloc(10));
+    writeFileSync(join(d, 'manifest.json.tmp-123-abcd'), '{"trunc');
+  });
+  const { model } = loadModelFolder(dir);
+  model.params.dispose();
+});
