@@ -5,6 +5,7 @@ import { APP_VERSION } from '../version';
 import { registerEval } from './eval-command';
 import { registerHistory } from './history-command';
 import { registerRecipes } from './recipes-command';
+import { registerServe } from './serve';
 import { registerTrain } from './train-command';
 
 const program = new Command('latent-explorer')
@@ -16,6 +17,7 @@ registerRecipes(program);
 registerTrain(program);
 registerEval(program);
 registerHistory(program);
+registerServe(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,39 @@
+// Three builds: Electron main (plus the engine's utility-process entry), the sandboxed preload
+// (CommonJS: sandboxed preloads cannot load ES modules) and the Svelte renderer, which web mode
+// serves as is. Paths hang off this file's folder so a build started from elsewhere still works.
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { defineConfig } from 'electron-vite';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const at = (path: string) => resolve(root, path);
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: at('out/main'),
+      rollupOptions: {
+        input: { index: at('src/main/index.ts'), 'engine-process': at('src/main/engine/engine-process.ts') },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: at('out/preload'),
+      rollupOptions: {
+        input: { index: at('src/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: at('src/renderer'),
+    build: {
+      outDir: at('out/renderer'),
+      emptyOutDir: true,
+      rollupOptions: { input: at('src/renderer/index.html') },
+    },
+    plugins: [svelte()],
+  },
+});

@@ -1,0 +1,72 @@
+// The window's IPC requests to main, each refused unless it comes from our own page: engine
+// connection and restart, and the two file actions only the app can do (reveal, trash). Paths
+// from the renderer are untrusted: they must resolve to a folder inside the models folders.
+import { ipcMain, MessageChannelMain, shell, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative } from 'node:path';
+import { IPC } from '../shared/preload-api';
+import type { EngineUtility } from './engine-utility';
+
+export interface AppIpcOptions {
+  engine: EngineUtility;
+  modelsDir: string;
+  bundledDir: string;
+  isTrusted(event: IpcMainEvent | IpcMainInvokeEvent): boolean;
+}
+
+function realFolder(path: unknown): string | null {
+  if (typeof path !== 'string' || !isAbsolute(path)) return null;
+  try {
+    const real = realpathSync(path);
+    return statSync(real).isDirectory() ? real : null;
+  } catch {
+    return null;
+  }
+}
+
+function isInside(parent: string, child: string): boolean {
+  const parentReal = realFolder(parent);
+  if (!parentReal) return false;
+  const rel = relative(parentReal, child);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+export function registerAppIpc({ engine, modelsDir, bundledDir, isTrusted }: AppIpcOptions): void {
+  const refuse = () => {
+    throw new Error('request refused: it did not come from the app window');
+  };
+
+  ipcMain.on(IPC.connect, (event) => {
+    if (!isTrusted(event)) return;
+    const { port1, port2 } = new MessageChannelMain();
+    if (engine.connect(port1)) event.sender.postMessage(IPC.port, null, [port2]);
+    else if (engine.lastExit) event.sender.send(IPC.exited, engine.lastExit);
+  });
+
+  ipcMain.handle(IPC.restart, async (event) => {
+    if (!isTrusted(event)) refuse();
+    await engine.restart();
+  });
+
+  ipcMain.handle(IPC.reveal, (event, path: unknown) => {
+    if (!isTrusted(event)) refuse();
+    const folder = realFolder(path);
+    if (!folder || !(isInside(modelsDir, folder) || isInside(bundledDir, folder))) throw new Error('only model folders can be revealed');
+    shell.showItemInFolder(folder);
+  });
+
+  ipcMain.handle(IPC.trash, async (event, path: unknown) => {
+    if (!isTrusted(event)) refuse();
+    const folder = realFolder(path);
+    // Only a model folder directly inside the user's models folder: never the folder itself, never bundled models.
+    if (!folder || !isInside(modelsDir, folder) || realFolder(dirname(folder)) !== realFolder(modelsDir)) {
+      throw new Error('only user model folders can be moved to the trash');
+    }
+    await shell.trashItem(folder);
+  });
+}
+
+/** Tells every window that the engine stopped, so each can offer a restart. */
+export function broadcastEngineExit(windows: WebContents[], exit: unknown): void {
+  for (const contents of windows) contents.send(IPC.exited, exit);
+}

@@ -1,0 +1,49 @@
+// `latent-explorer serve`: web mode. Builds the renderer if needed, starts the engine in a child
+// process behind a token-guarded WebSocket on 127.0.0.1, prints the URL to open, and runs until
+// Ctrl-C.
+import { InvalidArgumentError, type Command } from 'commander';
+import { resolve } from 'node:path';
+import { defaultModelsDir } from '../app-paths';
+import { ensureRendererBuilt } from '../renderer-build';
+import { startWebServer } from '../web-server';
+
+interface ServeOptions {
+  port: number;
+  host: string;
+  allowRemote?: boolean;
+  backend?: string;
+  models: string;
+}
+
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535 (0: any free port).');
+  return port;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('open the app in a browser (web mode): the renderer and the engine on 127.0.0.1, guarded by a token in the printed URL')
+    .option('--port <n>', 'port to listen on (0: any free port)', portNumber, 0)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--allow-remote', 'allow a --host other than loopback: anyone who can reach it and has the URL can use the engine')
+    .option('--backend <name>', 'compute backend: gpu, node, wasm or cpu')
+    .option('--models <dir>', 'folder of your models', defaultModelsDir())
+    .action(async (options: ServeOptions) => {
+      await ensureRendererBuilt();
+      const server = await startWebServer({
+        port: options.port,
+        host: options.host,
+        allowRemote: options.allowRemote,
+        backend: options.backend,
+        modelsDir: resolve(options.models),
+      });
+      console.log(`Latent Explorer (web mode) is ready. Open this URL in a browser:\n\n  ${server.url}\n\nModels: ${resolve(options.models)}. Press Ctrl-C to stop.`);
+      await new Promise<void>((done) => {
+        const stop = () => void server.close().finally(done);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}

@@ -1,0 +1,63 @@
+// Entry of the engine's own process: an Electron utilityProcess in the app, a forked Node child in
+// web mode. Training then never blocks the window or the server. It hosts one engine and answers
+// RPC on every channel it is handed: MessagePorts from Electron main (one per window connection),
+// or the IPC channel to the Node parent.
+import { messagePortChannel, processChannel, serveRpc, type MessagePortLike, type RpcHost } from '../../shared/rpc';
+import { CONNECT_MESSAGE, decodeEngineArgs } from './engine-process-args';
+import type { EngineOptions } from './host';
+
+/** What Electron gives a utility process as `process.parentPort`. */
+interface ParentPortLike {
+  on(event: 'message', listener: (event: { data: unknown; ports: MessagePortLike[] }) => void): unknown;
+}
+
+/**
+ * Answers as soon as it is called; requests that arrive while the engine loads wait for it. If it
+ * cannot load at all, every request says why instead of the process dying without a word.
+ */
+function lazyHost(options: EngineOptions): { host: RpcHost; dispose(): Promise<void> } {
+  const ready = import('./host').then(({ createEngineHost }) => createEngineHost(options));
+  ready.catch((error: unknown) => console.error(`latent-explorer engine: could not start: ${String(error)}`));
+  return {
+    host: {
+      call: async (method, params) => (await ready).call(method, params),
+      onEvent(listener) {
+        let stop: () => void = () => {};
+        let stopped = false;
+        ready.then(
+          (engine) => {
+            if (!stopped) stop = engine.onEvent(listener);
+          },
+          () => {}
+        );
+        return () => {
+          stopped = true;
+          stop();
+        };
+      },
+    },
+    dispose: () => ready.then((engine) => engine.dispose(), () => {}),
+  };
+}
+
+function main(): void {
+  const engine = lazyHost(decodeEngineArgs(process.argv.slice(2)));
+  const onInternalError = (method: string, error: unknown) => console.error(`latent-explorer engine: ${method} failed:`, error);
+  const shutDown = () => void engine.dispose().finally(() => process.exit(0));
+  process.once('SIGTERM', shutDown);
+
+  const parentPort = (process as { parentPort?: ParentPortLike }).parentPort;
+  if (parentPort) {
+    parentPort.on('message', ({ data, ports }) => {
+      if (data === CONNECT_MESSAGE && ports[0]) serveRpc(messagePortChannel(ports[0]), engine.host, { onInternalError });
+    });
+  } else if (process.send) {
+    serveRpc(processChannel(process), engine.host, { onInternalError });
+    // An engine whose parent is gone would train for nobody: stop with it.
+    process.once('disconnect', shutDown);
+  } else {
+    throw new Error('engine-process.ts runs as a child process (fork or Electron utilityProcess), not on its own');
+  }
+}
+
+main();
