@@ -1,0 +1,263 @@
+// Micro-benchmarks behind the nn building blocks: which tfjs primitives are fast on the backend,
+// what our dense layer saves over autograd, and training throughput of two reference recipes.
+//
+//   node --import tsx bench/nn-microbench.ts [primitives] [layer] [optimizer] [train] [--backend wasm|cpu]
+//
+// Times are medians over several rounds; the machine is shared, so rerun before trusting a 10% gap.
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { dense, type Activation } from '../src/main/engine/nn/dense';
+import { linearBiasInit, linearWeightInit } from '../src/main/engine/nn/init';
+import { transpose2d } from '../src/main/engine/nn/transpose';
+
+const BATCH = 128;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Median milliseconds per call of `f` (its result is disposed), over `rounds` rounds of `reps` calls. */
+function msPerCall(f: () => tf.TensorContainer, reps = 50, rounds = 5): number {
+  for (let i = 0; i < 5; i++) tf.dispose(f());
+  const rounds_: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) tf.dispose(f());
+    rounds_.push((performance.now() - t0) / reps);
+  }
+  return median(rounds_);
+}
+
+function report(name: string, ms: number, extra = ''): void {
+  console.log(`  ${name.padEnd(58)} ${ms.toFixed(3).padStart(8)} ms ${extra}`);
+}
+
+/** A tensor whose dataId is new, as a weight is after every optimiser step. */
+function fresh<T extends tf.Tensor>(t: T): T {
+  return tf.add(t, 0) as T;
+}
+
+function primitives(): void {
+  console.log('primitives (batch 128, the 784↔128 layers of ae-mlp-8)');
+  const x = tf.randomUniform([BATCH, 784]) as tf.Tensor2D;
+  const w = tf.randomUniform([784, 128]) as tf.Tensor2D;
+  const dy = tf.randomUniform([BATCH, 128]) as tf.Tensor2D;
+  const gflops = (ms: number) => `${((2 * BATCH * 784 * 128) / ms / 1e6).toFixed(1)} GFLOP/s`;
+  let ms = msPerCall(() => tf.matMul(x, w));
+  report('matMul x·W, W reused (XNNPACK op cached)', ms, gflops(ms));
+  ms = msPerCall(() => tf.tidy(() => tf.matMul(x, fresh(w))));
+  report('matMul x·W, W new each call (XNNPACK repacks W)', ms, gflops(ms));
+  ms = msPerCall(() => tf.matMul(dy, w, false, true));
+  report('matMul dy·Wᵀ via transposeB (autograd dx)', ms, gflops(ms));
+  ms = msPerCall(() => tf.matMul(x, dy, true, false));
+  report('matMul xᵀ·dy via transposeA (autograd dW)', ms, gflops(ms));
+  ms = msPerCall(() => tf.tidy(() => tf.matMul(dy, transpose2d(fresh(w)))));
+  report('dx = dy·transpose2d(W), W new each call', ms, gflops(ms));
+  ms = msPerCall(() => tf.tidy(() => tf.matMul(transpose2d(fresh(x)), dy)));
+  report('dW = transpose2d(x)·dy, x new each call', ms, gflops(ms));
+  for (const t of [x, w]) {
+    report(`tf.transpose [${t.shape}]`, msPerCall(() => tf.transpose(t)));
+    report(`transpose2d  [${t.shape}]`, msPerCall(() => transpose2d(t as tf.Tensor2D)));
+  }
+  const dz = tf.randomUniform([BATCH, 784]) as tf.Tensor2D;
+  report('bias grad: tf.sum(dz [128,784], 0)', msPerCall(() => tf.sum(dz, 0)));
+  report('bias grad: ones[1,128]·dz (dz new each call)', msPerCall(() => tf.tidy(() => tf.matMul(tf.ones([1, BATCH]), fresh(dz)))));
+  report('bias grad: tf.sum(transpose2d(dz), 1)', msPerCall(() => tf.tidy(() => tf.sum(transpose2d(dz), 1))));
+  report('relu grad: dy·step(y) [128,784]', msPerCall(() => tf.tidy(() => tf.mul(dz, tf.step(dz)))));
+  report('sigmoid grad: dy·y·(1−y) [128,784]', msPerCall(() => tf.tidy(() => tf.mul(dz, tf.mul(dz, tf.sub(1, dz))))));
+  for (const [name, op] of [['sigmoid', tf.sigmoid], ['exp', tf.exp], ['log', tf.log], ['softplus', tf.softplus], ['relu', tf.relu], ['square', tf.square]] as const) {
+    report(`${name} [128,784]`, msPerCall(() => op(dz)));
+  }
+  report('add [128,784]', msPerCall(() => tf.add(dz, x)));
+  report('mean [128,784]', msPerCall(() => tf.mean(dz)));
+  const images = 10_000;
+  const resident = tf.randomUniform([images, 784]);
+  const pixels = Uint8Array.from({ length: images * 784 }, (_, i) => (i * 2654435761) % 256);
+  const idx = tf.tensor1d(Array.from({ length: BATCH }, (_, i) => (i * 7919) % images), 'int32');
+  report(`batch: tf.gather 128 rows of a resident [${images},784] tensor`, msPerCall(() => tf.gather(resident, idx)));
+  report(`batch: tf.slice 128 rows of a resident [${images},784] tensor`, msPerCall(() => tf.slice(resident, [640, 0], [BATCH, 784]), 5, 3));
+  const buf = new Float32Array(BATCH * 784);
+  report('batch: gather 128 rows of a Uint8Array in JS, then tf.tensor2d', msPerCall(() => {
+    for (let r = 0; r < BATCH; r++) {
+      const src = ((r * 7919) % images) * 784;
+      for (let j = 0; j < 784; j++) buf[r * 784 + j] = pixels[src + j]! / 255;
+    }
+    return tf.tensor2d(buf, [BATCH, 784]);
+  }));
+  tf.dispose([x, w, dy, dz, resident, idx]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layers and models, each in two forms: the plain formula under tfjs autograd, and nn/dense.
+
+type Linear = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: Activation) => tf.Tensor2D;
+
+const plainLinear: Linear = (x, w, b, activation) => {
+  const z = tf.add(tf.matMul(x, w), b) as tf.Tensor2D;
+  return activation === 'relu' ? tf.relu(z) : activation === 'sigmoid' ? tf.sigmoid(z) : z;
+};
+
+const IMPLEMENTATIONS: [string, Linear][] = [
+  ['autograd', plainLinear],
+  ['nn/dense', dense],
+];
+
+interface Layer {
+  w: tf.Variable;
+  b: tf.Variable;
+  activation: Activation;
+}
+
+function layer(inSize: number, outSize: number, activation: Activation, seed: number): Layer {
+  return {
+    w: tf.variable(linearWeightInit([inSize, outSize], seed)),
+    b: tf.variable(linearBiasInit(inSize)([outSize], seed + 1)),
+    activation,
+  };
+}
+
+function apply(linear: Linear, l: Layer, x: tf.Tensor2D): tf.Tensor2D {
+  return linear(x, l.w as tf.Tensor2D, l.b as tf.Tensor1D, l.activation);
+}
+
+function layerBench(): void {
+  console.log('one layer 784→128 ReLU, forward + backward by tf.variableGrads');
+  const x = tf.randomUniform([BATCH, 784]) as tf.Tensor2D;
+  for (const [name, linear] of IMPLEMENTATIONS) {
+    const l = layer(784, 128, 'relu', 1);
+    const xVar = tf.variable(x);
+    for (const [what, input] of [['x constant', x], ['x trainable', xVar]] as const) {
+      report(`${name}, ${what}`, msPerCall(() => tf.variableGrads(() => tf.sum(apply(linear, l, input as tf.Tensor2D)) as tf.Scalar).grads));
+    }
+    tf.dispose([l.w, l.b, xVar]);
+  }
+  x.dispose();
+}
+
+interface Model {
+  name: string;
+  layers: Layer[];
+  loss(linear: Linear, x: tf.Tensor2D, seed: number): tf.Scalar;
+}
+
+/** ae-mlp-8: 784→128→32→8→32→128→784, ReLU between, no activation on the code, sigmoid out, MSE. */
+function aeMlp8(): Model {
+  const sizes = [784, 128, 32, 8, 32, 128, 784];
+  const acts: Activation[] = ['relu', 'relu', 'linear', 'relu', 'relu', 'sigmoid'];
+  const layers = acts.map((a, i) => layer(sizes[i]!, sizes[i + 1]!, a, 10 * i));
+  return {
+    name: 'ae-mlp-8',
+    layers,
+    loss: (linear, x) => tf.mean(tf.squaredDifference(layers.reduce((h, l) => apply(linear, l, h), x), x)),
+  };
+}
+
+/** vae-mlp-20: 784→400→(μ, log σ²)×20, 20→400→784 sigmoid; BCE summed over pixels + KL, summed over the batch. */
+function vaeMlp20(): Model {
+  const [enc, mu, logVar, dec, out] = [layer(784, 400, 'relu', 1), layer(400, 20, 'linear', 3), layer(400, 20, 'linear', 5), layer(20, 400, 'relu', 7), layer(400, 784, 'linear', 9)];
+  return {
+    name: 'vae-mlp-20',
+    layers: [enc, mu, logVar, dec, out],
+    loss: (linear, x, seed) => {
+      const h = apply(linear, enc, x);
+      const m = apply(linear, mu, h);
+      const lv = apply(linear, logVar, h);
+      const z = tf.add(m, tf.mul(tf.exp(tf.mul(lv, 0.5)), tf.randomNormal(m.shape, 0, 1, 'float32', seed)));
+      const logits = apply(linear, out, apply(linear, dec, z as tf.Tensor2D));
+      // BCE from logits: Σ max(ℓ,0) − ℓx + log(1 + e^−|ℓ|)
+      const bce = tf.sum(tf.add(tf.sub(tf.relu(logits), tf.mul(logits, x)), tf.softplus(tf.neg(tf.abs(logits)))));
+      const kl = tf.mul(-0.5, tf.sum(tf.sub(tf.sub(tf.add(1, lv), tf.square(m)), tf.exp(lv))));
+      return tf.add(bce, kl) as tf.Scalar;
+    },
+  };
+}
+
+function paramsOf(model: Model): tf.Variable[] {
+  return model.layers.flatMap((l) => [l.w, l.b]);
+}
+
+function optimizerBench(): void {
+  console.log('optimiser step alone (gradients precomputed), ae-mlp-8 parameters');
+  const model = aeMlp8();
+  const vars = paramsOf(model);
+  const grads = Object.fromEntries(vars.map((v) => [v.name, tf.randomNormal(v.shape, 0, 1e-3)]));
+  console.log(`  ${vars.length} tensors, ${vars.reduce((n, v) => n + v.size, 0)} parameters`);
+  const adam = tf.train.adam(1e-3);
+  report('tf.train.adam applyGradients', msPerCall(() => adam.applyGradients(grads) ?? []));
+  const sgd = tf.train.sgd(1e-3);
+  report('tf.train.sgd applyGradients (floor: one op per tensor)', msPerCall(() => sgd.applyGradients(grads) ?? []));
+  tf.dispose([...vars, ...Object.values(grads)]);
+}
+
+/** A resident set of random images as bytes, with seeded batches copied out in JS (the engine's way). */
+function makeBatcher(images: number): () => tf.Tensor2D {
+  const pixels = Uint8Array.from({ length: images * 784 }, (_, i) => ((i * 2654435761) >>> 0) % 256);
+  const buf = new Float32Array(BATCH * 784);
+  let next = 0;
+  return () => {
+    for (let r = 0; r < BATCH; r++) {
+      const src = ((next++ * 7919) % images) * 784;
+      for (let j = 0; j < 784; j++) buf[r * 784 + j] = pixels[src + j]! / 255;
+    }
+    return tf.tensor2d(buf, [BATCH, 784]);
+  };
+}
+
+/** Training samples/s: warm-up, then the median of several timed spans. */
+function samplesPerSec(model: Model, linear: Linear, spans = 5, stepsPerSpan = 40): number {
+  const optimizer = tf.train.adam(1e-3);
+  const batch = makeBatcher(10_000);
+  let seed = 0;
+  const step = () => {
+    const x = batch();
+    const cost = optimizer.minimize(() => model.loss(linear, x, seed++), true, paramsOf(model))!;
+    x.dispose();
+    return cost;
+  };
+  for (let i = 0; i < 15; i++) step().dispose();
+  const before = tf.memory().numTensors;
+  const rates: number[] = [];
+  for (let s = 0; s < spans; s++) {
+    const t0 = performance.now();
+    let cost: tf.Scalar | undefined;
+    for (let i = 0; i < stepsPerSpan; i++) {
+      cost?.dispose();
+      cost = step();
+    }
+    cost!.dataSync(); // wait for the span's last step on asynchronous backends
+    cost!.dispose();
+    rates.push((stepsPerSpan * BATCH) / ((performance.now() - t0) / 1000));
+  }
+  if (tf.memory().numTensors !== before) throw new Error(`${model.name}: tensors grew from ${before} to ${tf.memory().numTensors}`);
+  optimizer.dispose();
+  return median(rates);
+}
+
+function trainBench(): void {
+  console.log('training throughput, batch 128, Adam 1e-3, random images resident as bytes');
+  for (const make of [aeMlp8, vaeMlp20]) {
+    for (const [name, linear] of IMPLEMENTATIONS) {
+      const model = make();
+      const rate = samplesPerSec(model, linear);
+      console.log(`  ${`${model.name}, ${name}`.padEnd(58)} ${rate.toFixed(0).padStart(8)} samples/s (${((BATCH / rate) * 1000).toFixed(2)} ms/step)`);
+      tf.dispose(paramsOf(model));
+    }
+  }
+}
+
+const SECTIONS: Record<string, () => void> = { primitives, layer: layerBench, optimizer: optimizerBench, train: trainBench };
+
+const args = process.argv.slice(2);
+const backendAt = args.indexOf('--backend');
+const backend = backendAt >= 0 ? args.splice(backendAt, 2)[1]! : 'wasm';
+await tf.setBackend(backend);
+await tf.ready();
+console.log(`backend ${tf.getBackend()}, tfjs ${tf.version_core}, node ${process.version}`);
+const chosen = args.length > 0 ? args : Object.keys(SECTIONS);
+for (const name of chosen) {
+  const section = SECTIONS[name];
+  if (!section) throw new Error(`unknown section ${name}; choose from ${Object.keys(SECTIONS).join(', ')}`);
+  section();
+}
