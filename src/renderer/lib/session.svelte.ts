@@ -4,7 +4,7 @@
 import { catalog } from './catalog.svelte';
 import { engine, type ConnectionStatus } from './engine';
 import { library } from './library.svelte';
-import { errorText } from './notices.svelte';
+import { errorText, notify } from './notices.svelte';
 
 class Session {
   status = $state.raw<ConnectionStatus>(engine.current);
@@ -19,6 +19,10 @@ class Session {
       const opened = status.state === 'open' && this.status.state !== 'open';
       this.status = status;
       if (opened) void Promise.all([catalog.load(), library.refresh()]);
+    });
+    // Warnings (a model folder that cannot be read, a fallback taken) are worth a glance.
+    engine.on('engine.log', ({ level, message }) => {
+      if (level !== 'info') notify(message, level === 'error' ? 'error' : 'info');
     });
   }
 

@@ -1,0 +1,181 @@
+// End to end in real Chromium (Debian's, driven by playwright-core) against web mode: the page,
+// the WebSocket and a real engine process training a real model on a small slice of MNIST.
+// Each test continues where the previous one left off, as a user would. Screenshots of the main
+// views go to docs/screenshots for the README.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Result } from '../../src/shared/contract';
+import { startWebServer, type WebServer } from '../../src/main/engine/web-server';
+import { buildRenderer } from './build-renderer';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+const FIRST_MODEL = 'e2e vae 2d';
+const TRAIN_TIMEOUT_MS = 180_000;
+
+let home: string;
+let server: WebServer;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+before(async () => {
+  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH`);
+  home = await mkdtemp(join(tmpdir(), 'latent-explorer-e2e-'));
+  await buildRenderer(join(home, 'renderer'));
+  server = await startWebServer({ port: 0, modelsDir: join(home, 'models'), rendererDir: join(home, 'renderer') });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await mkdir(SHOTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (home) await rm(home, { recursive: true, force: true });
+});
+
+/**
+ * Records every value an attribute takes, from inside the page, so no quick change is missed.
+ * Sent as source text: functions compiled by tsx carry helpers the page does not have.
+ */
+async function watchAttribute(selector: string, attribute: string): Promise<void> {
+  await page.evaluate(`(() => {
+    const seen = (window.__seen = []);
+    const record = () => {
+      const value = document.querySelector(${JSON.stringify(selector)})?.getAttribute(${JSON.stringify(attribute)});
+      if (value != null && seen[seen.length - 1] !== value) seen.push(value);
+    };
+    new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: [${JSON.stringify(attribute)}] });
+    record();
+  })()`);
+}
+
+async function seenValues(): Promise<number[]> {
+  return ((await page.evaluate('window.__seen')) as string[]).map(Number);
+}
+
+async function fillSettings(settings: Record<string, string>): Promise<void> {
+  for (const [label, value] of Object.entries(settings)) await page.getByRole('spinbutton', { name: label, exact: true }).fill(value);
+}
+
+const progressbar = () => page.getByRole('progressbar', { name: 'Training progress' });
+const modelsList = () => page.getByRole('list', { name: 'Models' });
+
+test('the page needs its token, then shows the views and the backend in the status bar', async () => {
+  const withoutToken = await fetch(new URL('/', server.url));
+  assert.ok([401, 403].includes(withoutToken.status), `page without token answered ${withoutToken.status}`);
+
+  await page.goto(server.url);
+  const nav = page.getByRole('navigation', { name: 'Views' });
+  for (const name of ['Library', 'Training', 'Latent space', 'Inpainting', 'Denoising', 'Codebook']) {
+    await nav.getByRole('link', { name, exact: true }).waitFor();
+  }
+  const status = page.getByRole('status').filter({ hasText: /Backend: \w/ });
+  await status.waitFor();
+  const { backend } = (await server.engine.call('engine.info', {})) as Result<'engine.info'>;
+  assert.match(await status.innerText(), new RegExp(`Backend: ${backend.name}`));
+
+  // The backend's reasons, and why each other one was skipped, are one click away.
+  await status.getByRole('button', { name: `Backend: ${backend.name}` }).click();
+  const details = page.locator('#backend-details');
+  for (const { name, reason } of [backend, ...backend.skipped]) {
+    assert.ok((await details.innerText()).includes(reason), `backend details name ${name}: ${reason}`);
+  }
+  await page.screenshot({ path: join(SHOTS, 'status-backend.png') });
+  await page.keyboard.press('Escape');
+  await details.waitFor({ state: 'detached' });
+  await modelsList().waitFor({ state: 'attached' });
+});
+
+test('trains a vae-mlp-2 model for one epoch: progress advances, the loss curves gain points', { timeout: TRAIN_TIMEOUT_MS }, async () => {
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Training' }).click();
+  await page.getByRole('combobox', { name: 'Dataset' }).selectOption('mnist');
+  await page.getByRole('combobox', { name: 'Recipe' }).selectOption('vae-mlp-2');
+  await fillSettings({ Epochs: '1', 'Batch size': '16', 'Training images (0 = all)': '512' });
+  await page.getByRole('textbox', { name: 'Model name' }).fill(FIRST_MODEL);
+
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await progressbar().waitFor();
+  await watchAttribute('[role="progressbar"]', 'aria-valuenow');
+  const figure = page.getByRole('figure', { name: 'Loss curves' });
+  const pointsBefore = Number(await figure.getAttribute('data-points'));
+
+  await page.getByRole('alert').filter({ hasText: 'Finished' }).waitFor({ timeout: TRAIN_TIMEOUT_MS });
+  const values = await seenValues();
+  const within = values.filter((v) => v > 0 && v < 100);
+  assert.ok(within.length >= 2, `progress should advance within the epoch; saw ${values.join(', ')}`);
+  assert.deepEqual(within, [...within].sort((a, b) => a - b), 'progress never goes back');
+  assert.equal(await progressbar().getAttribute('aria-valuenow'), '100');
+
+  const pointsAfter = Number(await figure.getAttribute('data-points'));
+  assert.ok(pointsAfter > pointsBefore, `loss curves should gain points (${pointsBefore} → ${pointsAfter})`);
+  assert.ok((await figure.locator('circle').count()) >= 2, 'the epoch has a train and a test point');
+  await page.screenshot({ path: join(SHOTS, 'training.png') });
+
+  await page.getByRole('link', { name: 'Library' }).click();
+  await modelsList().getByRole('listitem').filter({ hasText: FIRST_MODEL }).waitFor();
+});
+
+test('a second run pauses, resumes and cancels', { timeout: TRAIN_TIMEOUT_MS }, async () => {
+  await page.getByRole('link', { name: 'Training' }).click();
+  await fillSettings({ Epochs: '20', 'Batch size': '16', 'Training images (0 = all)': '2048' });
+  await page.getByRole('textbox', { name: 'Model name' }).fill('e2e cancelled');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+
+  await page.waitForFunction(`Number(document.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow')) > 0`, null, {
+    timeout: TRAIN_TIMEOUT_MS,
+  });
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Resume' }).waitFor();
+  const pausedAt = await progressbar().getAttribute('aria-valuenow');
+  await page.waitForTimeout(500);
+  assert.equal(await progressbar().getAttribute('aria-valuenow'), pausedAt, 'no progress while paused');
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await page.getByRole('button', { name: 'Pause' }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'training-live.png') });
+
+  await page.getByRole('button', { name: 'Cancel training' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Cancelled' }).waitFor({ timeout: 30_000 });
+  assert.equal(await page.getByRole('button', { name: 'Train', exact: true }).isEnabled(), true, 'the form is usable again');
+});
+
+test('after a reload the first model is in the library; rename and delete work', async () => {
+  await page.reload();
+  await page.getByRole('link', { name: 'Library' }).click();
+  const item = modelsList().getByRole('listitem').filter({ hasText: FIRST_MODEL });
+  await item.waitFor();
+  assert.match(await item.innerText(), /vae-mlp-2/);
+
+  // The finished run opened its model already, unless the cancelled run kept an epoch.
+  const open = item.getByRole('button', { name: `Open ${FIRST_MODEL}` });
+  if (await open.isEnabled()) await open.click();
+  assert.equal(await item.getAttribute('aria-current'), 'true');
+  await page.getByRole('complementary', { name: 'Open model' }).getByRole('table').first().waitFor();
+  await page.screenshot({ path: join(SHOTS, 'library.png') });
+
+  await item.getByRole('button', { name: `Rename ${FIRST_MODEL}` }).click();
+  const renamed = `${FIRST_MODEL} renamed`;
+  await page.getByRole('textbox', { name: `New name for ${FIRST_MODEL}` }).fill(renamed);
+  await page.keyboard.press('Enter');
+  const renamedItem = modelsList().getByRole('listitem').filter({ hasText: renamed });
+  await renamedItem.waitFor();
+
+  await renamedItem.getByRole('button', { name: `Delete ${renamed}` }).click();
+  const dialog = page.getByRole('dialog', { name: 'Delete model?' });
+  await dialog.getByRole('button', { name: 'Delete' }).click();
+  await renamedItem.waitFor({ state: 'detached' });
+  await page.reload();
+  await page.locator('[aria-label="Models"][aria-busy="false"]').waitFor({ state: 'attached' });
+  assert.equal(await modelsList().getByRole('listitem').filter({ hasText: renamed }).count(), 0, 'deleted for good');
+  assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+});
