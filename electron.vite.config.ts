@@ -13,6 +13,7 @@ export default defineConfig({
   main: {
     build: {
       outDir: at('out/main'),
+      emptyOutDir: true,
       rollupOptions: {
         input: { index: at('src/main/index.ts'), 'engine-process': at('src/main/engine/engine-process.ts') },
       },
@@ -21,6 +22,7 @@ export default defineConfig({
   preload: {
     build: {
       outDir: at('out/preload'),
+      emptyOutDir: true,
       rollupOptions: {
         input: { index: at('src/preload/index.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },

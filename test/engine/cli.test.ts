@@ -28,7 +28,7 @@ test('bad input: one-line error, non-zero exit, nothing written', () => {
     [['--recipe', 'ae-mlp-8', '--lr', 'fast'], /--lr.*expected a number, got "fast"/],
     [['--recipe', 'ae-mlp-8', '--latent', '0'], /--latent: .*>=1.*\(got 0\)/],
     [['--recipe', 'ae-mlp-8', '--batch', '0'], /--batch: .*>=1/],
-    [['--recipe', 'ae-mlp-8', '--epochs', '2.5'], /--epochs: .*integer/],
+    [['--recipe', 'ae-mlp-8', '--epochs', '2.5'], /--epochs: .*expected int.*\(got 2.5\)/],
     [['--recipe', 'ae-mlp-8', '--dataset', join(scratch, 'no-such-data')], /unknown dataset .*no-such-data/],
     [['--recipe', 'ae-mlp-8', '--backend', 'tpu'], /unknown backend "tpu": use one of gpu, node, wasm, cpu/],
   ];

@@ -1,11 +1,16 @@
-// Web mode serves the built renderer; a fresh clone has none, and a developer's may be older than
-// the sources. This builds it (renderer only, with the project's electron-vite config) when needed.
+// Web mode serves the built renderer and `npm start` runs the built app; a fresh clone has neither,
+// and a developer's may be older than the sources. These build them (with the project's
+// electron-vite config) only when needed.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { APP_ROOT, builtRendererDir } from './app-paths';
+import type { UserConfig } from 'electron-vite';
+import { APP_ROOT } from './app-paths';
 import { UserError } from './errors';
 
-const SOURCES = ['src/renderer', 'src/shared', 'electron.vite.config.ts'];
+const CONFIG = 'electron.vite.config.ts';
+const RENDERER_SOURCES = ['src/renderer', 'src/shared', CONFIG];
+const APP_SOURCES = ['src', CONFIG];
+const APP_OUTPUTS = ['out/main/index.js', 'out/main/engine-process.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
 
 function newestMtime(path: string): number {
   const stat = statSync(path);
@@ -15,30 +20,53 @@ function newestMtime(path: string): number {
   return newest;
 }
 
-/** True when out/renderer exists and is newer than every renderer and shared source. */
-export function rendererIsFresh(): boolean {
-  const index = join(builtRendererDir(), 'index.html');
-  if (!existsSync(index)) return false;
-  const sources = SOURCES.map((s) => join(APP_ROOT, s)).filter((s) => existsSync(s));
-  // Without sources (an installed package) the shipped build is all there is.
-  return sources.length === 0 || statSync(index).mtimeMs >= Math.max(...sources.map(newestMtime));
+/** Every output exists and is newer than every source (no sources, as in an installed package: fresh). */
+function isFresh(outputs: string[], sources: string[]): boolean {
+  const outs = outputs.map((o) => join(APP_ROOT, o));
+  if (!outs.every((o) => existsSync(o))) return false;
+  const ins = sources.map((s) => join(APP_ROOT, s)).filter((s) => existsSync(s));
+  if (ins.length === 0) return true;
+  return Math.min(...outs.map((o) => statSync(o).mtimeMs)) >= Math.max(...ins.map(newestMtime));
 }
 
-/** Builds out/renderer unless it is fresh. Returns whether it built. */
-export async function ensureRendererBuilt(log: (line: string) => void = (line) => console.error(line)): Promise<boolean> {
-  if (rendererIsFresh()) return false;
+export function rendererIsFresh(): boolean {
+  return isFresh([join('out', 'renderer', 'index.html')], RENDERER_SOURCES);
+}
+
+export function appIsFresh(): boolean {
+  return isFresh(APP_OUTPUTS, APP_SOURCES);
+}
+
+async function buildTargets(targets: Array<keyof UserConfig>, log: (line: string) => void): Promise<void> {
   let tools: [typeof import('electron-vite'), typeof import('vite')];
   try {
     tools = await Promise.all([import('electron-vite'), import('vite')]);
   } catch {
-    throw new UserError('the renderer is not built and the build tools are missing: run `npm install` (with dev dependencies), then try again', 'unavailable');
+    throw new UserError('the app is not built and the build tools are missing: run `npm install` (with dev dependencies), then try again', 'unavailable');
   }
   const [{ resolveConfig }, { build }] = tools;
-  log('latent-explorer: building the renderer (first run, or its sources changed)…');
+  log(`latent-explorer: building the ${targets.join(', ')} bundle${targets.length > 1 ? 's' : ''} (first run, or the sources changed)…`);
   process.env.NODE_ENV_ELECTRON_VITE = 'production';
-  const resolved = await resolveConfig({ root: APP_ROOT, logLevel: 'warn' }, 'build', 'production');
-  const renderer = resolved.config?.renderer;
-  if (!renderer) throw new Error('electron.vite.config.ts has no renderer section');
-  await build(renderer);
+  const { config } = await resolveConfig({ root: APP_ROOT, logLevel: 'warn' }, 'build', 'production');
+  for (const target of targets) {
+    const section = config?.[target];
+    if (!section) throw new Error(`${CONFIG} has no ${target} section`);
+    await build(section);
+  }
+}
+
+const stderr = (line: string) => console.error(line);
+
+/** Builds out/renderer unless it is fresh (web mode needs nothing else). Returns whether it built. */
+export async function ensureRendererBuilt(log = stderr): Promise<boolean> {
+  if (rendererIsFresh()) return false;
+  await buildTargets(['renderer'], log);
+  return true;
+}
+
+/** Builds main, preload and renderer unless all are fresh (the Electron app). Returns whether it built. */
+export async function ensureAppBuilt(log = stderr): Promise<boolean> {
+  if (appIsFresh()) return false;
+  await buildTargets(['main', 'preload', 'renderer'], log);
   return true;
 }

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors';
 import { APP_VERSION } from '../version';
+import { registerBench } from './bench-command';
 import { registerEval } from './eval-command';
 import { registerHistory } from './history-command';
 import { registerRecipes } from './recipes-command';
@@ -18,6 +19,7 @@ registerTrain(program);
 registerEval(program);
 registerHistory(program);
 registerServe(program);
+registerBench(program);
 
 try {
   await program.parseAsync(process.argv);
@@ -27,5 +29,8 @@ try {
     console.error(`latent-explorer: error: ${error.message}`);
     process.exit(2);
   }
-  throw error;
+  // Not the user's doing: print it whole for a bug report (and keep the wasm runtime's
+  // uncaught-exception handler from dumping its own source).
+  console.error(`latent-explorer: internal error: ${(error as Error).stack ?? String(error)}`);
+  process.exit(1);
 }

@@ -4,7 +4,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { defaultModelsDir } from '../app-paths';
-import { ensureRendererBuilt } from '../renderer-build';
+import { ensureRendererBuilt } from '../app-build';
 import { startWebServer } from '../web-server';
 
 interface ServeOptions {

@@ -59,7 +59,8 @@ function readTerms(terms: Record<string, tf.Scalar>): Record<string, number> {
 }
 
 function checkFinite(loss: number, terms: Record<string, number>, where: string): void {
-  const bad = Object.entries({ loss, ...terms }).find(([, v]) => !Number.isFinite(v));
+  // Terms first: the user needs to know which one broke, not only that the sum did.
+  const bad = Object.entries({ ...terms, loss }).find(([, v]) => !Number.isFinite(v));
   if (bad) throw new Divergence(`training diverged: ${bad[0] === 'loss' ? 'the loss' : `the ${bad[0]} term`} became ${bad[1]} ${where}; lower the learning rate (--lr) and train again`);
 }
 
@@ -83,7 +84,23 @@ export function evaluate(model: Autoencoder, set: ImageSet, seed: number): { los
   return { loss: loss / set.count, terms };
 }
 
-/** One optimiser step; returns the batch's loss and terms (per sample). */
+export interface BatchSource {
+  set: ImageSet;
+  order: Int32Array;
+  /** Reused for every batch, so the hot loop allocates no pixel arrays. */
+  buffer: Float32Array;
+}
+
+/** One optimiser step on images order[start … start+size); returns the batch's loss and terms (per sample). */
+export function trainOnBatch(model: Autoencoder, optimizer: tf.Optimizer, source: BatchSource, start: number, size: number, ctx: StepContext) {
+  const x = tf.tensor2d(gatherBatch(source.set, source.order, start, size, source.buffer).subarray(0, size * 784), [size, 784]);
+  try {
+    return trainStep(model, optimizer, x, ctx);
+  } finally {
+    x.dispose();
+  }
+}
+
 function trainStep(model: Autoencoder, optimizer: tf.Optimizer, x: tf.Tensor2D, ctx: StepContext): { loss: number; terms: Record<string, number> } {
   const { weightDecay } = model.settings;
   return tf.tidy(() => {
@@ -132,12 +149,17 @@ function markStatus(dir: string, status: ManifestMeta['status']): void {
   writeFileAtomic(join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, status, updatedAt: new Date().toISOString() }, null, 1));
 }
 
+/** Adam as the recipes configure it (PyTorch's ε = 1e-8). */
+export function adamFor(settings: Autoencoder['settings']): tf.Optimizer {
+  return tf.train.adam(settings.lr, settings.adamBeta1, settings.adamBeta2, 1e-8);
+}
+
 export async function train(job: TrainJob): Promise<TrainOutcome> {
   const { model, control } = job;
   const { settings } = model;
   const trainSet = settings.limit > 0 ? takeFirst(job.dataset.train, settings.limit) : job.dataset.train;
   const batches = Math.ceil(trainSet.count / settings.batch);
-  const optimizer = tf.train.adam(settings.lr, settings.adamBeta1, settings.adamBeta2, 1e-8);
+  const optimizer = adamFor(settings);
   const history: EpochRecord[] = [];
   const createdAt = new Date().toISOString();
   const buffer = new Float32Array(settings.batch * 784);
@@ -173,9 +195,7 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
         }
         const start = b * settings.batch;
         const size = Math.min(settings.batch, trainSet.count - start);
-        const x = tf.tensor2d(gatherBatch(trainSet, order, start, size, buffer).subarray(0, size * 784), [size, 784]);
-        const step = trainStep(model, optimizer, x, ctx);
-        x.dispose();
+        const step = trainOnBatch(model, optimizer, { set: trainSet, order, buffer }, start, size, ctx);
         checkFinite(step.loss, step.terms, `at epoch ${epoch}, batch ${b + 1}`);
         lossSum += step.loss * size;
         for (const [name, v] of Object.entries(step.terms)) termSums[name] = (termSums[name] ?? 0) + v * size;

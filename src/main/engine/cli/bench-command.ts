@@ -1,0 +1,137 @@
+// `latent-explorer bench`: training throughput and inference latency on the backend in use, next
+// to the same recipes in PyTorch when python3 with torch is importable (bench/reference/recipes.py).
+import type { Command } from 'commander';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describeBackend, initBackend } from '../backend';
+import { epochOrder } from '../data/batches';
+import { loadDataset, type Dataset } from '../data/datasets';
+import { decodePoints, encodeSet } from '../explore';
+import { buildModel, requireRecipe, resolveSettings } from '../models/build';
+import * as tf from '../tf';
+import { adamFor, stepContext, trainOnBatch } from '../training/trainer';
+
+export const BENCH_RECIPES = ['ae-mlp-8', 'vae-mlp-20', 'mae-mlp-8', 'vqvae-conv'];
+const REFERENCE_SCRIPT = resolve(import.meta.dirname, '../../../../bench/reference/recipes.py');
+
+export interface BenchRow {
+  recipe: string;
+  batch: number;
+  trainSamplesPerSec: number;
+  decodeP50Ms: number;
+  decodeP95Ms: number;
+  encode10kMs: number;
+  tensorsBefore: number;
+  tensorsAfter: number;
+  torchSamplesPerSec: number | null;
+  ratio: number | null;
+}
+
+const median = (xs: number[]) => quantile(xs, 0.5);
+function quantile(xs: number[], q: number): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+/** Median samples/s over `spans` timed spans of `steps` training steps, after a warm-up. */
+function trainingThroughput(recipeName: string, dataset: Dataset, batch: number, spans: number, steps: number) {
+  const recipe = requireRecipe(recipeName);
+  const model = buildModel(recipe, resolveSettings(recipe, { batch }));
+  const optimizer = adamFor(model.settings);
+  const source = { set: dataset.train, order: epochOrder(dataset.train.count, 1, 1), buffer: new Float32Array(batch * 784) };
+  const ctx = stepContext(true, 'bench');
+  let cursor = 0;
+  const step = () => {
+    if (cursor + batch > dataset.train.count) cursor = 0;
+    trainOnBatch(model, optimizer, source, cursor, batch, ctx);
+    cursor += batch;
+  };
+  for (let i = 0; i < 10; i++) step(); // warm-up: kernels compiled, optimizer slots created
+  const tensorsBefore = tf.memory().numTensors;
+  const rates: number[] = [];
+  for (let s = 0; s < spans; s++) {
+    const started = performance.now();
+    for (let i = 0; i < steps; i++) step();
+    rates.push((steps * batch) / ((performance.now() - started) / 1000));
+  }
+  const tensorsAfter = tf.memory().numTensors;
+  optimizer.dispose();
+  return { model, trainSamplesPerSec: median(rates), tensorsBefore, tensorsAfter };
+}
+
+function inferenceLatency(model: ReturnType<typeof buildModel>, dataset: Dataset) {
+  const point = [new Array(model.latentDim).fill(0.1)];
+  const decodes: number[] = [];
+  for (let i = 0; i < 220; i++) {
+    const started = performance.now();
+    decodePoints(model, point);
+    if (i >= 20) decodes.push(performance.now() - started);
+  }
+  const encodes: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const started = performance.now();
+    encodeSet(model, dataset.test, 10_000);
+    if (i > 0) encodes.push(performance.now() - started);
+  }
+  return { decodeP50Ms: median(decodes), decodeP95Ms: quantile(decodes, 0.95), encode10kMs: median(encodes) };
+}
+
+/** The same recipe in PyTorch on one thread, or null where python3 with torch is not importable. */
+function torchThroughput(recipe: string, batch: number): number | null {
+  if (!existsSync(REFERENCE_SCRIPT)) return null;
+  for (const python of ['/usr/bin/python3', 'python3']) {
+    const run = spawnSync(python, [REFERENCE_SCRIPT, '--mode', 'bench', '--recipe', recipe, '--batch', String(batch)], { encoding: 'utf8', timeout: 600_000 });
+    if (run.status === 0) return (JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { samplesPerSec: number }).samplesPerSec;
+  }
+  return null;
+}
+
+export async function runBench(options: { recipes: string[]; batch: number; spans: number; steps: number; torch: boolean; backend?: string }) {
+  const backend = await initBackend(options.backend);
+  const dataset = await loadDataset('mnist');
+  const rows: BenchRow[] = [];
+  for (const recipe of options.recipes) {
+    const { model, ...train } = trainingThroughput(recipe, dataset, options.batch, options.spans, options.steps);
+    const inference = inferenceLatency(model, dataset);
+    model.params.dispose();
+    const torchSamplesPerSec = options.torch ? torchThroughput(recipe, options.batch) : null;
+    rows.push({
+      recipe,
+      batch: options.batch,
+      ...train,
+      ...inference,
+      torchSamplesPerSec,
+      ratio: torchSamplesPerSec ? train.trainSamplesPerSec / torchSamplesPerSec : null,
+    });
+  }
+  return { backend, peakRssMiB: process.resourceUsage().maxRSS / 1024, rows };
+}
+
+const r = (x: number | null, digits = 0) => (x === null ? '—' : x.toFixed(digits));
+
+export function registerBench(program: Command): void {
+  program
+    .command('bench')
+    .description('measure training samples/s, decode latency and encode time (vs PyTorch when available)')
+    .option('--json', 'print one JSON object')
+    .option('--recipes <names>', 'comma-separated recipes', BENCH_RECIPES.join(','))
+    .option('--batch <n>', 'batch size', (v) => Number(v), 128)
+    .option('--spans <n>', 'timed spans per recipe (the median is reported)', (v) => Number(v), 5)
+    .option('--steps <n>', 'training steps per span', (v) => Number(v), 40)
+    .option('--no-torch', 'skip the PyTorch reference runs')
+    .option('--backend <name>', 'compute backend: gpu, node, wasm or cpu')
+    .action(async (options: { json?: boolean; recipes: string; batch: number; spans: number; steps: number; torch: boolean; backend?: string }) => {
+      const recipes = options.recipes.split(',').map((name) => requireRecipe(name.trim()).name);
+      const result = await runBench({ ...options, recipes });
+      if (options.json) return console.log(JSON.stringify(result));
+      console.log(describeBackend(result.backend));
+      console.log('recipe        train samples/s   PyTorch (1 thread)   ours/PyTorch   decode p50/p95 ms   encode 10k ms   tensors before/after');
+      for (const row of result.rows) {
+        console.log(
+          `${row.recipe.padEnd(14)}${r(row.trainSamplesPerSec).padStart(15)}   ${r(row.torchSamplesPerSec).padStart(18)}   ${r(row.ratio, 2).padStart(12)}   ${`${r(row.decodeP50Ms, 2)}/${r(row.decodeP95Ms, 2)}`.padStart(17)}   ${r(row.encode10kMs).padStart(13)}   ${row.tensorsBefore}/${row.tensorsAfter}`
+        );
+      }
+      console.log(`peak RSS ${r(result.peakRssMiB)} MiB`);
+    });
+}
