@@ -331,8 +331,10 @@ export interface WebSocketLike {
   readonly readyState: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  addEventListener(type: 'message' | 'close', listener: (event: { data?: unknown }) => void): void;
-  removeEventListener(type: 'message' | 'close', listener: (event: { data?: unknown }) => void): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  addEventListener(type: 'close', listener: () => void): void;
+  removeEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  removeEventListener(type: 'close', listener: () => void): void;
 }
 
 const WS_CLOSING = 2;
@@ -341,7 +343,7 @@ export function webSocketChannel(socket: WebSocketLike): Channel {
   return {
     send: (message) => socket.send(message),
     onMessage(listener) {
-      const handler = (event: { data?: unknown }) => listener(event.data);
+      const handler = (event: { data: unknown }) => listener(event.data);
       socket.addEventListener('message', handler);
       return () => socket.removeEventListener('message', handler);
     },
