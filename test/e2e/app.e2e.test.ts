@@ -68,6 +68,15 @@ async function fillSettings(settings: Record<string, string>): Promise<void> {
   for (const [label, value] of Object.entries(settings)) await page.getByRole('spinbutton', { name: label, exact: true }).fill(value);
 }
 
+/** Polls from the test side: the page's CSP (rightly) forbids the string eval waitForFunction uses. */
+async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((done) => setTimeout(done, 50));
+  }
+}
+
 const progressbar = () => page.getByRole('progressbar', { name: 'Training progress' });
 const modelsList = () => page.getByRole('list', { name: 'Models' });
 
@@ -132,9 +141,7 @@ test('a second run pauses, resumes and cancels', { timeout: TRAIN_TIMEOUT_MS }, 
   await page.getByRole('textbox', { name: 'Model name' }).fill('e2e cancelled');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
 
-  await page.waitForFunction(`Number(document.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow')) > 0`, null, {
-    timeout: TRAIN_TIMEOUT_MS,
-  });
+  await until(async () => Number(await progressbar().getAttribute('aria-valuenow')) > 0, TRAIN_TIMEOUT_MS);
   await page.getByRole('button', { name: 'Pause' }).click();
   await page.getByRole('button', { name: 'Resume' }).waitFor();
   const pausedAt = await progressbar().getAttribute('aria-valuenow');
