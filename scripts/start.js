@@ -2,23 +2,31 @@
 // otherwise web mode (`latent-explorer serve`), which needs neither. Either way it builds first
 // if the build is missing or older than the sources. Extra arguments go to the app or to serve.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 
-/** The Electron binary's path, or why there is none. */
+/**
+ * The Electron binary's path, or why there is none. Read from electron's path.txt rather than by
+ * require('electron'), which would try (and, offline, slowly fail) to download it.
+ */
 function findElectron() {
+  let dir;
   try {
-    const path = createRequire(import.meta.url)('electron'); // throws when its download never happened
-    if (typeof path === 'string' && existsSync(path)) return { path };
-    return { missing: `the Electron binary is not installed (expected at ${path})` };
+    dir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
   } catch {
-    return { missing: 'the Electron binary is not installed (its download failed or was skipped during npm install)' };
+    return { missing: 'the electron package is not installed (run npm install with dev dependencies)' };
   }
+  const pathFile = join(dir, 'path.txt');
+  if (!existsSync(pathFile)) return { missing: 'the Electron binary is not installed (its download failed or was skipped during npm install)' };
+  const binary = readFileSync(pathFile, 'utf8');
+  const path = process.env.ELECTRON_OVERRIDE_DIST_PATH ? join(process.env.ELECTRON_OVERRIDE_DIST_PATH, binary) : join(dir, 'dist', binary);
+  return existsSync(path) ? { path } : { missing: `the Electron binary is not installed (expected at ${path})` };
 }
 
 function noDisplay() {

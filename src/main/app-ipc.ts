@@ -1,9 +1,10 @@
 // The window's IPC requests to main, each refused unless it comes from our own page: engine
-// connection and restart, and the two file actions only the app can do (reveal, trash). Paths
-// from the renderer are untrusted: they must resolve to a folder inside the models folders.
+// connection and restart, and showing a model folder in the file manager (deleting goes through
+// the engine, which moves it to the OS trash). Paths from the renderer are untrusted: they must
+// resolve to a folder inside the models folders.
 import { ipcMain, MessageChannelMain, shell, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import { IPC } from '../shared/preload-api';
 import type { EngineUtility } from './engine-utility';
 
@@ -53,16 +54,6 @@ export function registerAppIpc({ engine, modelsDir, bundledDir, isTrusted }: App
     const folder = realFolder(path);
     if (!folder || !(isInside(modelsDir, folder) || isInside(bundledDir, folder))) throw new Error('only model folders can be revealed');
     shell.showItemInFolder(folder);
-  });
-
-  ipcMain.handle(IPC.trash, async (event, path: unknown) => {
-    if (!isTrusted(event)) refuse();
-    const folder = realFolder(path);
-    // Only a model folder directly inside the user's models folder: never the folder itself, never bundled models.
-    if (!folder || !isInside(modelsDir, folder) || realFolder(dirname(folder)) !== realFolder(modelsDir)) {
-      throw new Error('only user model folders can be moved to the trash');
-    }
-    await shell.trashItem(folder);
   });
 }
 

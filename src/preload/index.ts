@@ -20,7 +20,6 @@ const api: PreloadApi = {
     return () => void ipcRenderer.off(IPC.exited, handler);
   },
   revealPath: (path) => ipcRenderer.invoke(IPC.reveal, String(path)),
-  trashPath: (path) => ipcRenderer.invoke(IPC.trash, String(path)),
 };
 
 contextBridge.exposeInMainWorld('latentExplorer', api);

@@ -13,8 +13,6 @@ export interface PreloadApi {
   onEngineExited(listener: (exit: Events['engine.exited']) => void): () => void;
   /** Shows a model folder in the OS file manager (only folders under the models folders). */
   revealPath(path: string): Promise<void>;
-  /** Moves a user model folder to the OS trash (only folders inside the user's models folder). */
-  trashPath(path: string): Promise<void>;
 }
 
 /** ipcMain/ipcRenderer channel names; main checks the sender of every one. */
@@ -24,5 +22,4 @@ export const IPC = {
   restart: 'engine:restart',
   exited: 'engine:exited',
   reveal: 'app:reveal',
-  trash: 'app:trash',
 } as const;

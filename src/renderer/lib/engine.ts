@@ -135,10 +135,10 @@ class EngineConnection {
     return this.status;
   }
 
-  /** The app-only actions of the Electron window (reveal, trash); null in a browser. */
-  get app(): Pick<PreloadApi, 'revealPath' | 'trashPath'> | null {
+  /** The app-only actions of the Electron window (reveal in the file manager); null in a browser. */
+  get app(): Pick<PreloadApi, 'revealPath'> | null {
     const api = window.latentExplorer;
-    return api ? { revealPath: (path) => api.revealPath(path), trashPath: (path) => api.trashPath(path) } : null;
+    return api ? { revealPath: (path) => api.revealPath(path) } : null;
   }
 
   /** Starts a fresh engine process and reconnects to it. */
