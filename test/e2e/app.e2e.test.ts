@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Result } from '../../src/shared/contract';
+import type { RpcHost } from '../../src/shared/rpc';
 import { startWebServer, type WebServer } from '../../src/main/engine/web-server';
 import { buildRenderer } from './build-renderer';
 
@@ -154,6 +155,22 @@ test('a second run pauses, resumes and cancels', { timeout: TRAIN_TIMEOUT_MS }, 
   await page.getByRole('button', { name: 'Cancel training' }).click();
   await page.getByRole('alert').filter({ hasText: 'Cancelled' }).waitFor({ timeout: 30_000 });
   assert.equal(await page.getByRole('button', { name: 'Train', exact: true }).isEnabled(), true, 'the form is usable again');
+});
+
+test('when the engine process dies the window says so, restarts it, and the saved model is still there', async () => {
+  const pid = (server.engine as RpcHost & { pid: number | null }).pid;
+  assert.ok(pid, 'web mode runs the engine in its own process');
+  process.kill(pid, 'SIGKILL');
+  const banner = page.getByRole('alert').filter({ hasText: 'The engine stopped' });
+  await banner.waitFor();
+  assert.match(await page.getByRole('status').filter({ hasText: 'Backend: ' }).innerText(), /Engine stopped/);
+  await page.screenshot({ path: join(SHOTS, 'engine-stopped.png') });
+
+  await banner.getByRole('button', { name: 'Restart engine' }).click();
+  await banner.waitFor({ state: 'detached', timeout: 30_000 });
+  await page.getByRole('status').filter({ hasText: /Connected/ }).waitFor();
+  await page.getByRole('link', { name: 'Library' }).click();
+  await modelsList().getByRole('listitem').filter({ hasText: FIRST_MODEL }).waitFor();
 });
 
 test('after a reload the first model is in the library; rename and delete work', async () => {
