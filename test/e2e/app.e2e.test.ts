@@ -111,7 +111,15 @@ test('trains a vae-mlp-2 model for one epoch: progress advances, the loss curves
   await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Training' }).click();
   await page.getByRole('combobox', { name: 'Dataset' }).selectOption('mnist');
   await page.getByRole('combobox', { name: 'Recipe' }).selectOption('vae-mlp-2');
-  await fillSettings({ Epochs: '1', 'Batch size': '16', 'Training images (0 = all)': '512' });
+  // Only the recipe's own settings are offered, with its defaults and the shared valid ranges.
+  const form = page.getByRole('form', { name: 'New model' });
+  assert.equal(await form.getByRole('spinbutton', { name: 'Batch size' }).inputValue(), '64', 'vae-mlp-2 trains with batch 64');
+  assert.equal(await form.getByRole('spinbutton', { name: 'Latent dimensions' }).count(), 0, 'vae-mlp-2 has a fixed 2-D latent');
+  assert.equal(await form.getByRole('spinbutton', { name: 'Learning rate' }).getAttribute('max'), '1');
+  await fillSettings({ 'Learning rate': '0' });
+  assert.equal(await page.getByRole('button', { name: 'Train', exact: true }).isDisabled(), true, 'lr 0 is refused before sending');
+  await form.getByText('A number above 0 to 1.').waitFor();
+  await fillSettings({ 'Learning rate': '0.001', Epochs: '1', 'Batch size': '16', 'Training images (0 = all)': '512' });
   await page.getByRole('textbox', { name: 'Model name' }).fill(FIRST_MODEL);
 
   await page.getByRole('button', { name: 'Train', exact: true }).click();
