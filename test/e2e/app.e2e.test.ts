@@ -146,11 +146,13 @@ test('trains a vae-mlp-2 model for one epoch: progress advances, the loss curves
 
 test('a second run pauses, resumes and cancels', { timeout: TRAIN_TIMEOUT_MS }, async () => {
   await page.getByRole('link', { name: 'Training' }).click();
-  await fillSettings({ Epochs: '20', 'Batch size': '16', 'Training images (0 = all)': '2048' });
-  await page.getByRole('textbox', { name: 'Model name' }).fill('e2e cancelled');
+  await fillSettings({ Epochs: '20', 'Batch size': '32', 'Training images (0 = all)': '1024' });
+  await page.getByRole('textbox', { name: 'Model name' }).fill('e2e second run');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
 
-  await until(async () => Number(await progressbar().getAttribute('aria-valuenow')) > 0, TRAIN_TIMEOUT_MS);
+  // A few epochs in, for a screenshot that shows curves taking shape.
+  await until(async () => Number(await progressbar().getAttribute('aria-valuenow')) >= 15, TRAIN_TIMEOUT_MS);
+  await page.screenshot({ path: join(SHOTS, 'training-live.png') });
   await page.getByRole('button', { name: 'Pause' }).click();
   await page.getByRole('button', { name: 'Resume' }).waitFor();
   const pausedAt = await progressbar().getAttribute('aria-valuenow');
@@ -158,7 +160,6 @@ test('a second run pauses, resumes and cancels', { timeout: TRAIN_TIMEOUT_MS }, 
   assert.equal(await progressbar().getAttribute('aria-valuenow'), pausedAt, 'no progress while paused');
   await page.getByRole('button', { name: 'Resume' }).click();
   await page.getByRole('button', { name: 'Pause' }).waitFor();
-  await page.screenshot({ path: join(SHOTS, 'training-live.png') });
 
   await page.getByRole('button', { name: 'Cancel training' }).click();
   await page.getByRole('alert').filter({ hasText: 'Cancelled' }).waitFor({ timeout: 30_000 });
