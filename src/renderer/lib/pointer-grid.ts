@@ -1,0 +1,14 @@
+// Pointer positions on a square element that shows a grid (28×28 pixels, a 7×7 code map), in
+// grid units: 0 at the left/top edge, `side` at the right/bottom, fractional in between.
+import type { PixelPoint } from './mask-painter';
+
+export function gridPoint(event: PointerEvent | MouseEvent, element: Element, side: number): PixelPoint {
+  const box = element.getBoundingClientRect();
+  return { x: ((event.clientX - box.left) / box.width) * side, y: ((event.clientY - box.top) / box.height) * side };
+}
+
+/** The cell under a grid point, or null outside the grid. */
+export function gridCell(point: PixelPoint, side: number): number | null {
+  const [x, y] = [Math.floor(point.x), Math.floor(point.y)];
+  return x >= 0 && y >= 0 && x < side && y < side ? y * side + x : null;
+}
