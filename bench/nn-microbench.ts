@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { Adam } from '../src/main/engine/nn/adam';
 import { dense, type Activation } from '../src/main/engine/nn/dense';
 import { linearBiasInit, linearWeightInit } from '../src/main/engine/nn/init';
 import { transpose2d } from '../src/main/engine/nn/transpose';
@@ -182,12 +183,15 @@ function optimizerBench(): void {
   console.log('optimiser step alone (gradients precomputed), ae-mlp-8 parameters');
   const model = aeMlp8();
   const vars = paramsOf(model);
-  const grads = Object.fromEntries(vars.map((v) => [v.name, tf.randomNormal(v.shape, 0, 1e-3)]));
+  const grads: tf.NamedTensorMap = Object.fromEntries(vars.map((v) => [v.name, tf.randomNormal(v.shape, 0, 1e-3)]));
   console.log(`  ${vars.length} tensors, ${vars.reduce((n, v) => n + v.size, 0)} parameters`);
   const adam = tf.train.adam(1e-3);
-  report('tf.train.adam applyGradients', msPerCall(() => adam.applyGradients(grads) ?? []));
+  // Its signature asks for variables; any tensors work, as variableGrads returns them.
+  report('tf.train.adam applyGradients', msPerCall(() => adam.applyGradients(grads as Parameters<typeof adam.applyGradients>[0]) ?? []));
+  const fused = new Adam({ lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 });
+  report('nn/adam applyGradients (one fused pass per tensor)', msPerCall(() => fused.applyGradients(grads) ?? []));
   const sgd = tf.train.sgd(1e-3);
-  report('tf.train.sgd applyGradients (floor: one op per tensor)', msPerCall(() => sgd.applyGradients(grads) ?? []));
+  report('tf.train.sgd applyGradients (floor: one op per tensor)', msPerCall(() => sgd.applyGradients(grads as Parameters<typeof sgd.applyGradients>[0]) ?? []));
   tf.dispose([...vars, ...Object.values(grads)]);
 }
 

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import '../../src/main/engine/nn/gradients';
 import { dropout } from '../../src/main/engine/nn/dropout';
 import { BACKENDS, useBackend } from './nn-check';
 
