@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { PNG } from 'pngjs';
 import { RECIPES } from '../../src/shared/recipes';
 
 const BIN = resolve('bin/latent-explorer.js');
@@ -72,4 +73,17 @@ test('train --json streams epochs, eval reports the same test loss, history expo
   assert.notEqual(again.code, 0);
   assert.match(again.stderr, /already exists and is not empty/);
   assert.equal(readdirSync(out).length, 3, 'the existing model is untouched');
+});
+
+test('figure writes the manifold, samples and reconstructions as PNG grids', () => {
+  const out = join(scratch, 'fig');
+  assert.equal(cli('train', '--recipe', 'vae-mlp-20', '--epochs', '1', '--limit', '300', '--out', out).code, 0);
+  for (const [kind, width, height] of [['manifold', 8 * 28, 8 * 28], ['samples', 18 * 28, 4 * 28], ['reconstructions', 8 * 28, 2 * 28]] as const) {
+    const file = join(scratch, `${kind}.png`);
+    const { code, stderr } = cli('figure', out, '--kind', kind, '--n', '8', '--out', file);
+    assert.equal(code, 0, stderr);
+    const png = PNG.sync.read(readFileSync(file));
+    assert.deepEqual([png.width, png.height], [width, height], kind);
+  }
+  assert.match(cli('figure', out, '--kind', 'nope', '--out', join(scratch, 'x.png')).stderr, /--kind must be one of manifold, samples, reconstructions/);
 });

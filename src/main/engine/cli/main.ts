@@ -4,6 +4,7 @@ import { UserError } from '../errors';
 import { APP_VERSION } from '../version';
 import { registerBench } from './bench-command';
 import { registerEval } from './eval-command';
+import { registerFigure } from './figure-command';
 import { registerHistory } from './history-command';
 import { registerRecipes } from './recipes-command';
 import { registerServe } from './serve';
@@ -20,6 +21,7 @@ registerEval(program);
 registerHistory(program);
 registerServe(program);
 registerBench(program);
+registerFigure(program);
 
 try {
   await program.parseAsync(process.argv);

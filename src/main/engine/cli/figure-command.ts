@@ -1,0 +1,69 @@
+// `latent-explorer figure DIR`: the classic figures as PNG files for people training on a
+// workstation without a window: the n×n manifold, a grid of prior samples, reconstructions.
+import type { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PNG } from 'pngjs';
+import { base64ToBytes } from '../../../shared/image8';
+import { initBackend } from '../backend';
+import { loadDataset } from '../data/datasets';
+import { UserError } from '../errors';
+import { decodeGrid, pcaPlane, reconstructImages, samplePrior } from '../explore';
+import { loadModelFolder } from '../persistence/model-folder';
+
+const SIDE = 28;
+const KINDS = ['manifold', 'samples', 'reconstructions'] as const;
+type Kind = (typeof KINDS)[number];
+
+/** Image8 tiles laid out row-major in `columns` columns → one grayscale PNG. */
+export function tileGrid(images: string[], columns: number): Buffer {
+  const rows = Math.ceil(images.length / columns);
+  const png = new PNG({ width: columns * SIDE, height: rows * SIDE, colorType: 0, inputColorType: 0, inputHasAlpha: false });
+  const pixels = Buffer.alloc(png.width * png.height);
+  images.forEach((image, k) => {
+    const bytes = base64ToBytes(image);
+    const [top, left] = [Math.floor(k / columns) * SIDE, (k % columns) * SIDE];
+    for (let y = 0; y < SIDE; y++) pixels.set(bytes.subarray(y * SIDE, (y + 1) * SIDE), (top + y) * png.width + left);
+  });
+  return PNG.sync.write({ ...png, data: pixels } as PNG, { colorType: 0, inputColorType: 0, inputHasAlpha: false });
+}
+
+export function registerFigure(program: Command): void {
+  program
+    .command('figure')
+    .description("render a saved model's manifold grid, prior samples or reconstructions as a PNG")
+    .argument('<dir>', 'model folder')
+    .requiredOption('--out <file.png>', 'PNG file to write')
+    .option('--kind <kind>', `${KINDS.join(', ')}`, 'manifold')
+    .option('--n <n>', 'grid side (manifold), or columns', (v) => Number(v), 15)
+    .option('--seed <n>', 'seed for prior samples', (v) => Number(v), 1)
+    .option('--backend <name>', 'compute backend: gpu, node, wasm or cpu')
+    .action(async (dir: string, options: { out: string; kind: string; n: number; seed: number; backend?: string }) => {
+      if (!(KINDS as readonly string[]).includes(options.kind)) throw new UserError(`--kind must be one of ${KINDS.join(', ')}, got "${options.kind}"`);
+      if (!Number.isInteger(options.n) || options.n < 1 || options.n > 64) throw new UserError(`--n must be a whole number from 1 to 64, got ${options.n}`);
+      await initBackend(options.backend);
+      const { model, manifest } = loadModelFolder(resolve(dir));
+      const kind = options.kind as Kind;
+      let images: string[];
+      let columns = options.n;
+      if (kind === 'manifold') {
+        // Wider latents: the plane of the two main axes of the test encodings, through their mean.
+        const plane =
+          model.latentDim === 2
+            ? undefined
+            : (({ mean, axes }) => ({ base: mean, axisU: axes[0]!, axisV: axes[1]! }))(pcaPlane(model, (await loadDataset(manifest.dataset.ref)).test));
+        images = decodeGrid(model, options.n, 'quantiles', undefined, plane).images;
+      }
+      else if (kind === 'samples') {
+        // The 4×18 grid of the vae-mlp-2 recipe.
+        images = samplePrior(model, 4 * 18, options.seed).images;
+        columns = 18;
+      } else {
+        const indices = Array.from({ length: options.n }, (_, i) => i);
+        const { originals, reconstructions } = reconstructImages(model, (await loadDataset(manifest.dataset.ref)).test, indices);
+        images = [...originals, ...reconstructions];
+      }
+      writeFileSync(options.out, tileGrid(images, columns));
+      console.log(`${kind} of ${manifest.name} (${manifest.recipe}) → ${options.out}`);
+    });
+}
