@@ -15,8 +15,19 @@ export function chooseModel(view: string, id: string): void {
   picked[view] = id;
 }
 
-export function chosenModel(view: string, families: readonly Family[], preferred: readonly string[]): ModelSummary | null {
+/**
+ * The model for `view` among those of `families`. The open model is taken by default only when
+ * it is of the `suited` families (a view that can run any model still prefers its specialists).
+ */
+export function chosenModel(
+  view: string,
+  families: readonly Family[],
+  preferred: readonly string[],
+  suited: readonly Family[] = families
+): ModelSummary | null {
   const models = modelsOf(families);
   const byId = (id: string | null | undefined) => models.find((m) => m.id === id);
-  return byId(picked[view]) ?? byId(library.currentId) ?? preferred.map(byId).find(Boolean) ?? models[0] ?? null;
+  const open = byId(library.currentId);
+  const suitedOpen = open && suited.includes(open.family) ? open : undefined;
+  return byId(picked[view]) ?? suitedOpen ?? preferred.map(byId).find(Boolean) ?? models.find((m) => suited.includes(m.family)) ?? models[0] ?? null;
 }
