@@ -1,27 +1,16 @@
 // Electron hardening that applies to every window: one strict CSP, no navigation, no new windows,
 // no webviews, no permissions, and a check that IPC comes from our own page's main frame.
 import { app, session, type WebFrameMain } from 'electron';
+import { contentSecurityPolicy } from '../shared/csp';
 import { fileURLToPath } from 'node:url';
 
-/** Scripts only from the app itself; connections only to itself (and the dev server's socket). */
-export function contentSecurityPolicy(devServerUrl: string | undefined): string {
-  const devConnect = devServerUrl ? ` ${new URL(devServerUrl).origin.replace(/^http/, 'ws')}` : '';
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    `connect-src 'self'${devConnect}`,
-    "img-src 'self' data: blob:",
-    "style-src 'self' 'unsafe-inline'",
-    "font-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+/** The renderer's CSP, plus the dev server's socket while developing. */
+function sessionPolicy(devServerUrl: string | undefined): string {
+  return contentSecurityPolicy(devServerUrl ? [new URL(devServerUrl).origin.replace(/^http/, 'ws')] : []);
 }
 
 export function hardenSessions(devServerUrl: string | undefined): void {
-  const csp = contentSecurityPolicy(devServerUrl);
+  const csp = sessionPolicy(devServerUrl);
   const ses = session.defaultSession;
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });

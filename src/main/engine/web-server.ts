@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { extname, resolve, sep } from 'node:path';
+import { contentSecurityPolicy } from '../../shared/csp';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_MESSAGE_CHARS } from '../../shared/contract';
 import { serveRpc, webSocketChannel, type RpcHost } from '../../shared/rpc';
@@ -66,24 +67,9 @@ export function isLoopback(host: string): boolean {
   return LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-function contentSecurityPolicy(hostHeader: string): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    `connect-src 'self' ws://${hostHeader}`,
-    "img-src 'self' data: blob:",
-    "style-src 'self' 'unsafe-inline'",
-    "font-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
-
 function securityHeaders(hostHeader: string): Record<string, string> {
   return {
-    'Content-Security-Policy': contentSecurityPolicy(hostHeader),
+    'Content-Security-Policy': contentSecurityPolicy([`ws://${hostHeader}`]),
     'X-Content-Type-Options': 'nosniff',
     'X-Frame-Options': 'DENY',
     // The page URL carries the token: never send it anywhere as a referrer.

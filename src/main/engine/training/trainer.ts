@@ -3,7 +3,7 @@
 // when any loss term stops being finite.
 import * as tf from '../tf';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import type { EpochRecord, TrainEnd } from '../../../shared/contract';
+import type { EpochRecord, TrainEnd, TrainProgress } from '../../../shared/contract';
 import { epochOrder, gatherBatch } from '../data/batches';
 import { takeFirst, type Dataset, type ImageSet } from '../data/datasets';
 import { makeRng, seedFrom } from '../random';
@@ -14,15 +14,8 @@ import { APP_NAME, APP_VERSION } from '../version';
 import type { RunControl } from './run-control';
 import { join } from 'node:path';
 
-export interface BatchProgress {
-  epoch: number;
-  epochs: number;
-  batch: number;
-  batches: number;
-  samplesPerSec: number;
-  etaSeconds: number;
-  terms: Record<string, number>;
-}
+/** Per-batch progress: the contract's event without the run's ids. */
+export type BatchProgress = Omit<TrainProgress, 'runId' | 'modelId'>;
 
 export interface TrainJob {
   model: Autoencoder;
