@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { Adam } from '../src/main/engine/nn/adam';
+import { bceWithLogitsPerSample } from '../src/main/engine/nn/bce';
 import { dense, type Activation } from '../src/main/engine/nn/dense';
 import { linearBiasInit, linearWeightInit } from '../src/main/engine/nn/init';
 import { transpose2d } from '../src/main/engine/nn/transpose';
@@ -100,9 +101,25 @@ const plainLinear: Linear = (x, w, b, activation) => {
   return activation === 'relu' ? tf.relu(z) : activation === 'sigmoid' ? tf.sigmoid(z) : z;
 };
 
-const IMPLEMENTATIONS: [string, Linear][] = [
-  ['autograd', plainLinear],
-  ['nn/dense', dense],
+/** Binary cross-entropy on logits summed per sample, written out as a straightforward model would. */
+type Bce = (logits: tf.Tensor2D, x: tf.Tensor2D) => tf.Tensor1D;
+
+const plainBce: Bce = (logits, x) => tf.sum(tf.add(tf.sub(tf.relu(logits), tf.mul(logits, x)), tf.softplus(tf.neg(tf.abs(logits)))), 1);
+
+/** One way to build and train the models: layers, loss pieces and optimiser. */
+interface Stack {
+  name: string;
+  linear: Linear;
+  bce: Bce;
+  optimizer(): tf.Optimizer;
+}
+
+const tfAdam = () => tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
+
+const STACKS: Stack[] = [
+  { name: 'autograd, tf.train.adam', linear: plainLinear, bce: plainBce, optimizer: tfAdam },
+  { name: 'nn/dense, tf.train.adam', linear: dense, bce: plainBce, optimizer: tfAdam },
+  { name: 'nn/dense + nn/bce + nn/adam', linear: dense, bce: bceWithLogitsPerSample, optimizer: () => new Adam({ lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 }) },
 ];
 
 interface Layer {
@@ -126,7 +143,7 @@ function apply(linear: Linear, l: Layer, x: tf.Tensor2D): tf.Tensor2D {
 function layerBench(): void {
   console.log('one layer 784→128 ReLU, forward + backward by tf.variableGrads');
   const x = tf.randomUniform([BATCH, 784]) as tf.Tensor2D;
-  for (const [name, linear] of IMPLEMENTATIONS) {
+  for (const [name, linear] of [['autograd', plainLinear], ['nn/dense', dense]] as const) {
     const l = layer(784, 128, 'relu', 1);
     const xVar = tf.variable(x);
     for (const [what, input] of [['x constant', x], ['x trainable', xVar]] as const) {
@@ -140,7 +157,7 @@ function layerBench(): void {
 interface Model {
   name: string;
   layers: Layer[];
-  loss(linear: Linear, x: tf.Tensor2D, seed: number): tf.Scalar;
+  loss(stack: Stack, x: tf.Tensor2D, seed: number): tf.Scalar;
 }
 
 /** ae-mlp-8: 784→128→32→8→32→128→784, ReLU between, no activation on the code, sigmoid out, MSE. */
@@ -151,7 +168,7 @@ function aeMlp8(): Model {
   return {
     name: 'ae-mlp-8',
     layers,
-    loss: (linear, x) => tf.mean(tf.squaredDifference(layers.reduce((h, l) => apply(linear, l, h), x), x)),
+    loss: ({ linear }, x) => tf.mean(tf.squaredDifference(layers.reduce((h, l) => apply(linear, l, h), x), x)),
   };
 }
 
@@ -161,16 +178,14 @@ function vaeMlp20(): Model {
   return {
     name: 'vae-mlp-20',
     layers: [enc, mu, logVar, dec, out],
-    loss: (linear, x, seed) => {
+    loss: ({ linear, bce }, x, seed) => {
       const h = apply(linear, enc, x);
       const m = apply(linear, mu, h);
       const lv = apply(linear, logVar, h);
       const z = tf.add(m, tf.mul(tf.exp(tf.mul(lv, 0.5)), tf.randomNormal(m.shape, 0, 1, 'float32', seed)));
       const logits = apply(linear, out, apply(linear, dec, z as tf.Tensor2D));
-      // BCE from logits: Σ max(ℓ,0) − ℓx + log(1 + e^−|ℓ|)
-      const bce = tf.sum(tf.add(tf.sub(tf.relu(logits), tf.mul(logits, x)), tf.softplus(tf.neg(tf.abs(logits)))));
       const kl = tf.mul(-0.5, tf.sum(tf.sub(tf.sub(tf.add(1, lv), tf.square(m)), tf.exp(lv))));
-      return tf.add(bce, kl) as tf.Scalar;
+      return tf.add(tf.sum(bce(logits, x)), kl) as tf.Scalar;
     },
   };
 }
@@ -209,46 +224,63 @@ function makeBatcher(images: number): () => tf.Tensor2D {
   };
 }
 
-/** Training samples/s: warm-up, then the median of several timed spans. */
-function samplesPerSec(model: Model, linear: Linear, spans = 5, stepsPerSpan = 40): number {
-  const optimizer = tf.train.adam(1e-3);
+/** A model trained by one stack, one step at a time. */
+function trainer(make: () => Model, stack: Stack): { model: Model; step: () => tf.Scalar; dispose: () => void } {
+  const model = make();
+  const optimizer = stack.optimizer();
   const batch = makeBatcher(10_000);
   let seed = 0;
-  const step = () => {
-    const x = batch();
-    const cost = optimizer.minimize(() => model.loss(linear, x, seed++), true, paramsOf(model))!;
-    x.dispose();
-    return cost;
+  return {
+    model,
+    step: () => {
+      const x = batch();
+      const cost = optimizer.minimize(() => model.loss(stack, x, seed++), true, paramsOf(model))!;
+      x.dispose();
+      return cost;
+    },
+    dispose: () => {
+      tf.dispose(paramsOf(model));
+      optimizer.dispose();
+    },
   };
-  for (let i = 0; i < 15; i++) step().dispose();
+}
+
+/**
+ * Training samples/s of each stack: a warm-up, then timed spans taken in turn (stack A, B, C, A,
+ * B, C, …) so that load from elsewhere on the machine hits them alike; the median span counts.
+ */
+function compareStacks(make: () => Model, spans = 7, stepsPerSpan = 30): void {
+  const runs = STACKS.map((stack) => ({ stack, ...trainer(make, stack), rates: [] as number[], cpuRates: [] as number[] }));
+  for (const run of runs) for (let i = 0; i < 15; i++) run.step().dispose();
   const before = tf.memory().numTensors;
-  const rates: number[] = [];
   for (let s = 0; s < spans; s++) {
-    const t0 = performance.now();
-    let cost: tf.Scalar | undefined;
-    for (let i = 0; i < stepsPerSpan; i++) {
-      cost?.dispose();
-      cost = step();
+    for (const run of runs) {
+      const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
+      for (let i = 0; i < stepsPerSpan; i++) {
+        const cost = run.step();
+        if (i === stepsPerSpan - 1) cost.dataSync(); // waits for the span's work on asynchronous backends
+        cost.dispose();
+      }
+      const cpu = process.cpuUsage(cpu0);
+      run.rates.push((stepsPerSpan * BATCH) / ((performance.now() - t0) / 1000));
+      run.cpuRates.push((stepsPerSpan * BATCH) / ((cpu.user + cpu.system) / 1e6));
     }
-    cost!.dataSync(); // wait for the span's last step on asynchronous backends
-    cost!.dispose();
-    rates.push((stepsPerSpan * BATCH) / ((performance.now() - t0) / 1000));
   }
-  if (tf.memory().numTensors !== before) throw new Error(`${model.name}: tensors grew from ${before} to ${tf.memory().numTensors}`);
-  optimizer.dispose();
-  return median(rates);
+  if (tf.memory().numTensors !== before) throw new Error(`tensors grew from ${before} to ${tf.memory().numTensors}`);
+  for (const run of runs) {
+    const rate = median(run.rates);
+    // Per CPU second too: on a shared machine it moves less than the wall-clock figure.
+    const cpuRate = median(run.cpuRates);
+    console.log(`  ${`${run.model.name}, ${run.stack.name}`.padEnd(58)} ${rate.toFixed(0).padStart(8)} samples/s (${((BATCH / rate) * 1000).toFixed(2)} ms/step), ${cpuRate.toFixed(0)} per CPU-second`);
+    run.dispose();
+  }
 }
 
 function trainBench(): void {
   console.log('training throughput, batch 128, Adam 1e-3, random images resident as bytes');
-  for (const make of [aeMlp8, vaeMlp20]) {
-    for (const [name, linear] of IMPLEMENTATIONS) {
-      const model = make();
-      const rate = samplesPerSec(model, linear);
-      console.log(`  ${`${model.name}, ${name}`.padEnd(58)} ${rate.toFixed(0).padStart(8)} samples/s (${((BATCH / rate) * 1000).toFixed(2)} ms/step)`);
-      tf.dispose(paramsOf(model));
-    }
-  }
+  compareStacks(aeMlp8);
+  compareStacks(vaeMlp20);
 }
 
 const SECTIONS: Record<string, () => void> = { primitives, layer: layerBench, optimizer: optimizerBench, train: trainBench };

@@ -17,8 +17,9 @@ for (const backend of BACKENDS) {
   describe(`dense on ${backend}`, () => {
     before(() => useBackend(backend));
 
-    // Shapes that take both transpose paths: 16×12 (3-D path), 9×7 (prime width: 2-D path).
-    for (const [batch, inSize, outSize] of [[16, 12, 8], [9, 7, 5]]) {
+    // Shapes that take both transpose paths: 16×12 (3-D path), 9×7 (prime width: 2-D path); and on
+    // wasm the products' orientations: 8×12→40 flips the forward and dW, 8×40→12 the input gradient.
+    for (const [batch, inSize, outSize] of [[16, 12, 8], [9, 7, 5], [8, 12, 40], [8, 40, 12]]) {
       for (const activation of ACTIVATIONS) {
         test(`${activation} ${batch}×${inSize}→${outSize}: same value and gradients as autograd of the formula`, () => {
           const x = tf.randomNormal([batch, inSize], 0, 1, 'float32', 1) as tf.Tensor2D;

@@ -2,8 +2,9 @@
 //
 // tfjs's automatic gradient of x·W multiplies with transposeA/transposeB set, which the wasm
 // backend runs in a plain C++ loop about 12× slower than its XNNPACK path (taken only for
-// untransposed operands). Here every product is untransposed: the transposes are done explicitly
-// (cheap next to the product), and the data's gradient is never computed for a first layer.
+// untransposed operands). Here every product is untransposed, in whichever orientation packs
+// least (below): the transposes are done explicitly (cheap next to the product), and the data's
+// gradient is never computed for a first layer.
 import * as tf from '../tf';
 import { applyUnfused, fusedPart, preActivationGrad, type Activation } from './activation';
 import { defineOp } from './custom-op';
@@ -16,6 +17,38 @@ export function sumRows(dz: tf.Tensor2D): tf.Tensor1D {
   return tf.sum(transpose2d(dz), 1);
 }
 
+// XNNPACK repacks the right-hand operand of every product whose tensor is new — each step's
+// weights, gradients, transposes — at ~2.7 ns per element, while a transpose costs ~0.4 ns per
+// element. So a product whose right operand would be large is computed transposed, Cᵀ = Bᵀ·Aᵀ,
+// when that packs less. Measured on wasm; other backends do not pack and keep the direct form.
+const PACK_NS = 2.7;
+const TRANSPOSE_NS = 0.4;
+
+function packingMatters(): boolean {
+  return tf.getBackend() === 'wasm';
+}
+
+/** Forward as yᵀ = Wᵀ·xᵀ (packs in·batch, transposes W, x and yᵀ) instead of x·W (packs in·out). */
+function forwardFlipped(batch: number, inSize: number, outSize: number): boolean {
+  const direct = PACK_NS * inSize * outSize;
+  const flipped = PACK_NS * inSize * batch + TRANSPOSE_NS * (inSize * outSize + batch * inSize + batch * outSize);
+  return packingMatters() && flipped < direct;
+}
+
+/** dW as (dzᵀ·x)ᵀ (packs batch·in, transposes dz and the result) instead of xᵀ·dz (packs batch·out, transposes x). */
+function weightGradFlipped(batch: number, inSize: number, outSize: number): boolean {
+  const direct = PACK_NS * batch * outSize + TRANSPOSE_NS * batch * inSize;
+  const flipped = PACK_NS * batch * inSize + TRANSPOSE_NS * (batch * outSize + inSize * outSize);
+  return packingMatters() && flipped < direct;
+}
+
+/** dx as (W·dzᵀ)ᵀ (packs out·batch, transposes dz and the result) instead of dz·Wᵀ (packs out·in, transposes W). */
+function inputGradFlipped(batch: number, inSize: number, outSize: number): boolean {
+  const direct = (PACK_NS + TRANSPOSE_NS) * inSize * outSize;
+  const flipped = PACK_NS * outSize * batch + TRANSPOSE_NS * (batch * outSize + batch * inSize);
+  return packingMatters() && flipped < direct;
+}
+
 const denseOp = defineOp<{ activation: Activation }>({
   name: 'LatentExplorerDense',
   inputsToSave: ['x', 'w'],
@@ -23,6 +56,10 @@ const denseOp = defineOp<{ activation: Activation }>({
     const { x, w, b } = inputs as { x: tf.Tensor2D; w: tf.Tensor2D; b: tf.Tensor1D };
     const [batch, inSize] = x.shape;
     const outSize = w.shape[1];
+    if (forwardFlipped(batch, inSize, outSize)) {
+      const z = tf.add(transpose2d(tf.matMul(transpose2d(w), transpose2d(x))), b) as tf.Tensor2D;
+      return applyUnfused(activation === 'relu' ? tf.relu(z) : z, activation);
+    }
     // The fused kernel itself: tf.fused.matMul would split ReLU off while a gradient is recorded.
     const z = tf.engine().runKernel<tf.Tensor3D>(
       tf._FusedMatMul,
@@ -33,11 +70,17 @@ const denseOp = defineOp<{ activation: Activation }>({
   },
   gradient: (dy, saved, { activation }) => {
     const [x, w, y] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+    const [batch, inSize] = x.shape;
+    const outSize = w.shape[1];
     const dz = preActivationGrad(dy as tf.Tensor2D, y, activation);
+    const flipW = weightGradFlipped(batch, inSize, outSize);
+    const flipX = inputGradFlipped(batch, inSize, outSize);
+    // dzᵀ serves both flipped products; made here, in the backward pass's scope, when dW needs it.
+    const dzT = flipW ? transpose2d(dz) : null;
     return {
-      x: () => tf.matMul(dz, transpose2d(w)),
-      w: () => tf.matMul(transpose2d(x), dz),
-      b: () => sumRows(dz),
+      x: () => (flipX ? transpose2d(tf.matMul(w, dzT ?? transpose2d(dz))) : tf.matMul(dz, transpose2d(w))),
+      w: () => (flipW ? transpose2d(tf.matMul(dzT!, x)) : tf.matMul(transpose2d(x), dz)),
+      b: () => (dzT ? tf.sum(dzT, 1) : sumRows(dz)),
     };
   },
 });
