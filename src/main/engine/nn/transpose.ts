@@ -32,7 +32,7 @@ export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
   const view = tf.reshape(x, [rows, cols / b, b]);
   const moved = tf.transpose(view, [1, 2, 0]);
   view.dispose();
-  const out = tf.reshape(moved, [cols, rows]);
+  const out = tf.reshape(moved, [cols, rows]) as tf.Tensor2D;
   moved.dispose();
   return out;
 }
