@@ -1,7 +1,7 @@
 // Micro-benchmarks behind the nn building blocks: which tfjs primitives are fast on the backend,
 // what our dense layer saves over autograd, and training throughput of two reference recipes.
 //
-//   node --import tsx bench/nn-microbench.ts [primitives] [layer] [optimizer] [train] [--backend wasm|cpu]
+//   node --import tsx bench/nn-microbench.ts [primitives] [layer] [optimizer] [train] [conv] [--backend wasm|cpu]
 //
 // Times are medians over several rounds; the machine is shared, so rerun before trusting a 10% gap.
 import * as tf from '@tensorflow/tfjs-core';
@@ -9,6 +9,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { Adam } from '../src/main/engine/nn/adam';
 import { bceWithLogitsPerSample } from '../src/main/engine/nn/bce';
+import { conv2d, conv2dTranspose } from '../src/main/engine/nn/conv';
 import { dense, type Activation } from '../src/main/engine/nn/dense';
 import { linearBiasInit, linearWeightInit } from '../src/main/engine/nn/init';
 import { transpose2d } from '../src/main/engine/nn/transpose';
@@ -283,7 +284,42 @@ function trainBench(): void {
   compareStacks(vaeMlp20);
 }
 
-const SECTIONS: Record<string, () => void> = { primitives, layer: layerBench, optimizer: optimizerBench, train: trainBench };
+/**
+ * The VQ-VAE's convolutions (batch 128). tfjs's own wasm kernels for a transposed convolution (also
+ * conv2d's input gradient) are a plain loop, and it has no filter gradient at all, so those rows
+ * compare nn/conv with the tfjs kernel where one exists.
+ */
+function convBench(): void {
+  console.log('VQ-VAE convolutions, batch 128 (tfjs: its own kernel; nn/conv: forward + backward)');
+  type Shape4 = [number, number, number, number];
+  const layers: { name: string; x: Shape4; w: Shape4; stride: number; out?: Shape4 }[] = [
+    { name: 'conv 4×4/2 1→32, 28→14', x: [BATCH, 28, 28, 1], w: [4, 4, 1, 32], stride: 2 },
+    { name: 'conv 4×4/2 32→64, 14→7', x: [BATCH, 14, 14, 32], w: [4, 4, 32, 64], stride: 2 },
+    { name: 'conv 3×3/1 16→64, 7→7', x: [BATCH, 7, 7, 16], w: [3, 3, 16, 64], stride: 1 },
+    { name: 'convT 4×4/2 64→32, 7→14', x: [BATCH, 7, 7, 64], w: [4, 4, 32, 64], stride: 2, out: [BATCH, 14, 14, 32] },
+    { name: 'convT 4×4/2 32→1, 14→28', x: [BATCH, 14, 14, 32], w: [4, 4, 1, 32], stride: 2, out: [BATCH, 28, 28, 1] },
+  ];
+  for (const l of layers) {
+    const x = tf.randomNormal(l.x) as tf.Tensor4D;
+    const xVar = tf.variable(x);
+    const w = tf.variable(tf.randomNormal(l.w, 0, 0.1));
+    const b = tf.variable(tf.zeros([l.out ? l.w[2] : l.w[3]]));
+    const ours = () => (l.out ? conv2dTranspose(xVar as tf.Tensor4D, w as tf.Tensor4D, b as tf.Tensor1D, l.out, l.stride, 'relu') : conv2d(xVar as tf.Tensor4D, w as tf.Tensor4D, b as tf.Tensor1D, l.stride, 'relu'));
+    const y = tf.tidy(ours);
+    const dy = tf.randomNormal(y.shape) as tf.Tensor4D;
+    if (l.out) {
+      report(`${l.name}: tfjs conv2dTranspose forward`, msPerCall(() => tf.conv2dTranspose(x, w as tf.Tensor4D, l.out!, l.stride, 'same'), 3, 3));
+    } else {
+      report(`${l.name}: tfjs conv2d forward`, msPerCall(() => tf.conv2d(x, w as tf.Tensor4D, l.stride, 'same'), 3, 3));
+      report(`${l.name}: tfjs input gradient (Conv2DBackpropInput)`, msPerCall(() => tf.conv2dTranspose(dy, w as tf.Tensor4D, l.x, l.stride, 'same'), 3, 3));
+    }
+    report(`${l.name}: nn/conv forward`, msPerCall(() => tf.tidy(ours), 3, 3));
+    report(`${l.name}: nn/conv forward + dx, dW, db`, msPerCall(() => tf.variableGrads(() => tf.sum(tf.mul(ours(), dy)) as tf.Scalar).grads, 3, 3));
+    tf.dispose([x, xVar, w, b, y, dy]);
+  }
+}
+
+const SECTIONS: Record<string, () => void> = { primitives, layer: layerBench, optimizer: optimizerBench, train: trainBench, conv: convBench };
 
 const args = process.argv.slice(2);
 const backendAt = args.indexOf('--backend');

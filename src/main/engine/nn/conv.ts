@@ -49,10 +49,21 @@ function transposedConv(dy: tf.Tensor4D, w: tf.Tensor4D, outShape: Shape4, strid
   });
   const padding: Padding = [[0, 0], [m - 1, Math.max(0, rows - dyHeight)], [m - 1, Math.max(0, cols - dyWidth)], [0, 0]];
   const phases = tf.conv2d(dy, filter as tf.Tensor4D, 1, padding);
-  const full = stride > 1 ? tf.depthToSpace(phases, stride) : phases;
+  const full = stride > 1 ? depthToSpace(phases, stride) : phases;
   const [, fullHeight, fullWidth] = full.shape;
   if (padTop === 0 && padLeft === 0 && fullHeight === height && fullWidth === width) return full;
-  return tf.slice(full, [0, padTop, padLeft, 0], outShape);
+  // stridedSlice, not slice: wasm's slice first copies the whole source out of the heap.
+  return tf.stridedSlice(full, [0, padTop, padLeft, 0], [outShape[0], padTop + height, padLeft + width, channels], [1, 1, 1, 1]) as tf.Tensor4D;
+}
+
+/**
+ * tf.depthToSpace (channel block ry·s + rx → pixel offset (ry, rx)) as one 4-D transpose:
+ * [B·H, W, s, s·C] → [B·H, s, W, s·C]. wasm's own depthToSpace runs ~100× slower.
+ */
+function depthToSpace(x: tf.Tensor4D, s: number): tf.Tensor4D {
+  const [batch, height, width, depth] = x.shape;
+  const moved = tf.transpose(tf.reshape(x, [batch * height, width, s, depth / s]), [0, 2, 1, 3]);
+  return tf.reshape(moved, [batch, height * s, width * s, depth / (s * s)]);
 }
 
 /**
