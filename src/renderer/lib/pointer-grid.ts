@@ -2,7 +2,16 @@
 // grid units: 0 at the left/top edge, `side` at the right/bottom, fractional in between.
 import type { PixelPoint } from './mask-painter';
 
-export function gridPoint(event: PointerEvent | MouseEvent, element: Element, side: number): PixelPoint {
+/** What gridPoint reads of a pointer event and of an element (typed structurally: no DOM needed). */
+interface PointerAt {
+  clientX: number;
+  clientY: number;
+}
+interface Boxed {
+  getBoundingClientRect(): { left: number; top: number; width: number; height: number };
+}
+
+export function gridPoint(event: PointerAt, element: Boxed, side: number): PixelPoint {
   const box = element.getBoundingClientRect();
   return { x: ((event.clientX - box.left) / box.width) * side, y: ((event.clientY - box.top) / box.height) * side };
 }
