@@ -10,6 +10,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { Adam } from '../src/main/engine/nn/adam';
 import { bceWithLogitsPerSample } from '../src/main/engine/nn/bce';
 import { conv2d, conv2dTranspose } from '../src/main/engine/nn/conv';
+import { meanSquaredError } from '../src/main/engine/nn/mse';
 import { dense, type Activation } from '../src/main/engine/nn/dense';
 import { linearBiasInit, linearWeightInit } from '../src/main/engine/nn/init';
 import { transpose2d } from '../src/main/engine/nn/transpose';
@@ -107,20 +108,31 @@ type Bce = (logits: tf.Tensor2D, x: tf.Tensor2D) => tf.Tensor1D;
 
 const plainBce: Bce = (logits, x) => tf.sum(tf.add(tf.sub(tf.relu(logits), tf.mul(logits, x)), tf.softplus(tf.neg(tf.abs(logits)))), 1);
 
+type Mse = (a: tf.Tensor, b: tf.Tensor) => tf.Scalar;
+
+const plainMse: Mse = (a, b) => tf.mean(tf.squaredDifference(a, b));
+
 /** One way to build and train the models: layers, loss pieces and optimiser. */
 interface Stack {
   name: string;
   linear: Linear;
   bce: Bce;
+  mse: Mse;
   optimizer(): tf.Optimizer;
 }
 
 const tfAdam = () => tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
 
 const STACKS: Stack[] = [
-  { name: 'autograd, tf.train.adam', linear: plainLinear, bce: plainBce, optimizer: tfAdam },
-  { name: 'nn/dense, tf.train.adam', linear: dense, bce: plainBce, optimizer: tfAdam },
-  { name: 'nn/dense + nn/bce + nn/adam', linear: dense, bce: bceWithLogitsPerSample, optimizer: () => new Adam({ lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 }) },
+  { name: 'autograd, tf.train.adam', linear: plainLinear, bce: plainBce, mse: plainMse, optimizer: tfAdam },
+  { name: 'nn/dense, tf.train.adam', linear: dense, bce: plainBce, mse: plainMse, optimizer: tfAdam },
+  {
+    name: 'nn: dense, bce|mse, adam',
+    linear: dense,
+    bce: bceWithLogitsPerSample,
+    mse: meanSquaredError,
+    optimizer: () => new Adam({ lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 }),
+  },
 ];
 
 interface Layer {
@@ -169,7 +181,7 @@ function aeMlp8(): Model {
   return {
     name: 'ae-mlp-8',
     layers,
-    loss: ({ linear }, x) => tf.mean(tf.squaredDifference(layers.reduce((h, l) => apply(linear, l, h), x), x)),
+    loss: ({ linear, mse }, x) => mse(layers.reduce((h, l) => apply(linear, l, h), x), x),
   };
 }
 
