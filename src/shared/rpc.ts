@@ -264,7 +264,13 @@ export function createRpcClient(channel: Channel): RpcClient {
     call<M extends Method>(method: M, params: CallParams<M>): Promise<Result<M>> {
       if (closed) return Promise.reject(new RpcError('unavailable', 'the connection to the engine is closed'));
       const id = nextId++;
-      const text = JSON.stringify({ t: 'req', id, method, params } satisfies RpcRequest);
+      let text: string;
+      try {
+        text = JSON.stringify({ t: 'req', id, method, params } satisfies RpcRequest);
+      } catch (error) {
+        // Cyclic, or nested deeper than the stack (a relay forwarding what a peer sent): the caller's fault.
+        return Promise.reject(new RpcError('bad-request', `parameters cannot be sent as JSON: ${toErrorShape(error).message}`));
+      }
       if (text.length > MAX_MESSAGE_CHARS) {
         return Promise.reject(new RpcError('too-large', `request of ${text.length} characters exceeds the limit of ${MAX_MESSAGE_CHARS}`));
       }

@@ -3,7 +3,7 @@
 // starts a fresh one on request. To the web server it looks like any other engine host.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { EventName, Events, Method, Result } from '../../shared/contract';
+import { Requests, type EventName, type Events, type Method, type Result } from '../../shared/contract';
 import { RpcError, createRpcClient, processChannel, type EventListener, type RpcClient } from '../../shared/rpc';
 import { encodeEngineArgs } from './engine-process-args';
 import type { EngineHost, EngineOptions } from './host';
@@ -91,6 +91,8 @@ export function createEngineSupervisor(options: SupervisorOptions): EngineSuperv
   return {
     async call<M extends Method>(method: M, params: unknown): Promise<Result<M>> {
       if (method === 'engine.restart') {
+        // Answered here, not by the engine: so checked here, like every request at the engine's door.
+        if (!Requests['engine.restart'].safeParse(params).success) throw new RpcError('bad-request', 'invalid parameters for engine.restart: expected {}');
         await restart();
         return { restarted: true } as Result<M>;
       }
