@@ -92,6 +92,7 @@ test('undo and redo a stroke with the keyboard and the buttons', async () => {
   await settled();
   await until(async () => (await imagePixels(page, 'Masked input')) === afterSecond, 5000, 'Ctrl+Shift+Z redoes');
   await page.mouse.move(0, 0);
+  await page.evaluate('document.activeElement?.blur()');
   await page.screenshot({ path: join(SHOTS, 'inpainting.png') });
 
   await page.getByRole('button', { name: 'Undo' }).click();
