@@ -1,0 +1,129 @@
+// Exports: a figure as PNG (its canvases and SVGs composited where they sit on screen, SVGs drawn
+// through an image with their computed styles inlined) and data as CSV, each handed to the user
+// through an <a download>, which both Electron and a browser turn into a save.
+import { csvFormat } from 'd3';
+
+/** Styles that CSS gives SVG elements here; a serialised SVG has no stylesheet, so they go inline. */
+const SVG_STYLES = [
+  'fill',
+  'fill-opacity',
+  'stroke',
+  'stroke-width',
+  'stroke-opacity',
+  'stroke-dasharray',
+  'opacity',
+  'font-family',
+  'font-size',
+  'font-weight',
+  'text-anchor',
+  'dominant-baseline',
+  'paint-order',
+  'visibility',
+  'display',
+];
+
+export interface LegendEntry {
+  label: string;
+  color: string;
+}
+
+export function downloadBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // The click has handed the blob over; a little later it may go.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** A safe file name from a model name and what is in the file. */
+export function exportName(model: string, what: string, ext: string): string {
+  return `${model}-${what}`.replace(/[^\w.-]+/g, '_') + `.${ext}`;
+}
+
+export function csvBlob(rows: Record<string, string | number>[], columns: string[]): Blob {
+  return new Blob([csvFormat(rows, columns) + '\n'], { type: 'text/csv' });
+}
+
+function inlinedSvg(svg: SVGSVGElement): string {
+  const copy = svg.cloneNode(true) as SVGSVGElement;
+  const originals = [svg, ...svg.querySelectorAll('*')];
+  const copies = [copy, ...copy.querySelectorAll('*')];
+  originals.forEach((element, i) => {
+    const style = getComputedStyle(element);
+    (copies[i] as SVGElement).setAttribute('style', SVG_STYLES.map((p) => `${p}:${style.getPropertyValue(p)}`).join(';'));
+  });
+  const { width, height } = svg.getBoundingClientRect();
+  copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  copy.setAttribute('width', String(width));
+  copy.setAttribute('height', String(height));
+  return new XMLSerializer().serializeToString(copy);
+}
+
+function svgImage(svg: SVGSVGElement): Promise<HTMLImageElement> {
+  const url = URL.createObjectURL(new Blob([inlinedSvg(svg)], { type: 'image/svg+xml' }));
+  return new Promise((resolve, reject) => {
+    const image = new Image();
+    image.onload = () => resolve(image);
+    image.onerror = () => reject(new Error('could not render the figure’s SVG'));
+    image.src = url;
+  }).finally(() => URL.revokeObjectURL(url)) as Promise<HTMLImageElement>;
+}
+
+function drawLegend(ctx: CanvasRenderingContext2D, legend: LegendEntry[], right: number, top: number): void {
+  ctx.font = '12px system-ui, sans-serif';
+  ctx.textBaseline = 'middle';
+  const width = Math.max(...legend.map((e) => ctx.measureText(e.label).width)) + 30;
+  const height = legend.length * 18 + 10;
+  ctx.fillStyle = 'rgba(17, 19, 23, 0.85)';
+  ctx.fillRect(right - width, top, width, height);
+  legend.forEach((entry, i) => {
+    const y = top + 14 + i * 18;
+    ctx.fillStyle = entry.color;
+    ctx.beginPath();
+    ctx.arc(right - width + 12, y, 4.5, 0, Math.PI * 2);
+    ctx.fill();
+    ctx.fillStyle = '#e6e8ec';
+    ctx.fillText(entry.label, right - width + 22, y);
+  });
+}
+
+/**
+ * The canvases and SVGs inside `root`, composited at their on-screen places on the theme's
+ * background, at `scale`× for a sharp image; a title above and a legend at the top right.
+ */
+export async function figurePng(root: HTMLElement, options: { title?: string; legend?: LegendEntry[]; scale?: number } = {}): Promise<Blob> {
+  const scale = options.scale ?? 2;
+  const box = root.getBoundingClientRect();
+  const titleHeight = options.title ? 28 : 0;
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.round(box.width * scale);
+  canvas.height = Math.round((box.height + titleHeight) * scale);
+  const ctx = canvas.getContext('2d')!;
+  ctx.scale(scale, scale);
+  ctx.fillStyle = '#111317';
+  ctx.fillRect(0, 0, box.width, box.height + titleHeight);
+  if (options.title) {
+    ctx.fillStyle = '#e6e8ec';
+    ctx.font = '600 14px system-ui, sans-serif';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(options.title, 10, titleHeight / 2);
+  }
+  const layers = [...root.querySelectorAll<HTMLCanvasElement | SVGSVGElement>('canvas, svg')].filter(
+    (el) => !el.parentElement?.closest('svg') && el.getBoundingClientRect().width > 0
+  );
+  for (const layer of layers) {
+    const rect = layer.getBoundingClientRect();
+    const [x, y] = [rect.left - box.left, rect.top - box.top + titleHeight];
+    const source = layer instanceof HTMLCanvasElement ? layer : await svgImage(layer);
+    // Small images scaled up by CSS with crisp pixels stay crisp in the export too.
+    ctx.imageSmoothingEnabled = getComputedStyle(layer).imageRendering !== 'pixelated';
+    ctx.drawImage(source, x, y, rect.width, rect.height);
+  }
+  if (options.legend?.length) drawLegend(ctx, options.legend, box.width - 8, titleHeight + 8);
+  return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('could not encode the PNG'))), 'image/png'));
+}

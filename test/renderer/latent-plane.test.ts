@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { gridPlaneThrough, identityPlane, moveTo, planeFromPca, project, projectAll } from '../../src/renderer/lib/latent-plane';
+
+const close = (a: number[], b: number[], eps = 1e-9) => a.every((x, i) => Math.abs(x - b[i]!) < eps);
+const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i]!, 0);
+
+test('a 2-D latent is its own plane', () => {
+  const plane = identityPlane();
+  assert.deepEqual(project(plane, [1.5, -2]), [1.5, -2]);
+  assert.deepEqual(moveTo(plane, [9, 9], 0.25, -1), [0.25, -1]);
+  assert.deepEqual([...projectAll(plane, [1, 2, 3, 4], 2)], [1, 2, 3, 4]);
+});
+
+test('the PCA plane has orthonormal axes even when the second axis is not quite orthogonal', () => {
+  const plane = planeFromPca({ mean: [1, 0, 0], axes: [[2, 0, 0], [0.1, 1, 0]], explained: [0.6, 0.3] });
+  assert.ok(close(plane.axisU, [1, 0, 0]));
+  assert.ok(close(plane.axisV, [0, 1, 0]));
+  assert.ok(Math.abs(dot(plane.axisU, plane.axisV)) < 1e-12);
+  assert.deepEqual(project(plane, [3, -1, 5]), [2, -1], 'coordinates are taken from the mean');
+});
+
+test('moving within the plane keeps the components off the plane', () => {
+  const s = Math.SQRT1_2;
+  const plane = planeFromPca({ mean: [0.5, 0.5, 0.5, 0.5], axes: [[s, s, 0, 0], [0, 0, s, -s]], explained: [0.5, 0.2] });
+  const z = [1, -2, 3, 0.25];
+  const moved = moveTo(plane, z, 0.7, -1.1);
+  assert.ok(close(project(plane, moved), [0.7, -1.1]), 'lands on the asked plane coordinates');
+  const offPlane = (p: number[]) => {
+    const [u, v] = project(plane, p);
+    return p.map((x, i) => x - plane.origin[i]! - u * plane.axisU[i]! - v * plane.axisV[i]!);
+  };
+  assert.ok(close(offPlane(moved), offPlane(z)), 'what lies off the plane stays as it was');
+});
+
+test('the grid plane through a point maps (u, v) to the plane coordinates (u, v)', () => {
+  const plane = planeFromPca({ mean: [1, 2, 3], axes: [[0, 1, 0], [0, 0, 1]], explained: [0.5, 0.4] });
+  const z = [7, 1, 1];
+  const { base, axisU, axisV } = gridPlaneThrough(plane, z);
+  const point = base.map((b, i) => b + 0.3 * axisU[i]! - 0.8 * axisV[i]!);
+  assert.ok(close(project(plane, point), [0.3, -0.8]));
+  assert.equal(point[0], 7, 'the grid lies in the plane through z');
+});
