@@ -198,9 +198,21 @@ export function decodeCodes(model: Autoencoder, codes: number[]): string {
   return tf.tidy(() => imagesOf(vq.decodeCodes(tf.tensor2d([codes], [1, codes.length], 'int32')))[0]!);
 }
 
+/** Code maps already computed, per model and set: a click in the codebook view must not re-quantize 10k images. */
+const codeMapCache = new WeakMap<VqVae, WeakMap<ImageSet, Map<number, Int32Array>>>();
+
 /** Code maps of the first `limit` images of a set, [count, 49]. */
 function codeMaps(vq: VqVae, set: ImageSet, limit: number): Int32Array {
-  return tf.tidy(() => vq.quantize(setImages(set, firstN(set, limit)).x).dataSync() as Int32Array);
+  const perSet = codeMapCache.get(vq) ?? new WeakMap<ImageSet, Map<number, Int32Array>>();
+  codeMapCache.set(vq, perSet);
+  const perLimit = perSet.get(set) ?? new Map<number, Int32Array>();
+  perSet.set(set, perLimit);
+  let maps = perLimit.get(limit);
+  if (!maps) {
+    maps = tf.tidy(() => vq.quantize(setImages(set, firstN(set, limit)).x).dataSync() as Int32Array);
+    perLimit.set(limit, maps);
+  }
+  return maps;
 }
 
 /** Every codebook entry as a tile (a code map filled with that code), with usage over a set. */
