@@ -3,79 +3,32 @@
 // Each test continues where the previous one left off, as a user would. Screenshots of the main
 // views go to docs/screenshots for the README.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Result } from '../../src/shared/contract';
 import type { RpcHost } from '../../src/shared/rpc';
-import { startWebServer, type WebServer } from '../../src/main/engine/web-server';
-import { buildRenderer } from './build-renderer';
+import type { WebServer } from '../../src/main/engine/web-server';
+import { SHOTS, seenValues, startWebApp, until, watchAttribute, type WebApp } from './web-app';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 const FIRST_MODEL = 'e2e vae 2d';
 const TRAIN_TIMEOUT_MS = 180_000;
 
-let home: string;
+let app: WebApp;
 let server: WebServer;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
 
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH`);
-  home = await mkdtemp(join(tmpdir(), 'latent-explorer-e2e-'));
-  await buildRenderer(join(home, 'renderer'));
-  server = await startWebServer({ port: 0, modelsDir: join(home, 'models'), rendererDir: join(home, 'renderer') });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await mkdir(SHOTS, { recursive: true });
+  app = await startWebApp();
+  ({ server, page } = app);
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (home) await rm(home, { recursive: true, force: true });
+  await app?.close();
 });
-
-/**
- * Records every value an attribute takes, from inside the page, so no quick change is missed.
- * Sent as source text: functions compiled by tsx carry helpers the page does not have.
- */
-async function watchAttribute(selector: string, attribute: string): Promise<void> {
-  await page.evaluate(`(() => {
-    const seen = (window.__seen = []);
-    const record = () => {
-      const value = document.querySelector(${JSON.stringify(selector)})?.getAttribute(${JSON.stringify(attribute)});
-      if (value != null && seen[seen.length - 1] !== value) seen.push(value);
-    };
-    new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: [${JSON.stringify(attribute)}] });
-    record();
-  })()`);
-}
-
-async function seenValues(): Promise<number[]> {
-  return ((await page.evaluate('window.__seen')) as string[]).map(Number);
-}
 
 async function fillSettings(settings: Record<string, string>): Promise<void> {
   for (const [label, value] of Object.entries(settings)) await page.getByRole('spinbutton', { name: label, exact: true }).fill(value);
-}
-
-/** Polls from the test side: the page's CSP (rightly) forbids the string eval waitForFunction uses. */
-async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((done) => setTimeout(done, 50));
-  }
 }
 
 const progressbar = () => page.getByRole('progressbar', { name: 'Training progress' });
@@ -104,6 +57,8 @@ test('the page needs its token, then shows the views and the backend in the stat
   await page.screenshot({ path: join(SHOTS, 'status-backend.png') });
   await page.keyboard.press('Escape');
   await details.waitFor({ state: 'detached' });
+  // The app lands on the latent space explorer; the library is one click away.
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Library' }).click();
   await modelsList().waitFor({ state: 'attached' });
 });
 
@@ -124,12 +79,12 @@ test('trains a vae-mlp-2 model for one epoch: progress advances, the loss curves
 
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await progressbar().waitFor();
-  await watchAttribute('[role="progressbar"]', 'aria-valuenow');
+  await watchAttribute(page, '[role="progressbar"]', 'aria-valuenow');
   const figure = page.getByRole('figure', { name: 'Loss curves' });
   const pointsBefore = Number(await figure.getAttribute('data-points'));
 
   await page.getByRole('alert').filter({ hasText: 'Finished' }).waitFor({ timeout: TRAIN_TIMEOUT_MS });
-  const values = await seenValues();
+  const values = (await seenValues(page)).map(Number);
   const within = values.filter((v) => v > 0 && v < 100);
   assert.ok(within.length >= 2, `progress should advance within the epoch; saw ${values.join(', ')}`);
   assert.deepEqual(within, [...within].sort((a, b) => a - b), 'progress never goes back');
@@ -210,5 +165,5 @@ test('after a reload the first model is in the library; rename and delete work',
   await page.reload();
   await page.locator('[aria-label="Models"][aria-busy="false"]').waitFor({ state: 'attached' });
   assert.equal(await modelsList().getByRole('listitem').filter({ hasText: renamed }).count(), 0, 'deleted for good');
-  assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+  assert.deepEqual(app.pageErrors, [], 'no uncaught errors in the page');
 });
