@@ -1,7 +1,7 @@
 // What the reliability tests share: scratch folders, a small IDX dataset on disk, a tiny trained
 // model, raw request/reply exchanges on any channel, and process memory readings.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -23,15 +23,15 @@ export function smallDataset(dir: string, train = 256, test = 64): string {
   return dir;
 }
 
-/** Every path under `dir` with its size (folders: -1), to show that nothing was created or changed. */
+/** Every path under `dir` with its size and time, to show that nothing was created, changed or removed. */
 export function snapshot(dir: string): string[] {
   const out: string[] = [];
   const walk = (at: string) => {
     for (const name of readdirSync(at).sort()) {
       const path = join(at, name);
-      const stat = statSync(path, { throwIfNoEntry: false });
-      out.push(`${relative(dir, path)} ${stat?.isDirectory() ? -1 : (stat?.size ?? 'dangling')}`);
-      if (stat?.isDirectory()) walk(path);
+      const stat = lstatSync(path); // links as links: never followed out of `dir`
+      out.push(`${relative(dir, path)} ${stat.isDirectory() ? 'folder' : stat.isSymbolicLink() ? 'link' : stat.size} ${stat.mtimeMs}`);
+      if (stat.isDirectory()) walk(path);
     }
   };
   walk(dir);

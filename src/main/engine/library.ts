@@ -62,8 +62,12 @@ export class ModelLibrary {
       const root = this.root(source);
       if (!existsSync(root)) continue;
       for (const folder of readdirSync(root).sort()) {
-        if (!statSync(join(root, folder)).isDirectory() || folder.startsWith('.')) continue;
+        if (folder.startsWith('.')) continue;
         try {
+          // Inside the try: a dangling link or an unreadable entry is one problem, not a failed list.
+          if (!statSync(join(root, folder)).isDirectory()) continue;
+          // Listed models must be openable, and ids only ever name folders with valid model names.
+          if (!ModelName.safeParse(folder).success) throw new UserError(`${join(root, folder)}: "${folder}" is not a valid model name; rename the folder (letters, digits, spaces and . _ ( ) -)`);
           models.push(this.summary(source, folder));
         } catch (error) {
           onProblem((error as Error).message);

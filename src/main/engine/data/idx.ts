@@ -3,10 +3,10 @@
  * then the number of dimensions), one big-endian uint32 per dimension, then the raw bytes.
  * Files may be gzip-compressed, as they are usually downloaded.
  */
-import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { IMAGE_SIDE } from '../../../shared/contract';
 import { UserError } from '../errors';
+import { readRegularFile } from '../regular-file';
 
 export const IDX_IMAGES_MAGIC = 0x00000803;
 export const IDX_LABELS_MAGIC = 0x00000801;
@@ -81,11 +81,12 @@ export function parseIdxLabels(buffer: Uint8Array, file: string): Uint8Array {
 /** Reads a whole file, turning the usual failures into messages a user can act on. */
 export function readUserFile(path: string): Uint8Array {
   try {
-    return readFileSync(path);
+    return readRegularFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UserError(`${path}: file not found; check the path`, 'not-found');
     if (code === 'EISDIR') throw new UserError(`${path}: is a folder, expected an IDX file`);
+    if (code === 'ENOTREG') throw new UserError(`${path}: is a pipe, socket or device, not a file; give an IDX file`);
     if (code === 'EACCES' || code === 'EPERM') throw new UserError(`${path}: permission denied; make the file readable`);
     throw new UserError(`${path}: cannot read (${code ?? (error as Error).message})`);
   }

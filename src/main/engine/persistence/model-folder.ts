@@ -4,12 +4,13 @@
 // weights file, so the last completed save always loads.
 import * as tf from '../tf';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EpochRecord } from '../../../shared/contract';
 import type { Autoencoder } from '../models/autoencoder';
 import { buildModel, requireRecipe } from '../models/build';
 import { UserError } from '../errors';
+import { readRegularFile } from '../regular-file';
 import { historyCsv } from './history-csv';
 import { HISTORY_CSV, Manifest, MANIFEST_FILE, MANIFEST_FORMAT } from './manifest';
 
@@ -78,7 +79,7 @@ export function readManifest(dir: string): Manifest {
   if (!existsSync(path)) throw new UserError(`${path} is missing: ${dir} is not a saved Latent Explorer model (or its first epoch never finished)`, 'not-found');
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(readRegularFile(path).toString('utf8'));
   } catch (error) {
     const why = (error as NodeJS.ErrnoException).code ? `cannot be read (${(error as Error).message})` : `is corrupt (not valid JSON: ${(error as Error).message})`;
     throw new UserError(`${path} ${why}`);
@@ -103,14 +104,19 @@ export interface LoadedModel {
 /** Rebuilds the model from its manifest and loads weights, checking every tensor's name and shape. */
 export function loadModelFolder(dir: string): LoadedModel {
   const manifest = readManifest(dir);
-  const recipe = requireRecipe(manifest.recipe);
+  let recipe: ReturnType<typeof requireRecipe>;
+  try {
+    recipe = requireRecipe(manifest.recipe);
+  } catch (error) {
+    throw new UserError(`${join(dir, MANIFEST_FILE)}: ${(error as Error).message}`); // which model, not only which recipe
+  }
   if (recipe.family !== manifest.family) {
     throw new UserError(`${join(dir, MANIFEST_FILE)}: family "${manifest.family}" does not match recipe ${recipe.name} (family ${recipe.family})`);
   }
   const weightsPath = join(dir, manifest.weights.file);
   let bytes: Buffer;
   try {
-    bytes = readFileSync(weightsPath);
+    bytes = readRegularFile(weightsPath);
   } catch (error) {
     throw new UserError(`weights file ${weightsPath} cannot be read: ${(error as Error).message}`, 'not-found');
   }
