@@ -1,52 +1,91 @@
-// The core gesture, measured end to end: web mode with the bundled MNIST VAE 2-D, Debian's
-// Chromium, the pointer dragging the probe around the latent map without pause for ~5 s. Counts
-// the decoded images the page actually paints per second (each paint bumps the canvas's
-// data-frame), plus time to interactive and the decode round trip through the engine process.
+// The core gesture, measured end to end: `latent-explorer serve` (web mode, its own process, as a
+// user starts it) with the bundled MNIST VAE 2-D, Debian's Chromium, and the pointer dragging the
+// probe around the latent map without pause for ~5 s. Reports the decoded images the page actually
+// paints per second (each paint bumps the canvas's data-frame), the decode round trip as the page
+// sees it during the drag, time to interactive, and where the page's main thread spent its time.
 // Run: node --import tsx bench/drag-fps.ts [--seconds 5]   (prints one JSON object)
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Result } from '../src/shared/contract';
-import { findSample, framesSeen, map, plotBox, probe, watchDecodedFrames } from '../test/e2e/latent-page';
-import { startWebApp, until } from '../test/e2e/web-app';
+import { framesSeen, map, plotBox, probe, watchDecodedFrames } from '../test/e2e/latent-page';
+import { launchBrowser, until } from '../test/e2e/web-app';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' } } });
 const SECONDS = Number(values.seconds);
-const MODEL = 'bundled/mnist-vae-2d';
-/** Pointer moves dispatched ahead of the page. */
+/** Pointer moves dispatched ahead of the page: a real pointer does not wait for the page either. */
 const PIPELINE = 4;
+const ROOT = join(import.meta.dirname, '..');
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 const round = (x: number, digits = 1) => Number(x.toFixed(digits));
 
+/** Starts `latent-explorer serve` with an empty user models folder; resolves with its URL and backend line. */
+async function serve(modelsDir: string) {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'latent-explorer.js'), 'serve', '--port', '0', '--models', modelsDir], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const read = (chunk: Buffer) => {
+      output += chunk;
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/\S*token=\S+)/.exec(output);
+      if (match) resolve(match[1]!);
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.once('exit', (code) => reject(new Error(`serve exited (${code}) before printing its URL:\n${output}`)));
+  });
+  const stop = () =>
+    new Promise<void>((done) => {
+      child.once('exit', () => done());
+      child.kill('SIGINT');
+    });
+  return { url, stop, output: () => output };
+}
+
+/** Times each model.decode from the page's WebSocket send to its answer (installed before the app loads). */
+const DECODE_TIMER = `(() => {
+  const sent = new Map();
+  window.__decodeMs = [];
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    if (!this.__timed) {
+      this.__timed = true;
+      this.addEventListener('message', (event) => {
+        const id = /"id":(\\d+)/.exec(String(event.data))?.[1];
+        if (id && sent.has(id)) window.__decodeMs.push(performance.now() - sent.get(id)), sent.delete(id);
+      });
+    }
+    const text = String(data);
+    if (text.includes('"model.decode"')) sent.set(/"id":(\\d+)/.exec(text)?.[1], performance.now());
+    return send.call(this, data);
+  };
+})()`;
+
 async function main(): Promise<void> {
-  const app = await startWebApp();
+  const modelsDir = await mkdtemp(join(tmpdir(), 'latent-explorer-bench-'));
+  const server = await serve(modelsDir);
+  const { browser, page, pageErrors } = await launchBrowser();
   try {
-    const { page, server } = app;
+    await page.addInitScript(DECODE_TIMER);
     const started = Date.now();
     await page.goto(server.url);
     await map(page).and(page.locator('[data-ready="true"]')).waitFor({ timeout: 60_000 });
     await until(async () => Number(await page.getByRole('img', { name: 'Decoded image' }).getAttribute('data-frame')) >= 1, 60_000);
     const timeToInteractiveMs = Date.now() - started;
     await map(page).and(page.locator('[data-points="10000"]')).waitFor({ timeout: 60_000 });
+    await page.getByRole('figure', { name: 'Manifold' }).getByRole('img').first().waitFor();
 
-    // Decode round trip of one point through the web server's engine process, as the page sees it minus the browser.
-    const roundTrips: number[] = [];
-    for (let i = 0; i < 300; i++) {
-      const t = performance.now();
-      await server.engine.call('model.decode', { id: MODEL, z: [[Math.sin(i) * 2, Math.cos(i * 1.3) * 2]] });
-      roundTrips.push(performance.now() - t);
-    }
-    roundTrips.sort((a, b) => a - b);
-    const { backend } = (await server.engine.call('engine.info', {})) as Result<'engine.info'>;
-
-    // Drag the probe on a Lissajous curve over the middle of the map. Pointer moves are pipelined
-    // (a few dispatched ahead, as a real pointer does not wait for the page) so that the driver's
-    // own round trip does not cap the rate; the page coalesces them as a browser does.
-    await findSample(page); // warms the hover path the drag passes through
+    // Drag the probe on a Lissajous curve over the middle of the map.
     const box = await plotBox(page);
     const start = (await probe(page).boundingBox())!;
     await page.mouse.move(start.x + start.width / 2, start.y + start.height / 2);
     await page.mouse.down();
     await watchDecodedFrames(page);
+    await page.evaluate('window.__decodeMs = []');
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
@@ -66,17 +105,18 @@ async function main(): Promise<void> {
     const elapsed = (Date.now() - t0) / 1000;
     const seen = await framesSeen(page);
     const after = await metrics();
-    const busy = (name: string) => round(((after[name]! - before[name]!) / elapsed) * 100);
+    const decodeMs = ((await page.evaluate('window.__decodeMs')) as number[]).sort((a, b) => a - b);
     await page.mouse.up();
 
+    const busy = (name: string) => round(((after[name]! - before[name]!) / elapsed) * 100);
     const gaps = seen.times.slice(1).map((t, i) => t - seen.times[i]!).sort((a, b) => a - b);
+    const backend = /Backend: (\S+)/.exec(await page.getByRole('status').filter({ hasText: 'Backend:' }).innerText())?.[1];
     console.log(
       JSON.stringify(
         {
-          backend: backend.name,
-          model: MODEL,
+          model: 'bundled/mnist-vae-2d',
+          backend,
           timeToInteractiveMs,
-          decodeRoundTripMs: { p50: round(quantile(roundTrips, 0.5), 2), p95: round(quantile(roundTrips, 0.95), 2) },
           drag: {
             seconds: round(elapsed, 2),
             pointerMoves: moves,
@@ -85,17 +125,21 @@ async function main(): Promise<void> {
             distinctImages: seen.distinct,
             imagesPerSec: round(seen.frames / elapsed),
             frameGapMs: { p50: round(quantile(gaps, 0.5)), p95: round(quantile(gaps, 0.95)) },
+            /** model.decode from the page's send to its answer, one in flight at a time. */
+            decodeRoundTripMs: { count: decodeMs.length, p50: round(quantile(decodeMs, 0.5)), p95: round(quantile(decodeMs, 0.95)) },
             /** Share of the drag the page's main thread spent on each kind of work, %. */
             pageBusyPercent: { task: busy('TaskDuration'), script: busy('ScriptDuration'), layout: busy('LayoutDuration'), style: busy('RecalcStyleDuration') },
           },
-          pageErrors: app.pageErrors,
+          pageErrors,
         },
         null,
         2
       )
     );
   } finally {
-    await app.close();
+    await browser.close();
+    await server.stop();
+    await rm(modelsDir, { recursive: true, force: true });
   }
 }
 

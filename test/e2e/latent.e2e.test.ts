@@ -191,7 +191,10 @@ test('AE vs VAE: both latent maps side by side, the same prior codes decoded by 
     await page.getByRole('figure', { name: `${kind} samples`, exact: true }).and(page.locator('[data-samples="64"]')).waitFor();
   }
   assert.equal(await page.getByRole('figure', { name: 'Latent space of the AE', exact: true }).locator('path.marker').count(), 64);
+  await page.setViewportSize({ width: 1400, height: 1060 });
+  await page.mouse.move(10, 10);
   await shot('ae-vs-vae');
+  await page.setViewportSize({ width: 1400, height: 860 });
   await page.getByRole('tab', { name: 'Explore' }).click();
 });
 
@@ -216,10 +219,15 @@ test('while a 2-D model trains, its latent map refreshes after every epoch', { t
   const live = page.locator('[data-epoch]');
   await live.waitFor();
   const epochs = new Set<number>();
+  let shown = false;
   await until(
     async () => {
       if (!(await live.count())) return true; // the run has ended
       epochs.add(Number(await live.getAttribute('data-epoch')));
+      if (!shown && epochs.size >= 2) {
+        shown = true;
+        await shot('training');
+      }
       return epochs.has(4);
     },
     TRAIN_TIMEOUT_MS,
@@ -228,7 +236,6 @@ test('while a 2-D model trains, its latent map refreshes after every epoch', { t
   const seen = [...epochs].filter((e) => e > 0);
   assert.ok(seen.length >= 2, `the map should show at least two successive epochs while training; saw epochs ${seen.join(', ')}`);
   await until(async () => ((await app.server.engine.call('models.list', {})) as Result<'models.list'>).some((m) => m.name === name && m.epochs === 4), TRAIN_TIMEOUT_MS, 'the run to finish');
-  await shot('training');
 });
 
 test('a latent wider than 2 is shown on its PCA plane, with a slider per dimension', { timeout: TRAIN_TIMEOUT_MS }, async () => {
@@ -262,6 +269,13 @@ test('a latent wider than 2 is shown on its PCA plane, with a slider per dimensi
   await page.mouse.up();
   assert.notDeepEqual(await planeCoords(), before);
   await until(async () => (await framesSeen(page)).distinct >= 2, 5000, 'decodes along the plane');
+
+  // The screenshot shows a trained wide model when the checkout bundles one (the DAE's 8-D codes).
+  const models = (await app.server.engine.call('models.list', {})) as Result<'models.list'>;
+  if (models.some((m) => m.id === 'bundled/mnist-dae')) {
+    await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption('bundled/mnist-dae');
+    await map(page).and(page.locator('[data-points="10000"]')).waitFor({ timeout: 30_000 });
+  }
   await page.mouse.move(10, 10);
   await shot('wide');
   assert.deepEqual(app.pageErrors, [], 'no uncaught errors in the page');

@@ -23,18 +23,26 @@ export interface WebApp {
   close(): Promise<void>;
 }
 
-export async function startWebApp(options: { viewport?: { width: number; height: number } } = {}): Promise<WebApp> {
+type Viewport = { width: number; height: number };
+
+/** Headless Chromium with one page; uncaught page errors are collected. */
+export async function launchBrowser(viewport: Viewport = { width: 1400, height: 860 }): Promise<{ browser: Browser; page: Page; pageErrors: string[] }> {
   assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH`);
-  const home = await mkdtemp(join(tmpdir(), 'latent-explorer-e2e-'));
-  await buildRenderer(join(home, 'renderer'));
-  const server = await startWebServer({ port: 0, modelsDir: join(home, 'models'), rendererDir: join(home, 'renderer') });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
-  const page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 860 }, acceptDownloads: true });
+  const page = await browser.newPage({ viewport, acceptDownloads: true });
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  return { browser, page, pageErrors };
+}
+
+export async function startWebApp(options: { viewport?: Viewport } = {}): Promise<WebApp> {
+  const home = await mkdtemp(join(tmpdir(), 'latent-explorer-e2e-'));
+  await buildRenderer(join(home, 'renderer'));
+  const server = await startWebServer({ port: 0, modelsDir: join(home, 'models'), rendererDir: join(home, 'renderer') });
+  const { browser, page, pageErrors } = await launchBrowser(options.viewport);
   await mkdir(SHOTS, { recursive: true });
   return {
     home,

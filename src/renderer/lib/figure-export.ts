@@ -1,4 +1,4 @@
-// Exports: a figure as PNG (its canvases and SVGs composited where they sit on screen, SVGs drawn
+// Exports: a figure as PNG (its canvases, images and SVGs composited where they sit on screen, SVGs drawn
 // through an image with their computed styles inlined) and data as CSV, each handed to the user
 // through an <a download>, which both Electron and a browser turn into a save.
 import { csvFormat } from 'd3';
@@ -93,7 +93,7 @@ function drawLegend(ctx: CanvasRenderingContext2D, legend: LegendEntry[], right:
 }
 
 /**
- * The canvases and SVGs inside `root`, composited at their on-screen places on the theme's
+ * The canvases, images and SVGs inside `root`, composited at their on-screen places on the theme's
  * background, at `scale`× for a sharp image; a title above and a legend at the top right.
  */
 export async function figurePng(root: HTMLElement, options: { title?: string; legend?: LegendEntry[]; scale?: number } = {}): Promise<Blob> {
@@ -113,13 +113,13 @@ export async function figurePng(root: HTMLElement, options: { title?: string; le
     ctx.textBaseline = 'middle';
     ctx.fillText(options.title, 10, titleHeight / 2);
   }
-  const layers = [...root.querySelectorAll<HTMLCanvasElement | SVGSVGElement>('canvas, svg')].filter(
+  const layers = [...root.querySelectorAll<HTMLCanvasElement | HTMLImageElement | SVGSVGElement>('canvas, img, svg')].filter(
     (el) => !el.parentElement?.closest('svg') && el.getBoundingClientRect().width > 0
   );
   for (const layer of layers) {
     const rect = layer.getBoundingClientRect();
     const [x, y] = [rect.left - box.left, rect.top - box.top + titleHeight];
-    const source = layer instanceof HTMLCanvasElement ? layer : await svgImage(layer);
+    const source = layer instanceof SVGSVGElement ? await svgImage(layer) : layer;
     // Small images scaled up by CSS with crisp pixels stay crisp in the export too.
     ctx.imageSmoothingEnabled = getComputedStyle(layer).imageRendering !== 'pixelated';
     ctx.drawImage(source, x, y, rect.width, rect.height);

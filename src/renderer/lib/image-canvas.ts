@@ -1,5 +1,7 @@
 // Image8 (base64 of 28×28 grayscale bytes) onto canvases: one image per 28×28 canvas, scaled up
-// by CSS with crisp pixels, or many tiles drawn into a larger canvas (manifold overlays, exports).
+// by CSS with crisp pixels (for images that change live), PNG data URLs for <img> grids (a canvas
+// per tile would make each a compositor layer, slowing every frame of a drag), and tiles drawn
+// into a larger canvas (manifold overlays, exports).
 import { IMAGE_PIXELS, IMAGE_SIDE } from '../../shared/contract';
 import { base64ToBytes } from '../../shared/image8';
 
@@ -36,6 +38,15 @@ export function image8(canvas: HTMLCanvasElement, image: string | null | undefin
       image = next;
     },
   };
+}
+
+let scratch: HTMLCanvasElement | null = null;
+
+/** A PNG data URL of an image, for an <img>. */
+export function imageUrl(image: string): string {
+  scratch ??= document.createElement('canvas');
+  paintImage(scratch, image);
+  return scratch.toDataURL('image/png');
 }
 
 /** A 28×28 canvas holding an image, for drawing it scaled into another canvas (`ctx.drawImage`). */

@@ -30,7 +30,7 @@ class LatentExplorer {
   decoded = $state.raw<string | null>(null);
   /** Bumped whenever the model's weights may have changed (an epoch trained), so decodings are redone. */
   version = $state(0);
-  /** The training epoch whose weights the map shows, while the model trains in this session. */
+  /** The training epoch whose encodings the map shows, while the model trains in this session. */
   trainedEpoch = $state<number | null>(null);
 
   classes = $derived(catalog.dataset(this.model?.dataset ?? '')?.classes ?? DIGITS);
@@ -46,9 +46,7 @@ class LatentExplorer {
 
   constructor() {
     engine.on('train.epoch', (epoch) => {
-      if (epoch.modelId !== this.model?.id) return;
-      this.trainedEpoch = epoch.epoch;
-      void this.refresh();
+      if (epoch.modelId === this.model?.id) void this.refresh(epoch.epoch);
     });
   }
 
@@ -68,11 +66,11 @@ class LatentExplorer {
     if (await this.load(FIRST_POINTS)) await this.load(ALL_POINTS);
   }
 
-  /** The weights changed: encode again, decode the probe again. */
-  async refresh(): Promise<void> {
+  /** The weights changed (training finished `epoch`): encode again, decode the probe again. */
+  async refresh(epoch?: number): Promise<void> {
     this.version += 1;
     this.setProbe(this.probe);
-    await this.load(this.encodings?.count ?? ALL_POINTS);
+    if ((await this.load(this.encodings?.count ?? ALL_POINTS)) && epoch !== undefined) this.trainedEpoch = Math.max(epoch, this.trainedEpoch ?? 0);
   }
 
   setProbe(z: number[]): void {
