@@ -42,8 +42,6 @@ interface Trial {
   leftovers: string[];
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Starts a run and SIGKILLs the engine at the moment `mode` asks for; resolves once the exit is
  * announced. A save is seen from outside, whatever its file names: the first change in the model
