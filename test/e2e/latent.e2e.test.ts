@@ -95,9 +95,13 @@ test('the probe moves with the arrow keys and from its coordinate fields', async
   await until(async () => (await framesSeen(page)).frames >= 1, 5000, 'a decode of the typed position');
 });
 
-test('clicking a sample moves the probe to its encoding', async () => {
+test('hovering shows the nearest sample and its reconstruction; clicking it moves the probe to its encoding', async () => {
   const { points } = await encodings(VAE);
   const sample = await findSample(page);
+  const card = page.getByRole('tooltip');
+  await card.getByRole('img', { name: `Test image ${sample.index}`, exact: true }).waitFor();
+  await card.getByRole('img', { name: `Reconstruction of test image ${sample.index}` }).waitFor();
+  await shot('hover');
   await page.mouse.click(sample.x, sample.y);
   const [u, v] = await probeCoords();
   const [eu, ev] = [points[sample.index * 2]!, points[sample.index * 2 + 1]!];

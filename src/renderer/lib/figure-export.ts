@@ -94,11 +94,20 @@ function drawLegend(ctx: CanvasRenderingContext2D, legend: LegendEntry[], right:
 
 /**
  * The canvases, images and SVGs inside `root`, composited at their on-screen places on the theme's
- * background, at `scale`× for a sharp image; a title above and a legend at the top right.
+ * background (cropped to them), at `scale`× for a sharp image; a title above and a legend at the
+ * top right.
  */
 export async function figurePng(root: HTMLElement, options: { title?: string; legend?: LegendEntry[]; scale?: number } = {}): Promise<Blob> {
   const scale = options.scale ?? 2;
-  const box = root.getBoundingClientRect();
+  const layers = [...root.querySelectorAll<HTMLCanvasElement | HTMLImageElement | SVGSVGElement>('canvas, img, svg')].filter(
+    (el) => !el.parentElement?.closest('svg') && el.getBoundingClientRect().width > 0
+  );
+  if (!layers.length) throw new Error('the figure has nothing drawn yet');
+  // The picture is where the layers are: captions and controls (HTML text) are left out.
+  const rects = layers.map((layer) => layer.getBoundingClientRect());
+  const left = Math.min(...rects.map((r) => r.left));
+  const top = Math.min(...rects.map((r) => r.top));
+  const box = { left, top, width: Math.max(...rects.map((r) => r.right)) - left, height: Math.max(...rects.map((r) => r.bottom)) - top };
   const titleHeight = options.title ? 28 : 0;
   const canvas = document.createElement('canvas');
   canvas.width = Math.round(box.width * scale);
@@ -113,16 +122,15 @@ export async function figurePng(root: HTMLElement, options: { title?: string; le
     ctx.textBaseline = 'middle';
     ctx.fillText(options.title, 10, titleHeight / 2);
   }
-  const layers = [...root.querySelectorAll<HTMLCanvasElement | HTMLImageElement | SVGSVGElement>('canvas, img, svg')].filter(
-    (el) => !el.parentElement?.closest('svg') && el.getBoundingClientRect().width > 0
-  );
-  for (const layer of layers) {
-    const rect = layer.getBoundingClientRect();
+  for (const [i, layer] of layers.entries()) {
+    const rect = rects[i]!;
     const [x, y] = [rect.left - box.left, rect.top - box.top + titleHeight];
     const source = layer instanceof SVGSVGElement ? await svgImage(layer) : layer;
     // Small images scaled up by CSS with crisp pixels stay crisp in the export too.
     ctx.imageSmoothingEnabled = getComputedStyle(layer).imageRendering !== 'pixelated';
-    ctx.drawImage(source, x, y, rect.width, rect.height);
+    // Whole device pixels, so neighbouring tiles meet without a seam.
+    const snap = (v: number) => Math.round(v * scale) / scale;
+    ctx.drawImage(source, snap(x), snap(y), snap(x + rect.width) - snap(x), snap(y + rect.height) - snap(y));
   }
   if (options.legend?.length) drawLegend(ctx, options.legend, box.width - 8, titleHeight + 8);
   return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('could not encode the PNG'))), 'image/png'));
