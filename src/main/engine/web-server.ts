@@ -67,6 +67,13 @@ export function isLoopback(host: string): boolean {
   return LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+/** Refuses a listening address beyond loopback unless the user asked for it explicitly. */
+export function assertHostAllowed(host: string, allowRemote = false): void {
+  if (!isLoopback(host) && !allowRemote) {
+    throw new UserError(`--host ${host} would open the engine to other machines; add --allow-remote if that is what you want`);
+  }
+}
+
 function securityHeaders(hostHeader: string): Record<string, string> {
   return {
     'Content-Security-Policy': contentSecurityPolicy([`ws://${hostHeader}`]),
@@ -98,9 +105,7 @@ function cookieValue(header: string | undefined, name: string): string | undefin
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const host = options.host ?? '127.0.0.1';
   const loopbackOnly = isLoopback(host);
-  if (!loopbackOnly && !options.allowRemote) {
-    throw new UserError(`--host ${host} would open the engine to other machines; add --allow-remote if that is what you want`);
-  }
+  assertHostAllowed(host, options.allowRemote);
   const log = options.log ?? ((line: string) => console.error(line));
   if (!loopbackOnly) {
     log(`latent-explorer: warning: serving on ${host}: anyone on the network who has the URL with its token can use this engine (plain HTTP, unencrypted)`);

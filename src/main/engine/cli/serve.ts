@@ -5,7 +5,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { defaultModelsDir } from '../app-paths';
 import { ensureRendererBuilt } from '../app-build';
-import { startWebServer } from '../web-server';
+import { assertHostAllowed, startWebServer } from '../web-server';
 
 interface ServeOptions {
   port: number;
@@ -31,6 +31,7 @@ export function registerServe(program: Command): void {
     .option('--backend <name>', 'compute backend: gpu, node, wasm or cpu')
     .option('--models <dir>', 'folder of your models', defaultModelsDir())
     .action(async (options: ServeOptions) => {
+      assertHostAllowed(options.host, options.allowRemote); // before a build the user would wait for in vain
       await ensureRendererBuilt();
       const server = await startWebServer({
         port: options.port,

@@ -1,0 +1,148 @@
+// Web mode's guard, against a real server and a real engine: it listens on loopback only unless told
+// otherwise (and then warns), the `serve` command refuses a wider --host without --allow-remote
+// before doing any work, and the token and Origin checks refuse every attempt without the right
+// token or from another origin, for the page and for the WebSocket alike.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import WebSocket from 'ws';
+import { createRpcClient, webSocketChannel } from '../../src/shared/rpc';
+import { createEngineHost, type EngineHost } from '../../src/main/engine/host';
+import { startWebServer, type WebServer } from '../../src/main/engine/web-server';
+import { scratch, snapshot } from './fixtures';
+
+const home = scratch('web');
+let engine: EngineHost;
+let server: WebServer;
+/** The engine without its dispose, so that closing one server leaves it to the other. */
+const shared = () => ({ call: engine.call.bind(engine), onEvent: engine.onEvent.bind(engine) });
+
+before(async () => {
+  writeFileSync(join(home.dir, 'index.html'), '<!doctype html><title>Latent Explorer</title>');
+  engine = await createEngineHost({ modelsDir: join(home.dir, 'models'), bundledDir: join(home.dir, 'bundled') });
+  server = await startWebServer({ port: 0, rendererDir: home.dir, modelsDir: join(home.dir, 'models'), engine: shared(), log: () => {} });
+});
+
+after(async () => {
+  await server.close();
+  await engine.dispose();
+  home.remove();
+});
+
+/** Resolves true if a TCP connection to host:port opens. */
+function reachable(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function get(port: number, path: string, headers: Record<string, string> = {}, host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    request({ host, port, path, headers }, (res) => (res.resume(), resolve(res.statusCode ?? 0))).on('error', reject).end();
+  });
+}
+
+/** The HTTP status an upgrade is refused with, or 101 when the socket opens. */
+function upgrade(query: string, origin: string | undefined, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/rpc${query}`, { origin, headers });
+    ws.once('open', () => (ws.terminate(), resolve(101)));
+    ws.once('unexpected-response', (_req, res) => (ws.terminate(), resolve(res.statusCode ?? 0)));
+    ws.once('error', (error) => (error.message.includes('Unexpected server response') ? undefined : reject(error)));
+  });
+}
+
+const externalAddresses = () =>
+  Object.values(networkInterfaces())
+    .flat()
+    .filter((i) => i && !i.internal && i.family === 'IPv4')
+    .map((i) => i!.address);
+
+test('by default the server listens on 127.0.0.1 only', async () => {
+  assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+  assert.equal(await reachable('127.0.0.1', server.port), true);
+  // Bound to 127.0.0.1 itself, not to every address: another loopback address and the machine's own
+  // network addresses find nothing listening.
+  assert.equal(await reachable('127.0.0.2', server.port), false);
+  for (const address of externalAddresses()) assert.equal(await reachable(address, server.port), false, address);
+});
+
+test('`serve --host` beyond loopback is refused without --allow-remote, at once and without building', () => {
+  const models = join(home.dir, 'cli-models');
+  const before = snapshot(home.dir);
+  for (const host of ['0.0.0.0', '::', '192.0.2.1', 'example.com', '0177.0.0.1']) {
+    const started = performance.now();
+    const run = spawnSync(process.execPath, ['bin/latent-explorer.js', 'serve', '--host', host, '--port', '0', '--models', models], {
+      cwd: join(import.meta.dirname, '..', '..'),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(run.status, 2, `${host}: ${run.stderr}`);
+    assert.equal(run.stderr.trim(), `latent-explorer: error: --host ${host} would open the engine to other machines; add --allow-remote if that is what you want`);
+    assert.doesNotMatch(run.stderr, /building/);
+    assert.ok(performance.now() - started < 20_000);
+  }
+  assert.deepEqual(snapshot(home.dir), before, 'nothing created (no models folder, no build)');
+});
+
+test('with allowRemote it listens beyond loopback, warns, and still wants the token', async () => {
+  const lines: string[] = [];
+  const remote = await startWebServer({ host: '0.0.0.0', allowRemote: true, port: 0, rendererDir: home.dir, modelsDir: join(home.dir, 'models'), engine: shared(), log: (l) => lines.push(l) });
+  try {
+    assert.equal(lines.length, 1);
+    assert.match(lines[0]!, /^latent-explorer: warning: serving on 0\.0\.0\.0: anyone on the network who has the URL with its token can use this engine/);
+    for (const address of ['127.0.0.1', ...externalAddresses()]) {
+      const hostHeader = { host: `${address}:${remote.port}` };
+      assert.equal(await get(remote.port, '/', hostHeader, address), 401, `${address} without token`);
+      assert.equal(await get(remote.port, '/?token=nope', hostHeader, address), 403, `${address} wrong token`);
+      assert.equal(await get(remote.port, `/?token=${remote.token}`, hostHeader, address), 200, `${address} with token`);
+    }
+  } finally {
+    await remote.close();
+  }
+});
+
+test('the page and the WebSocket refuse every missing or wrong token, and every foreign Origin', async (t) => {
+  const token = server.token;
+  const flipLast = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
+  const wrongTokens = ['x', flipLast, token.slice(0, -1), `${token}A`, token.toUpperCase() === token ? token.toLowerCase() : token.toUpperCase(), '%00', 'é'.repeat(43), token.repeat(100)];
+  let refused = 0;
+  // Page: 401 without a token, 403 with a wrong one (query or cookie).
+  for (const [path, headers] of [
+    ['/', {}],
+    ['/?token=', {}],
+    ['/index.html', { cookie: `latent-explorer-token-${server.port}=` }],
+  ] as const) {
+    assert.equal(await get(server.port, path, headers), 401, path);
+    refused++;
+  }
+  for (const wrong of wrongTokens) {
+    assert.equal(await get(server.port, `/?token=${encodeURIComponent(wrong)}`), 403, `page, token ${wrong.slice(0, 12)}`);
+    assert.equal(await get(server.port, '/index.html', { cookie: `latent-explorer-token-${server.port}=${encodeURIComponent(wrong)}` }), 403, 'cookie');
+    assert.equal(await upgrade(`?token=${encodeURIComponent(wrong)}`, server.origin), 403, `socket, token ${wrong.slice(0, 12)}`);
+    refused += 3;
+  }
+  // The cookie of another port's server is not this server's token.
+  assert.equal(await get(server.port, '/index.html', { cookie: `latent-explorer-token-${server.port + 1}=${token}` }), 401);
+  assert.equal(await upgrade('', server.origin), 401, 'socket without token');
+  refused += 2;
+  // Origin: only this server's own page may open the socket, even with the right token.
+  for (const origin of [undefined, 'null', 'http://evil.example', `http://localhost:${server.port}`, `http://127.0.0.1:${server.port + 1}`, `https://127.0.0.1:${server.port}`, `http://127.0.0.1:${server.port}.evil.example`, 'file://']) {
+    assert.equal(await upgrade(`?token=${token}`, origin), 403, `origin ${origin}`);
+    refused++;
+  }
+  // And with everything right, the engine answers.
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/rpc?token=${token}`, { origin: server.origin });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const client = createRpcClient(webSocketChannel(ws));
+  assert.equal((await client.call('engine.info', {})).modelsDir, join(home.dir, 'models'));
+  client.close();
+  t.diagnostic(`web mode: ${refused} unauthorised page/WebSocket attempts refused (401/403)`);
+});
