@@ -101,6 +101,12 @@ export function rssMiB(pid = process.pid): number {
   return Number(line.split(/\s+/)[1]) / 1024;
 }
 
+/** JS heap plus memory outside it held by JS objects (buffers), in MiB. */
+export function retainedMiB(): number {
+  const { heapUsed, external } = process.memoryUsage();
+  return (heapUsed + external) / 2 ** 20;
+}
+
 // A full collection before each memory reading, so that growth means retained memory, not garbage.
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
