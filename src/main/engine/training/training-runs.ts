@@ -1,8 +1,8 @@
 // Training runs started through the contract: one at a time (training saturates the CPU or GPU),
 // each reporting progress, epochs and its end as events.
 import { randomUUID } from 'node:crypto';
-import type { Params } from '../../../shared/contract';
-import { loadDataset } from '../data/datasets';
+import type { Params, TrainEnd } from '../../../shared/contract';
+import { loadDataset, type Dataset } from '../data/datasets';
 import { UserError } from '../errors';
 import type { EventListener } from '../host';
 import type { ModelLibrary } from '../library';
@@ -19,6 +19,8 @@ interface ActiveRun {
 
 export class TrainingRuns {
   private active: ActiveRun | null = null;
+  /** The model id of a run whose dataset is still loading: it holds the one training slot already. */
+  private starting: string | null = null;
 
   constructor(
     private readonly library: ModelLibrary,
@@ -29,13 +31,21 @@ export class TrainingRuns {
   ) {}
 
   async start({ name, recipe: recipeName, dataset: datasetRef, settings: overrides }: Params<'train.start'>) {
-    if (this.active) throw new UserError(`a training run (${this.active.modelId}) is already in progress: cancel it or wait for it to finish`, 'conflict');
+    const busy = this.active?.modelId ?? this.starting;
+    if (busy) throw new UserError(`a training run (${busy}) is already in progress: cancel it or wait for it to finish`, 'conflict');
     const recipe = requireRecipe(recipeName);
     const settings = resolveSettings(recipe, overrides);
-    const dir = this.library.newModelDir(name);
-    const dataset = await loadDataset(datasetRef);
-    const runId = randomUUID();
     const modelId = `user/${name}`;
+    this.library.newModelDir(name); // a taken name is refused before the dataset loads…
+    this.starting = modelId;
+    let dataset: Dataset;
+    try {
+      dataset = await loadDataset(datasetRef);
+    } finally {
+      this.starting = null;
+    }
+    const dir = this.library.newModelDir(name); // …and again after: the name may have been taken meanwhile
+    const runId = randomUUID();
     const control = new RunControl();
     const model = buildModel(recipe, settings);
     const ids = { runId, modelId };
@@ -52,12 +62,16 @@ export class TrainingRuns {
         this.emit('train.epoch', { ...ids, ...record, epochs: settings.epochs });
       },
     })
-      .then((outcome) => this.emit('train.end', { ...ids, status: outcome.status, message: outcome.message, savedEpochs: outcome.history.length }))
-      .catch((error: Error) => this.emit('train.end', { ...ids, status: 'failed', message: error.message, savedEpochs: 0 }))
-      .finally(() => {
+      .then(
+        (outcome): Omit<TrainEnd, 'runId' | 'modelId'> => ({ status: outcome.status, message: outcome.message, savedEpochs: outcome.history.length }),
+        (error: Error): Omit<TrainEnd, 'runId' | 'modelId'> => ({ status: 'failed', message: error.message, savedEpochs: 0 })
+      )
+      .then((end) => {
+        // Released before train.end goes out, so a new run may start the moment it arrives.
         model.params.dispose();
         this.changed(modelId);
         this.active = null;
+        this.emit('train.end', { ...ids, ...end });
       });
     this.active = { runId, modelId, control, done };
     return ids;
