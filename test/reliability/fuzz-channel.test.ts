@@ -146,8 +146,9 @@ test('oversized requests are refused by the schema, quickly and before any alloc
     assert.ok(performance.now() - started < 250, what);
     // Handed to the host directly (no text), the schema refuses it on its length without reading any element.
     let reads = 0;
-    const big = Object.keys(params).find((k) => Array.isArray((params as Record<string, unknown>)[k]))!;
-    const watched = new Proxy((params as Record<string, unknown[]>)[big]!, {
+    const fields = params as Record<string, unknown>;
+    const big = Object.keys(fields).find((k) => Array.isArray(fields[k]))!;
+    const watched = new Proxy(fields[big] as unknown[], {
       get: (target, key, receiver) => (typeof key === 'string' && /^\d+$/.test(key) && reads++, Reflect.get(target, key, receiver)),
     });
     await assert.rejects(host.call(method, { ...params, [big]: watched }), (e: unknown) => e instanceof UserError && e.code === 'bad-request' && /Too big/.test(e.message));
