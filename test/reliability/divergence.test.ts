@@ -39,7 +39,6 @@ async function trainToEnd(name: string, recipe: string, settings: Record<string,
   await client.call('train.start', { name, recipe, dataset: 'mnist', settings });
   const result: Events['train.end'] = await end;
   stop();
-  await new Promise((resolve) => setTimeout(resolve, 20)); // the run is released right after train.end
   return { end: result, epochs };
 }
 
