@@ -155,7 +155,7 @@ RECIPES = {
     'vae-mlp-2': dict(model=lambda: VAE(256, 2), loss=vae_loss, batch=64, betas=(0.9, 0.99), weight_decay=1e-5,
                       patience=5),
     'mae-mlp-8': dict(model=ae_mlp_8, loss=mae_loss, batch=128, betas=(0.9, 0.999), weight_decay=0),
-    'vqvae': dict(model=VQVAE, loss=vqvae_loss, batch=128, betas=(0.9, 0.999), weight_decay=0),
+    'vqvae-conv': dict(model=VQVAE, loss=vqvae_loss, batch=128, betas=(0.9, 0.999), weight_decay=0),
 }
 
 

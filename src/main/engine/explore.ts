@@ -45,11 +45,23 @@ function firstN(set: ImageSet, limit: number): number[] {
   return Array.from({ length: Math.min(limit, set.count) }, (_, i) => i);
 }
 
+/** Large sets go through the network in chunks, so a conv model's activations stay small. */
+const CHUNK = 1000;
+
+/** `f` over the first `limit` images of a set, a chunk at a time; the chunks' values concatenated. */
+function inChunks(set: ImageSet, limit: number, f: (x: tf.Tensor2D) => tf.Tensor): number[] {
+  const indices = firstN(set, limit);
+  const values: number[] = [];
+  for (let start = 0; start < indices.length; start += CHUNK) {
+    const chunk = tf.tidy(() => f(setImages(set, indices.slice(start, start + CHUNK)).x).dataSync());
+    for (let i = 0; i < chunk.length; i++) values.push(chunk[i]!);
+  }
+  return values;
+}
+
 export function encodeSet(model: Autoencoder, set: ImageSet, limit: number): { dims: number; points: number[]; labels: number[] } {
-  return tf.tidy(() => {
-    const { x, labels } = setImages(set, firstN(set, limit));
-    return { dims: model.latentDim, points: Array.from(model.encode(x).dataSync()), labels };
-  });
+  const points = inChunks(set, limit, (x) => model.encode(x));
+  return { dims: model.latentDim, points, labels: Array.from(set.labels.subarray(0, Math.min(limit, set.count))) };
 }
 
 function latentTensor(model: Autoencoder, z: number[][]): tf.Tensor2D {
@@ -209,7 +221,7 @@ function codeMaps(vq: VqVae, set: ImageSet, limit: number): Int32Array {
   perSet.set(set, perLimit);
   let maps = perLimit.get(limit);
   if (!maps) {
-    maps = tf.tidy(() => vq.quantize(setImages(set, firstN(set, limit)).x).dataSync() as Int32Array);
+    maps = Int32Array.from(inChunks(set, limit, (x) => vq.quantize(x)));
     perLimit.set(limit, maps);
   }
   return maps;

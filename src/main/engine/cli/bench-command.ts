@@ -11,6 +11,7 @@ import { decodePoints, encodeSet } from '../explore';
 import { buildModel, requireRecipe, resolveSettings } from '../models/build';
 import * as tf from '../tf';
 import { adamFor, stepContext, trainOnBatch } from '../training/trainer';
+import { UserError } from '../errors';
 
 export const BENCH_RECIPES = ['ae-mlp-8', 'vae-mlp-20', 'mae-mlp-8', 'vqvae-conv'];
 const REFERENCE_SCRIPT = resolve(import.meta.dirname, '../../../../bench/reference/recipes.py');
@@ -77,17 +78,23 @@ function inferenceLatency(model: ReturnType<typeof buildModel>, dataset: Dataset
   return { decodeP50Ms: median(decodes), decodeP95Ms: quantile(decodes, 0.95), encode10kMs: median(encodes) };
 }
 
-/** The same recipe in PyTorch on one thread, or null where python3 with torch is not importable. */
-function torchThroughput(recipe: string, batch: number): number | null {
+/** PyTorch's recipes train with batch 128 (bench/reference/recipes.py), so only that batch is compared. */
+export const REFERENCE_BATCH = 128;
+
+/**
+ * The same recipe in PyTorch on one thread, on MNIST, batches drawn as the tutorials draw them
+ * (a shuffling DataLoader) or out of one resident tensor; null where python3 with torch is missing.
+ */
+function torchThroughput(recipe: string, loader: string): number | null {
   if (!existsSync(REFERENCE_SCRIPT)) return null;
   for (const python of ['/usr/bin/python3', 'python3']) {
-    const run = spawnSync(python, [REFERENCE_SCRIPT, '--mode', 'bench', '--recipe', recipe, '--batch', String(batch)], { encoding: 'utf8', timeout: 600_000 });
+    const run = spawnSync(python, [REFERENCE_SCRIPT, '--mode', 'bench', '--recipe', recipe, '--data', 'mnist', '--loader', loader], { encoding: 'utf8', timeout: 600_000 });
     if (run.status === 0) return (JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { samplesPerSec: number }).samplesPerSec;
   }
   return null;
 }
 
-export async function runBench(options: { recipes: string[]; batch: number; spans: number; steps: number; torch: boolean; backend?: string }) {
+export async function runBench(options: { recipes: string[]; batch: number; spans: number; steps: number; torch: boolean; loader: string; backend?: string }) {
   const backend = await initBackend(options.backend);
   const dataset = await loadDataset('mnist');
   const rows: BenchRow[] = [];
@@ -95,7 +102,7 @@ export async function runBench(options: { recipes: string[]; batch: number; span
     const { model, ...train } = trainingThroughput(recipe, dataset, options.batch, options.spans, options.steps);
     const inference = inferenceLatency(model, dataset);
     model.params.dispose();
-    const torchSamplesPerSec = options.torch ? torchThroughput(recipe, options.batch) : null;
+    const torchSamplesPerSec = options.torch && options.batch === REFERENCE_BATCH ? torchThroughput(recipe, options.loader) : null;
     rows.push({
       recipe,
       batch: options.batch,
@@ -105,7 +112,7 @@ export async function runBench(options: { recipes: string[]; batch: number; span
       ratio: torchSamplesPerSec ? train.trainSamplesPerSec / torchSamplesPerSec : null,
     });
   }
-  return { backend, peakRssMiB: process.resourceUsage().maxRSS / 1024, rows };
+  return { backend, loader: options.loader, peakRssMiB: process.resourceUsage().maxRSS / 1024, rows };
 }
 
 const r = (x: number | null, digits = 0) => (x === null ? '—' : x.toFixed(digits));
@@ -120,8 +127,11 @@ export function registerBench(program: Command): void {
     .option('--spans <n>', 'timed spans per recipe (the median is reported)', (v) => Number(v), 5)
     .option('--steps <n>', 'training steps per span', (v) => Number(v), 40)
     .option('--no-torch', 'skip the PyTorch reference runs')
+    .option('--loader <kind>', "PyTorch's batches: dataloader (as the tutorials) or resident", 'dataloader')
     .option('--backend <name>', 'compute backend: gpu, node, wasm or cpu')
-    .action(async (options: { json?: boolean; recipes: string; batch: number; spans: number; steps: number; torch: boolean; backend?: string }) => {
+    .action(async (options: { json?: boolean; recipes: string; batch: number; spans: number; steps: number; torch: boolean; loader: string; backend?: string }) => {
+      if (!['dataloader', 'resident'].includes(options.loader)) throw new UserError(`--loader must be dataloader or resident, got "${options.loader}"`);
+      if (options.torch && options.batch !== REFERENCE_BATCH) console.error(`PyTorch is compared at batch ${REFERENCE_BATCH} only; --batch ${options.batch} runs ours alone`);
       const recipes = options.recipes.split(',').map((name) => requireRecipe(name.trim()).name);
       const result = await runBench({ ...options, recipes });
       if (options.json) return console.log(JSON.stringify(result));

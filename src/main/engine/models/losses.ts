@@ -1,10 +1,10 @@
 // Loss terms, named as in the papers. Per-sample terms return shape [B]; callers average them.
 import * as tf from '../tf';
+import { bceWithLogitsPerSample } from '../nn/bce';
+import { meanSquaredError } from '../nn/mse';
 
-/** Binary cross-entropy summed over pixels, from logits ℓ for stability: Σ max(ℓ,0) − ℓx + log(1 + e^−|ℓ|). */
-export function bceSumPerSample(logits: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor1D {
-  return tf.tidy(() => tf.sum(tf.relu(logits).sub(logits.mul(x)).add(tf.softplus(tf.neg(tf.abs(logits)))), 1));
-}
+/** Binary cross-entropy summed over pixels, from logits for stability (a fused kernel in nn/bce.ts). */
+export const bceSumPerSample = bceWithLogitsPerSample;
 
 /** Squared error summed over pixels: Σ (x̂ − x)². */
 export function mseSumPerSample(xHat: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor1D {
@@ -12,9 +12,7 @@ export function mseSumPerSample(xHat: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor1D 
 }
 
 /** Mean squared error over every element (PyTorch's MSELoss with reduction 'mean'). */
-export function mse(xHat: tf.Tensor, x: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => tf.mean(tf.squaredDifference(xHat, x)));
-}
+export const mse = meanSquaredError;
 
 /** KL(q(z|x) ‖ N(0, I)) = −½ Σ (1 + log σ² − μ² − σ²), summed over latent dimensions. */
 export function klDivergencePerSample(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor1D {

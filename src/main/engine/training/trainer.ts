@@ -6,6 +6,7 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import type { EpochRecord, TrainEnd, TrainProgress } from '../../../shared/contract';
 import { epochOrder, gatherBatch } from '../data/batches';
 import { takeFirst, type Dataset, type ImageSet } from '../data/datasets';
+import { Adam } from '../nn/adam';
 import { makeRng, seedFrom } from '../random';
 import type { Autoencoder, StepContext } from '../models/autoencoder';
 import { metricsOf, readManifest, saveModelFolder, writeFileAtomic, type ManifestMeta } from '../persistence/model-folder';
@@ -95,7 +96,6 @@ export function trainOnBatch(model: Autoencoder, optimizer: tf.Optimizer, source
 }
 
 function trainStep(model: Autoencoder, optimizer: tf.Optimizer, x: tf.Tensor2D, ctx: StepContext): { loss: number; terms: Record<string, number> } {
-  const { weightDecay } = model.settings;
   return tf.tidy(() => {
     let kept: { loss: tf.Scalar; terms: Record<string, tf.Scalar> } | undefined;
     const { grads } = tf.variableGrads(() => {
@@ -103,10 +103,6 @@ function trainStep(model: Autoencoder, optimizer: tf.Optimizer, x: tf.Tensor2D, 
       kept = { loss: tf.keep(result.loss), terms: Object.fromEntries(Object.entries(result.terms).map(([k, v]) => [k, tf.keep(v)])) };
       return result.objective;
     }, model.params.variables);
-    if (weightDecay > 0) {
-      // torch.optim.Adam's weight_decay: L2 added to the gradient.
-      for (const v of model.params.variables) grads[v.name] = grads[v.name]!.add(v.mul(weightDecay));
-    }
     optimizer.applyGradients(grads);
     const values = { loss: kept!.loss.dataSync()[0]!, terms: readTerms(kept!.terms) };
     tf.dispose([kept!.loss, ...Object.values(kept!.terms)]);
@@ -142,9 +138,9 @@ function markStatus(dir: string, status: ManifestMeta['status']): void {
   writeFileAtomic(join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, status, updatedAt: new Date().toISOString() }, null, 1));
 }
 
-/** Adam as the recipes configure it (PyTorch's ε = 1e-8). */
+/** torch.optim.Adam as the recipes configure it (ε = 1e-8, weight decay as L2 on the gradient). */
 export function adamFor(settings: Autoencoder['settings']): tf.Optimizer {
-  return tf.train.adam(settings.lr, settings.adamBeta1, settings.adamBeta2, 1e-8);
+  return new Adam({ lr: settings.lr, beta1: settings.adamBeta1, beta2: settings.adamBeta2, epsilon: 1e-8, weightDecay: settings.weightDecay });
 }
 
 export async function train(job: TrainJob): Promise<TrainOutcome> {
