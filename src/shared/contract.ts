@@ -45,7 +45,9 @@ export const ModelName = z
   .max(100)
   .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._()-]*$/u, 'use letters, digits, spaces and . _ ( ) - only, starting with a letter or digit')
   .refine((s) => !s.includes('..'), 'must not contain ".."')
-  .refine((s) => !/^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i.test(s), 'is a reserved device name');
+  // Windows reserves these (COM¹-³ and LPT¹-³ too) and drops a trailing dot or space from folder names.
+  .refine((s) => !/^(con|prn|aux|nul|com[\d¹²³]|lpt[\d¹²³])(\..*)?$/i.test(s), 'is a reserved device name')
+  .refine((s) => !/[. ]$/.test(s), 'must not end with a dot or a space');
 
 export const BackendInfo = z.object({
   name: z.string(),
