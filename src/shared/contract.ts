@@ -64,6 +64,8 @@ export const EpochRecord = z.object({
   testTerms: z.record(z.string(), z.number()),
   samplesPerSec: z.number(),
   seconds: z.number(),
+  /** Figures that are not loss terms, e.g. VQ-VAE perplexity and codes in use. */
+  stats: z.record(z.string(), z.number()).optional(),
 });
 export type EpochRecord = z.infer<typeof EpochRecord>;
 

@@ -4,6 +4,8 @@
 // modules into one script (~0.1 s) that runs against the same global engine and registries.
 // A bundled build (electron-vite) or the full tfjs package may have registered them already.
 import * as tf from '@tensorflow/tfjs-core';
+// Types only: the declarations of the chained methods that the bundle below registers.
+import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import { buildSync } from 'esbuild';
 import { createRequire } from 'node:module';
 
