@@ -65,7 +65,7 @@ test('the CSP forbids remote and inline scripts, for the app, the dev server and
   assert.doesNotMatch(meta[1]!, /unsafe-eval|script-src[^;]*(unsafe-inline|https?:|\*)/);
 });
 
-test('every session response gets the strict CSP; permissions are refused', () => {
+test('every session response gets the strict CSP; permissions are refused', (t) => {
   hardenSessions(undefined);
   let headers: Record<string, string[]> = {};
   recorded.headers!({ responseHeaders: { 'Content-Security-Policy': ["script-src *"], 'X-Other': ['kept'] } }, (r: { responseHeaders: Record<string, string[]> }) => (headers = r.responseHeaders));
@@ -73,13 +73,15 @@ test('every session response gets the strict CSP; permissions are refused', () =
   assert.equal(headers['Content-Security-Policy']!.length, 1);
   assertStrictPolicy(headers['Content-Security-Policy']![0]!, []);
 
-  for (const permission of ['media', 'geolocation', 'notifications', 'midi', 'midiSysex', 'clipboard-read', 'clipboard-sanitized-write', 'openExternal', 'fullscreen', 'pointerLock', 'display-capture', 'hid', 'serial', 'usb', 'unknown']) {
+  const permissions = ['media', 'geolocation', 'notifications', 'midi', 'midiSysex', 'clipboard-read', 'clipboard-sanitized-write', 'openExternal', 'fullscreen', 'pointerLock', 'display-capture', 'hid', 'serial', 'usb', 'unknown'];
+  for (const permission of permissions) {
     let granted: boolean | undefined;
     recorded.permissionRequest!({}, permission, (answer: boolean) => (granted = answer), {});
     assert.equal(granted, false, `permission request ${permission}`);
     assert.equal(recorded.permissionCheck!({}, permission, 'file://', {}), false, `permission check ${permission}`);
   }
   assert.equal(recorded.devicePermission!({ deviceType: 'usb', origin: 'file://' }), false);
+  t.diagnostic(`electron: ${permissions.length} permission requests and checks refused, device permission refused`);
 
   // With the dev server (development only), its socket is the one extra connection.
   hardenSessions('http://localhost:5173');
@@ -87,7 +89,7 @@ test('every session response gets the strict CSP; permissions are refused', () =
   assertStrictPolicy(headers['Content-Security-Policy']![0]!, ['ws://localhost:5173']);
 });
 
-test('every web contents denies navigation, redirects, webviews and new windows', () => {
+test('every web contents denies navigation, redirects, webviews and new windows', (t) => {
   hardenSessions(undefined);
   const events = new Map<string, Handler>();
   let windowOpen: Handler | null = null;
@@ -98,23 +100,29 @@ test('every web contents denies navigation, redirects, webviews and new windows'
     events.get(event)!({ preventDefault: () => (prevented = true) }, 'https://evil.example/');
     assert.ok(prevented, `${event} prevented`);
   }
-  for (const url of ['https://evil.example/', 'file:///etc/passwd', 'javascript:alert(1)', 'about:blank']) {
+  const urls = ['https://evil.example/', 'file:///etc/passwd', 'javascript:alert(1)', 'about:blank'];
+  for (const url of urls) {
     assert.deepEqual(windowOpen!({ url, disposition: 'new-window' }), { action: 'deny' }, `window.open(${url})`);
   }
+  t.diagnostic(`electron: will-navigate, will-redirect, will-attach-webview prevented; ${urls.length} window.open attempts denied`);
 });
 
-test('IPC is trusted only from the main frame of our own page', () => {
+test('IPC is trusted only from the main frame of our own page', (t) => {
   const index = join(ROOT, 'out', 'renderer', 'index.html');
   const frame = (url: string, parent: object | null = null) => ({ url, parent }) as never;
   assert.equal(isTrustedSender(frame(pathToFileURL(index).href), index, undefined), true);
-  assert.equal(isTrustedSender(null, index, undefined), false, 'no frame');
-  assert.equal(isTrustedSender(frame(pathToFileURL(index).href, {}), index, undefined), false, 'a subframe of our page');
-  for (const url of [pathToFileURL(join(ROOT, 'other.html')).href, 'https://evil.example/', 'http://localhost:5173/', 'not a url', 'data:text/html,hi', 'about:blank']) {
-    assert.equal(isTrustedSender(frame(url), index, undefined), false, url);
-  }
   assert.equal(isTrustedSender(frame('http://localhost:5173/'), index, 'http://localhost:5173'), true, 'the dev server, in development');
-  assert.equal(isTrustedSender(frame('http://localhost:5174/'), index, 'http://localhost:5173'), false);
-  assert.equal(isTrustedSender(frame(pathToFileURL(index).href), index, 'http://localhost:5173'), false, 'in development only the dev server');
+  const untrusted: Array<[string, Parameters<typeof isTrustedSender>[0], string | undefined]> = [
+    ['no frame', null, undefined],
+    ['a subframe of our page', frame(pathToFileURL(index).href, {}), undefined],
+    ...[pathToFileURL(join(ROOT, 'other.html')).href, 'https://evil.example/', 'http://localhost:5173/', 'not a url', 'data:text/html,hi', 'about:blank'].map(
+      (url): [string, ReturnType<typeof frame>, undefined] => [url, frame(url), undefined]
+    ),
+    ['another dev server port', frame('http://localhost:5174/'), 'http://localhost:5173'],
+    ['the built page while developing', frame(pathToFileURL(index).href), 'http://localhost:5173'],
+  ];
+  for (const [what, sender, dev] of untrusted) assert.equal(isTrustedSender(sender, index, dev), false, what);
+  t.diagnostic(`electron: ${untrusted.length} untrusted IPC senders refused`);
 });
 
 test('the window is isolated and sandboxed, and the preload exposes one narrow API', () => {
