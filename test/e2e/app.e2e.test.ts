@@ -4,12 +4,12 @@
 // views go to docs/screenshots for the README.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Result } from '../../src/shared/contract';
 import type { RpcHost } from '../../src/shared/rpc';
 import type { WebServer } from '../../src/main/engine/web-server';
-import { SHOTS, seenValues, startWebApp, until, watchAttribute, type WebApp } from './web-app';
+import { SHOTS, seenValues, until, useWebApp, watchAttribute, type WebApp } from './web-app';
 
 const FIRST_MODEL = 'e2e vae 2d';
 const TRAIN_TIMEOUT_MS = 180_000;
@@ -18,14 +18,7 @@ let app: WebApp;
 let server: WebServer;
 let page: Page;
 
-before(async () => {
-  app = await startWebApp();
-  ({ server, page } = app);
-});
-
-after(async () => {
-  await app?.close();
-});
+useWebApp((started) => ({ server, page } = app = started));
 
 async function fillSettings(settings: Record<string, string>): Promise<void> {
   for (const [label, value] of Object.entries(settings)) await page.getByRole('spinbutton', { name: label, exact: true }).fill(value);

@@ -4,25 +4,18 @@
 // image, and undo brings it back.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Result } from '../../src/shared/contract';
 import { imagePixels } from './image-pixels';
-import { SHOTS, startWebApp, until, type WebApp } from './web-app';
+import { SHOTS, until, useWebApp, type WebApp } from './web-app';
 
 const VQ = 'bundled/mnist-vqvae';
 
 let app: WebApp;
 let page: Page;
 
-before(async () => {
-  app = await startWebApp();
-  page = app.page;
-});
-
-after(async () => {
-  await app?.close();
-});
+useWebApp((started) => ({ page } = app = started));
 
 const codebook = () => page.getByRole('region', { name: 'Codebook', exact: true });
 const codeMap = () => page.getByRole('figure', { name: 'Code map' });

@@ -3,24 +3,17 @@
 // the sweep shows the same image at every noise level.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { imageFrames, imagePixels } from './image-pixels';
-import { SHOTS, startWebApp, until, type WebApp } from './web-app';
+import { SHOTS, until, useWebApp, type WebApp } from './web-app';
 
 const DAE = 'bundled/mnist-dae';
 
 let app: WebApp;
 let page: Page;
 
-before(async () => {
-  app = await startWebApp();
-  page = app.page;
-});
-
-after(async () => {
-  await app?.close();
-});
+useWebApp((started) => ({ page } = app = started));
 
 const noise = () => page.getByRole('slider', { name: 'Noise' });
 

@@ -3,24 +3,17 @@
 // painting; undo/redo, whole-mask operations and a hand-drawn digit work through the window.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { imageFrames, imagePixels } from './image-pixels';
-import { SHOTS, startWebApp, until, type WebApp } from './web-app';
+import { SHOTS, until, useWebApp, type WebApp } from './web-app';
 
 const MAE = 'bundled/mnist-mae';
 
 let app: WebApp;
 let page: Page;
 
-before(async () => {
-  app = await startWebApp();
-  page = app.page;
-});
-
-after(async () => {
-  await app?.close();
-});
+useWebApp((started) => ({ page } = app = started));
 
 const painter = () => page.getByRole('figure', { name: 'Mask painter' });
 const hiddenPixels = async () => Number((await page.locator('dt', { hasText: 'Hidden pixels' }).locator('xpath=following-sibling::dd').innerText()).split(' ')[0]);

@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Result } from '../../src/shared/contract';
 import { decodedImage, findSample, framesSeen, map, plotBox, probe, watchDecodedFrames } from './latent-page';
-import { SHOTS, startWebApp, until, type WebApp } from './web-app';
+import { SHOTS, until, useWebApp, type WebApp } from './web-app';
 
 const VAE = 'bundled/mnist-vae-2d';
 const TRAIN_TIMEOUT_MS = 180_000;
@@ -17,14 +17,7 @@ const TRAIN_TIMEOUT_MS = 180_000;
 let app: WebApp;
 let page: Page;
 
-before(async () => {
-  app = await startWebApp();
-  page = app.page;
-});
-
-after(async () => {
-  await app?.close();
-});
+useWebApp((started) => ({ page } = app = started));
 
 const tools = () => page.getByRole('tablist', { name: 'Tools' });
 const spin = (name: string) => page.getByRole('spinbutton', { name, exact: true });

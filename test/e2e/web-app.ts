@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startWebServer, type WebServer } from '../../src/main/engine/web-server';
 import { buildRenderer } from './build-renderer';
@@ -56,6 +57,18 @@ export async function startWebApp(options: { viewport?: Viewport } = {}): Promis
       await rm(home, { recursive: true, force: true });
     },
   };
+}
+
+/** One web app for a test file's tests: started before them (handed to `started`), closed after them. */
+export function useWebApp(started: (app: WebApp) => void, options: { viewport?: Viewport } = {}): void {
+  let app: WebApp | undefined;
+  before(async () => {
+    app = await startWebApp(options);
+    started(app);
+  });
+  after(async () => {
+    await app?.close();
+  });
 }
 
 /** Polls from the test side: the page's CSP (rightly) forbids the string eval waitForFunction uses. */
