@@ -51,14 +51,14 @@ function shareGradient(size: number, seed: number): WorkerReply {
       const result = model.lossOn(x, shareContext(seed, setup.index));
       // Kept: variableGrads disposes everything inside except the objective.
       figures = { loss: tf.keep(result.loss), terms: Object.fromEntries(Object.entries(result.terms).map(([k, t]) => [k, tf.keep(t)])) };
-      // Scaled here, so the gradients come out scaled and are copied into the slot as they are.
-      return scale === 1 ? result.objective : (result.objective.mul(scale) as tf.Scalar);
+      return result.objective;
     }, variables);
     variables.forEach((v, k) => {
       const g = grads[v.name]?.dataSync() as Float32Array | undefined;
       const slot = mine.subarray(offsets[k]!, offsets[k]! + v.size);
-      if (g) slot.set(g);
-      else slot.fill(0);
+      if (!g) slot.fill(0);
+      else if (scale === 1) slot.set(g);
+      else for (let i = 0; i < g.length; i++) slot[i] = g[i]! * scale;
     });
     const terms = Object.fromEntries(Object.entries(figures!.terms).map(([name, t]) => [name, t.dataSync()[0]!]));
     const loss = figures!.loss.dataSync()[0]!;
