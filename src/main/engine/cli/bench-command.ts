@@ -11,7 +11,6 @@ import { decodePoints, encodeSet } from '../explore';
 import { buildModel, requireRecipe, resolveSettings } from '../models/build';
 import * as tf from '../tf';
 import { adamFor, stepContext, trainOnBatch } from '../training/trainer';
-import { DataParallelTrainer, parseWorkers } from '../training/data-parallel';
 import { UserError } from '../errors';
 
 export const BENCH_RECIPES = ['ae-mlp-8', 'vae-mlp-20', 'mae-mlp-8', 'vqvae-conv'];
@@ -36,33 +35,29 @@ function quantile(xs: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-/** Median samples/s over `spans` timed spans of `steps` training steps, after a warm-up; `workers` > 1 trains data-parallel. */
-async function trainingThroughput(recipeName: string, dataset: Dataset, batch: number, spans: number, steps: number, workers: number) {
+/** Median samples/s over `spans` timed spans of `steps` training steps, after a warm-up. */
+function trainingThroughput(recipeName: string, dataset: Dataset, batch: number, spans: number, steps: number) {
   const recipe = requireRecipe(recipeName);
   const model = buildModel(recipe, resolveSettings(recipe, { batch }));
   const optimizer = adamFor(model.settings);
   const source = { set: dataset.train, order: epochOrder(dataset.train.count, 1, 1), buffer: new Float32Array(batch * 784) };
   const ctx = stepContext(true, 'bench');
-  const parallel = workers > 1 ? await DataParallelTrainer.start(model, workers) : null;
   let cursor = 0;
-  const step = async () => {
+  const step = () => {
     if (cursor + batch > dataset.train.count) cursor = 0;
-    if (parallel) await parallel.trainOnBatch(source, cursor, batch, ctx);
-    else trainOnBatch(model, optimizer, source, cursor, batch, ctx);
+    trainOnBatch(model, optimizer, source, cursor, batch, ctx);
     cursor += batch;
   };
-  for (let i = 0; i < 10; i++) await step(); // warm-up: kernels compiled, optimizer slots created
+  for (let i = 0; i < 10; i++) step(); // warm-up: kernels compiled, optimizer slots created
   const tensorsBefore = tf.memory().numTensors;
   const rates: number[] = [];
   for (let s = 0; s < spans; s++) {
     const started = performance.now();
-    for (let i = 0; i < steps; i++) await step();
+    for (let i = 0; i < steps; i++) step();
     rates.push((steps * batch) / ((performance.now() - started) / 1000));
   }
   const tensorsAfter = tf.memory().numTensors;
   optimizer.dispose();
-  await parallel?.copyWeightsTo(model);
-  await parallel?.dispose();
   return { model, trainSamplesPerSec: median(rates), tensorsBefore, tensorsAfter };
 }
 
@@ -99,12 +94,12 @@ function torchThroughput(recipe: string, loader: string): number | null {
   return null;
 }
 
-export async function runBench(options: { recipes: string[]; batch: number; spans: number; steps: number; torch: boolean; loader: string; workers?: number; backend?: string }) {
+export async function runBench(options: { recipes: string[]; batch: number; spans: number; steps: number; torch: boolean; loader: string; backend?: string }) {
   const backend = await initBackend(options.backend);
   const dataset = await loadDataset('mnist');
   const rows: BenchRow[] = [];
   for (const recipe of options.recipes) {
-    const { model, ...train } = await trainingThroughput(recipe, dataset, options.batch, options.spans, options.steps, options.workers ?? 1);
+    const { model, ...train } = trainingThroughput(recipe, dataset, options.batch, options.spans, options.steps);
     const inference = inferenceLatency(model, dataset);
     model.params.dispose();
     const torchSamplesPerSec = options.torch && options.batch === REFERENCE_BATCH ? torchThroughput(recipe, options.loader) : null;
@@ -117,7 +112,7 @@ export async function runBench(options: { recipes: string[]; batch: number; span
       ratio: torchSamplesPerSec ? train.trainSamplesPerSec / torchSamplesPerSec : null,
     });
   }
-  return { backend, loader: options.loader, workers: options.workers ?? 1, peakRssMiB: process.resourceUsage().maxRSS / 1024, rows };
+  return { backend, loader: options.loader, peakRssMiB: process.resourceUsage().maxRSS / 1024, rows };
 }
 
 const r = (x: number | null, digits = 0) => (x === null ? '—' : x.toFixed(digits));
@@ -134,8 +129,7 @@ export function registerBench(program: Command): void {
     .option('--no-torch', 'skip the PyTorch reference runs')
     .option('--loader <kind>', "PyTorch's batches: dataloader (as the tutorials) or resident", 'dataloader')
     .option('--backend <name>', 'compute backend: gpu, node, wasm or cpu')
-    .option('--workers <n>', 'training threads sharing each batch: 1, or 2 (data-parallel, wasm/cpu only)', parseWorkers, 1)
-    .action(async (options: { json?: boolean; recipes: string; batch: number; spans: number; steps: number; torch: boolean; loader: string; workers: 1 | 2; backend?: string }) => {
+    .action(async (options: { json?: boolean; recipes: string; batch: number; spans: number; steps: number; torch: boolean; loader: string; backend?: string }) => {
       if (!['dataloader', 'resident'].includes(options.loader)) throw new UserError(`--loader must be dataloader or resident, got "${options.loader}"`);
       if (options.torch && options.batch !== REFERENCE_BATCH) console.error(`PyTorch is compared at batch ${REFERENCE_BATCH} only; --batch ${options.batch} runs ours alone`);
       const recipes = options.recipes.split(',').map((name) => requireRecipe(name.trim()).name);

@@ -12,7 +12,6 @@ import { buildModel, requireRecipe, resolveSettings } from '../models/build';
 import { RunControl } from '../training/run-control';
 import { train, type BatchProgress } from '../training/trainer';
 import { addSettingOptions, settingsFromOptions } from './settings-options';
-import { parseWorkers } from '../training/data-parallel';
 
 interface TrainOptions extends Record<string, unknown> {
   recipe: string;
@@ -21,7 +20,6 @@ interface TrainOptions extends Record<string, unknown> {
   backend?: string;
   json?: boolean;
   force?: boolean;
-  workers: 1 | 2;
 }
 
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(2) : v.toPrecision(4));
@@ -50,8 +48,7 @@ export function registerTrain(program: Command): void {
     .requiredOption('--out <dir>', 'model folder to write')
     .option('--backend <name>', 'compute backend: gpu, node, wasm or cpu')
     .option('--json', 'one JSON object per line instead of a progress bar')
-    .option('--force', 'replace an existing model folder')
-    .option('--workers <n>', 'training threads sharing each batch: 1, or 2 (data-parallel, wasm/cpu only)', parseWorkers, 1);
+    .option('--force', 'replace an existing model folder');
   addSettingOptions(command).action(async (options: TrainOptions) => {
     // Everything is checked before anything is written.
     const recipe = requireRecipe(options.recipe);
@@ -95,7 +92,7 @@ export function registerTrain(program: Command): void {
       }
       console.error(epochLine(r, settings.epochs));
     };
-    const outcome = await train({ model, dataset, dir: out, name: basename(out), backend: backend.name, control, onProgress, onEpoch, workers: options.workers });
+    const outcome = await train({ model, dataset, dir: out, name: basename(out), backend: backend.name, control, onProgress, onEpoch });
     bar?.stop();
     process.off('SIGINT', onSigint);
     if (options.json) emit({ type: 'end', status: outcome.status, message: outcome.message, epochs: outcome.history.length, out });

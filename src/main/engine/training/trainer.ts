@@ -13,7 +13,6 @@ import { metricsOf, readManifest, saveModelFolder, writeFileAtomic, type Manifes
 import { MANIFEST_FILE } from '../persistence/manifest';
 import { APP_NAME, APP_VERSION } from '../version';
 import type { RunControl } from './run-control';
-import { DataParallelTrainer } from './data-parallel';
 import { join } from 'node:path';
 
 /** Per-batch progress: the contract's event without the run's ids. */
@@ -31,8 +30,6 @@ export interface TrainJob {
   onEpoch?: (record: EpochRecord) => void;
   /** Milliseconds between progress reports. */
   progressIntervalMs?: number;
-  /** Threads that share each batch (data-parallel, wasm/cpu backends only); 1 trains here. */
-  workers?: 1 | 2;
 }
 
 export interface TrainOutcome {
@@ -158,7 +155,6 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
   const interval = job.progressIntervalMs ?? 100;
   let best = Infinity;
   let sinceBest = 0;
-  const parallel = (job.workers ?? 1) > 1 ? await DataParallelTrainer.start(model, job.workers!) : null;
   mkdirSync(job.dir, { recursive: true });
 
   const finish = (status: TrainOutcome['status'], message: string): TrainOutcome => {
@@ -170,7 +166,6 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
       markStatus(job.dir, status);
     }
     optimizer.dispose();
-    void parallel?.dispose();
     return { status, message, history };
   };
 
@@ -189,8 +184,7 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
         }
         const start = b * settings.batch;
         const size = Math.min(settings.batch, trainSet.count - start);
-        const source = { set: trainSet, order, buffer };
-        const step = parallel ? await parallel.trainOnBatch(source, start, size, ctx) : trainOnBatch(model, optimizer, source, start, size, ctx);
+        const step = trainOnBatch(model, optimizer, { set: trainSet, order, buffer }, start, size, ctx);
         checkFinite(step.loss, step.terms, `at epoch ${epoch}, batch ${b + 1}`);
         lossSum += step.loss * size;
         for (const [name, v] of Object.entries(step.terms)) termSums[name] = (termSums[name] ?? 0) + v * size;
@@ -204,7 +198,6 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
         }
       }
       const seconds = (performance.now() - started) / 1000;
-      await parallel?.copyWeightsTo(model);
       model.afterEpoch?.(ctx);
       const test = evaluate(model, job.dataset.test, settings.seed);
       checkFinite(test.loss, test.terms, `on the test set after epoch ${epoch}`);
