@@ -126,3 +126,16 @@ test('no tensors leak across epochs', async () => {
   assert.equal(counts[2], counts[0]);
   j.model.params.dispose();
 });
+
+test('a run over an existing model folder that is cancelled before its first epoch leaves that model intact', async () => {
+  const first = job('ae-mlp-8', { epochs: 1, limit: 256 });
+  await train(first);
+  const before = readFileSync(join(first.dir, 'manifest.json'), 'utf8');
+  const again = job('ae-mlp-8', { epochs: 3 }, { dir: first.dir });
+  again.onProgress = () => again.control.cancel();
+  assert.equal((await train(again)).status, 'cancelled');
+  assert.equal(readFileSync(join(first.dir, 'manifest.json'), 'utf8'), before);
+  loadModelFolder(first.dir).model.params.dispose();
+  first.model.params.dispose();
+  again.model.params.dispose();
+});

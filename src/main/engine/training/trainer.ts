@@ -2,7 +2,7 @@
 // test evaluation, a checkpoint after every completed epoch, early stopping, and a hard stop
 // when any loss term stops being finite.
 import * as tf from '../tf';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import type { EpochRecord, TrainEnd, TrainProgress } from '../../../shared/contract';
 import { epochOrder, gatherBatch } from '../data/batches';
 import { takeFirst, type Dataset, type ImageSet } from '../data/datasets';
@@ -155,13 +155,14 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
   const interval = job.progressIntervalMs ?? 100;
   let best = Infinity;
   let sinceBest = 0;
+  // A folder this run creates is removed again if no epoch completes; one that existed (train
+  // --force over an older model) is left as it was until the first save replaces its model.
+  const createdDir = !existsSync(job.dir);
   mkdirSync(job.dir, { recursive: true });
 
   const finish = (status: TrainOutcome['status'], message: string): TrainOutcome => {
     if (history.length === 0) {
-      // Nothing completed: leave no half-made model folder behind (only our own files).
-      for (const name of readdirSync(job.dir)) rmSync(join(job.dir, name), { force: true, recursive: true });
-      rmSync(job.dir, { recursive: true, force: true });
+      if (createdDir) rmSync(job.dir, { recursive: true, force: true });
     } else if (status !== 'done' && status !== 'stopped-early') {
       markStatus(job.dir, status);
     }
