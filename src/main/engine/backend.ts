@@ -8,7 +8,7 @@ import { UserError } from './errors';
 
 const require = createRequire(import.meta.url);
 
-export const BACKEND_ENV = 'LATENT_EXPLORER_BACKEND';
+const BACKEND_ENV = 'LATENT_EXPLORER_BACKEND';
 
 interface Candidate {
   /** What a user types: --backend gpu|node|wasm|cpu. */
@@ -42,7 +42,7 @@ const CANDIDATES: Candidate[] = [
   },
 ];
 
-export const BACKEND_NAMES = CANDIDATES.map((c) => c.name);
+const BACKEND_NAMES = CANDIDATES.map((c) => c.name);
 
 let chosen: BackendInfo | undefined;
 

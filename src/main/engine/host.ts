@@ -53,7 +53,7 @@ export interface EngineOptions {
 type EngineMethod = Exclude<Method, 'engine.restart'>;
 type Handlers = { [M in EngineMethod]: (params: import('../../shared/contract').Params<M>) => Promise<Result<M>> };
 
-export function parseParams<M extends Method>(method: M, params: unknown) {
+function parseParams<M extends Method>(method: M, params: unknown) {
   const schema = Requests[method];
   if (!schema) throw new UserError(`unknown method "${String(method)}"`, 'not-found');
   const parsed = schema.safeParse(params);
@@ -65,7 +65,7 @@ export function parseParams<M extends Method>(method: M, params: unknown) {
   return parsed.data as import('../../shared/contract').Params<M>;
 }
 
-export function hostFromHandlers(handlers: Handlers, listeners: Set<EventListener>, dispose: () => Promise<void>): EngineHost {
+function hostFromHandlers(handlers: Handlers, listeners: Set<EventListener>, dispose: () => Promise<void>): EngineHost {
   return {
     async call(method, params) {
       if (!Object.hasOwn(handlers, method)) throw new UserError(`unknown method "${String(method)}"`, 'not-found');

@@ -13,7 +13,7 @@ import * as tf from '../tf';
 import { adamFor, stepContext, trainOnBatch } from '../training/trainer';
 import { UserError } from '../errors';
 
-export const BENCH_RECIPES = ['ae-mlp-8', 'vae-mlp-20', 'mae-mlp-8', 'vqvae-conv'];
+const BENCH_RECIPES = ['ae-mlp-8', 'vae-mlp-20', 'mae-mlp-8', 'vqvae-conv'];
 const REFERENCE_SCRIPT = resolve(import.meta.dirname, '../../../../bench/reference/recipes.py');
 
 export interface BenchRow {
@@ -79,7 +79,7 @@ function inferenceLatency(model: ReturnType<typeof buildModel>, dataset: Dataset
 }
 
 /** PyTorch's recipes train with batch 128 (bench/reference/recipes.py), so only that batch is compared. */
-export const REFERENCE_BATCH = 128;
+const REFERENCE_BATCH = 128;
 
 /**
  * The same recipe in PyTorch on one thread, on MNIST, batches drawn as the tutorials draw them

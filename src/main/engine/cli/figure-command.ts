@@ -16,7 +16,7 @@ const KINDS = ['manifold', 'samples', 'reconstructions'] as const;
 type Kind = (typeof KINDS)[number];
 
 /** Image8 tiles laid out row-major in `columns` columns → one grayscale PNG. */
-export function tileGrid(images: string[], columns: number): Buffer {
+function tileGrid(images: string[], columns: number): Buffer {
   const rows = Math.ceil(images.length / columns);
   const png = new PNG({ width: columns * SIDE, height: rows * SIDE, colorType: 0, inputColorType: 0, inputHasAlpha: false });
   const pixels = Buffer.alloc(png.width * png.height);

@@ -176,7 +176,7 @@ const CACHE_FORMAT = 1;
 const CACHE_HEADER = 16;
 
 /** Parsing the 150 MB of JSON takes seconds, so the result is cached as one binary file. */
-export function defaultCacheDir(): string {
+function defaultCacheDir(): string {
   if (process.env.LATENT_EXPLORER_CACHE) return process.env.LATENT_EXPLORER_CACHE;
   return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'latent-explorer');
 }

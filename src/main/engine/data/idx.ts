@@ -8,8 +8,8 @@ import { IMAGE_SIDE } from '../../../shared/contract';
 import { UserError } from '../errors';
 import { readRegularFile } from '../regular-file';
 
-export const IDX_IMAGES_MAGIC = 0x00000803;
-export const IDX_LABELS_MAGIC = 0x00000801;
+const IDX_IMAGES_MAGIC = 0x00000803;
+const IDX_LABELS_MAGIC = 0x00000801;
 
 export interface IdxImages {
   count: number;
@@ -79,7 +79,7 @@ export function parseIdxLabels(buffer: Uint8Array, file: string): Uint8Array {
 }
 
 /** Reads a whole file, turning the usual failures into messages a user can act on. */
-export function readUserFile(path: string): Uint8Array {
+function readUserFile(path: string): Uint8Array {
   try {
     return readRegularFile(path);
   } catch (error) {

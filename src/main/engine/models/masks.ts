@@ -4,15 +4,15 @@ import type { MaskKind } from '../../../shared/recipes';
 
 const SIDE = 28;
 /** Block masks hide 4×4 squares (a 7×7 grid of blocks), as MAE hides ViT patches. */
-export const BLOCK = 4;
+const BLOCK = 4;
 
 /** Each pixel hidden independently with probability `ratio` (mask ~ Bernoulli(1 − ratio)). */
-export function pixelMask(batch: number, ratio: number, seed: number): tf.Tensor2D {
+function pixelMask(batch: number, ratio: number, seed: number): tf.Tensor2D {
   return tf.tidy(() => tf.cast(tf.greaterEqual(tf.randomUniform([batch, SIDE * SIDE], 0, 1, 'float32', seed), ratio), 'float32') as tf.Tensor2D);
 }
 
 /** Each 4×4 block hidden independently with probability `ratio`. */
-export function blockMask(batch: number, ratio: number, seed: number): tf.Tensor2D {
+function blockMask(batch: number, ratio: number, seed: number): tf.Tensor2D {
   return tf.tidy(() => {
     const blocks = SIDE / BLOCK;
     const keep = tf.cast(tf.greaterEqual(tf.randomUniform([batch, blocks, 1, blocks, 1], 0, 1, 'float32', seed), ratio), 'float32');

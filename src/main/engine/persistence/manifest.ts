@@ -8,9 +8,9 @@ export const MANIFEST_FORMAT = 1;
 export const MANIFEST_FILE = 'manifest.json';
 export const HISTORY_CSV = 'history.csv';
 
-export const RUN_STATUSES = ['training', 'done', 'stopped-early', 'cancelled', 'diverged', 'failed'] as const;
+const RUN_STATUSES = ['training', 'done', 'stopped-early', 'cancelled', 'diverged', 'failed'] as const;
 
-export const TensorEntry = z.object({
+const TensorEntry = z.object({
   name: z.string(),
   shape: z.array(z.number().int().min(0)),
   /** Offset in float32 elements from the start of the weights file. */
