@@ -219,8 +219,10 @@ test('while a 2-D model trains, its latent map refreshes after every epoch', { t
   let shown = false;
   await until(
     async () => {
-      if (!(await live.count())) return true; // the run has ended
-      epochs.add(Number(await live.getAttribute('data-epoch')));
+      // Read in one step: the chip can vanish between a count and a read when the run ends.
+      const shownEpochs = await live.evaluateAll((chips) => chips.map((chip) => chip.getAttribute('data-epoch')));
+      if (shownEpochs.length === 0) return true; // the run has ended
+      epochs.add(Number(shownEpochs[0]));
       if (!shown && epochs.size >= 2) {
         shown = true;
         await shot('training');
