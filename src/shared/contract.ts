@@ -53,6 +53,10 @@ export const BackendInfo = z.object({
   name: z.string(),
   reason: z.string(),
   skipped: z.array(z.object({ name: z.string(), reason: z.string() })),
+  /** Compute threads, where the engine sets them (the wasm backend). */
+  threads: z.number().int().positive().optional(),
+  /** Why fewer threads run than were wanted. */
+  note: z.string().optional(),
 });
 export type BackendInfo = z.infer<typeof BackendInfo>;
 

@@ -10,10 +10,12 @@ import { RECIPES } from '../../src/shared/recipes';
 const BIN = resolve('bin/latent-explorer.js');
 const scratch = mkdtempSync(join(tmpdir(), 'le-cli-'));
 
-function cli(...args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, LATENT_EXPLORER_BACKEND: '' } });
+function cliWith(env: NodeJS.ProcessEnv, ...args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, LATENT_EXPLORER_BACKEND: '', LATENT_EXPLORER_THREADS: '', ...env } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+const cli = (...args: string[]) => cliWith({}, ...args);
 
 test('recipes lists every recipe with a description', () => {
   const { code, stdout } = cli('recipes');
@@ -40,6 +42,42 @@ test('bad input: one-line error, non-zero exit, nothing written', () => {
     assert.equal(stderr.trim().split('\n').length, 1, `one line for ${args.join(' ')}: ${stderr}`);
     assert.ok(!existsSync(out), `nothing written for ${args.join(' ')}`);
   }
+});
+
+test('a bad LATENT_EXPLORER_THREADS is named, with the range to use', () => {
+  for (const value of ['0', 'two', '9']) {
+    const { code, stderr } = cliWith({ LATENT_EXPLORER_THREADS: value }, 'train', '--recipe', 'ae-mlp-8', '--out', join(scratch, 'never'));
+    assert.notEqual(code, 0);
+    assert.match(stderr.trim(), new RegExp(`^.*LATENT_EXPLORER_THREADS=${value} is not a thread count: use a whole number from 1 to 8$`));
+  }
+});
+
+test('the wasm backend on two threads trains to the same numbers as on one', () => {
+  const runs = ['1', '2'].map((threads) => {
+    const { code, stdout, stderr } = cliWith({ LATENT_EXPLORER_THREADS: threads }, 'train', '--recipe', 'vae-mlp-20', '--epochs', '1', '--limit', '1000', '--out', join(scratch, `threads-${threads}`), '--json');
+    assert.equal(code, 0, stderr);
+    return stdout.trim().split('\n').map((l) => JSON.parse(l));
+  });
+  assert.deepEqual(runs.map((lines) => lines[0].threads), [1, 2]);
+  const epoch = (lines: { type: string }[]) => lines.find((l) => l.type === 'epoch') as { trainLoss: number; testLoss: number };
+  assert.ok(Number.isFinite(epoch(runs[0]!).trainLoss));
+  assert.deepEqual([epoch(runs[1]!).trainLoss, epoch(runs[1]!).testLoss], [epoch(runs[0]!).trainLoss, epoch(runs[0]!).testLoss]);
+});
+
+test('bench times training and inference, and its counts are checked', () => {
+  const { code, stdout, stderr } = cli('bench', '--no-torch', '--recipes', 'ae-mlp-8', '--warmup', '2', '--spans', '2', '--steps', '3', '--json');
+  assert.equal(code, 0, stderr);
+  const result = JSON.parse(stdout);
+  assert.equal(result.backend.name, 'wasm');
+  assert.ok(result.backend.threads >= 1);
+  const [row] = result.rows;
+  assert.equal(row.recipe, 'ae-mlp-8');
+  for (const key of ['trainSamplesPerSec', 'decodeP50Ms', 'decodeP95Ms', 'encode10kMs']) assert.ok(row[key] > 0, key);
+  assert.equal(row.tensorsAfter, row.tensorsBefore);
+  assert.equal(row.torchSamplesPerSec, null);
+  const bad = cli('bench', '--no-torch', '--steps', '0');
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /--steps.*expected a whole number from 1 up, got "0"/);
 });
 
 test('train --json streams epochs, eval reports the same test loss, history exports CSV', () => {

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import type { BackendInfo } from '../../shared/contract';
 import { UserError } from './errors';
+import { useThreadedWasm, wantedThreads } from './wasm-threads';
 
 const require = createRequire(import.meta.url);
 
@@ -15,7 +16,14 @@ interface Candidate {
   name: 'gpu' | 'node' | 'wasm' | 'cpu';
   /** The tfjs backend it registers. */
   tfName: string;
-  load(): Promise<void>;
+  /** Loads the package; says how many compute threads it runs on where the engine chooses that. */
+  load(threads: number): Promise<Threads | void>;
+}
+
+interface Threads {
+  threads: number;
+  /** Why fewer threads than wanted run, when that happens. */
+  note?: string;
 }
 
 const CANDIDATES: Candidate[] = [
@@ -29,8 +37,15 @@ const CANDIDATES: Candidate[] = [
   {
     name: 'wasm',
     tfName: 'wasm',
-    load: async () => {
+    load: async (threads) => {
       await import('@tensorflow/tfjs-backend-wasm');
+      if (threads === 1) return { threads };
+      try {
+        await useThreadedWasm(threads);
+        return { threads };
+      } catch (error) {
+        return { threads: 1, note: `one thread: the multi-threaded build did not start (${firstLine(error)})` };
+      }
     },
   },
   {
@@ -51,16 +66,17 @@ function firstLine(error: unknown): string {
   return text.split('\n')[0]!.slice(0, 200);
 }
 
-async function tryCandidate(candidate: Candidate): Promise<string | null> {
+/** The loaded candidate's threads, or why it did not load. */
+async function tryCandidate(candidate: Candidate, threads: number): Promise<{ loaded: Threads | void } | { problem: string }> {
   try {
-    await candidate.load();
-    if (!(await tf.setBackend(candidate.tfName))) return 'the backend registered but failed to initialise';
+    const loaded = await candidate.load(threads);
+    if (!(await tf.setBackend(candidate.tfName))) return { problem: 'the backend registered but failed to initialise' };
     await tf.ready();
-    return null;
+    return { loaded };
   } catch (error) {
     const message = firstLine(error);
-    if (/Cannot find module/.test(message)) return 'package not installed (its native library could not be downloaded at install time)';
-    return message;
+    if (/Cannot find module/.test(message)) return { problem: 'package not installed (its native library could not be downloaded at install time)' };
+    return { problem: message };
   }
 }
 
@@ -74,25 +90,32 @@ export async function initBackend(requested?: string): Promise<BackendInfo> {
   if (wanted !== undefined && wanted !== '' && !BACKEND_NAMES.includes(wanted as Candidate['name'])) {
     throw new UserError(`unknown backend "${wanted}": use one of ${BACKEND_NAMES.join(', ')}`);
   }
+  let threads: number;
+  try {
+    threads = wantedThreads();
+  } catch (error) {
+    throw new UserError(firstLine(error));
+  }
   const skipped: BackendInfo['skipped'] = [];
   for (const candidate of CANDIDATES) {
     if (wanted && candidate.name !== wanted) {
       skipped.push({ name: candidate.name, reason: `not requested (${wanted} was)` });
       continue;
     }
-    const problem = await tryCandidate(candidate);
-    if (problem === null) {
+    const outcome = await tryCandidate(candidate, threads);
+    if ('loaded' in outcome) {
       const reason = wanted ? 'requested' : skipped.length === 0 ? 'first choice' : 'first that loaded';
-      chosen = { name: candidate.name, reason, skipped };
+      chosen = { name: candidate.name, reason, skipped, ...(outcome.loaded ?? {}) };
       return chosen;
     }
-    if (wanted) throw new UserError(`backend "${wanted}" could not be loaded: ${problem}`, 'unavailable');
-    skipped.push({ name: candidate.name, reason: problem });
+    if (wanted) throw new UserError(`backend "${wanted}" could not be loaded: ${outcome.problem}`, 'unavailable');
+    skipped.push({ name: candidate.name, reason: outcome.problem });
   }
   throw new UserError(`no compute backend could be loaded: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`, 'unavailable');
 }
 
 export function describeBackend(info: BackendInfo): string {
   const skipped = info.skipped.map((s) => `${s.name} (${s.reason})`).join(', ');
-  return `Backend: ${info.name} (${info.reason})${skipped ? `; skipped ${skipped}` : ''}`;
+  const threads = info.threads === undefined ? '' : `, ${info.threads} thread${info.threads === 1 ? '' : 's'}${info.note ? `: ${info.note}` : ''}`;
+  return `Backend: ${info.name} (${info.reason}${threads})${skipped ? `; skipped ${skipped}` : ''}`;
 }

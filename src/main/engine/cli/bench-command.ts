@@ -12,6 +12,7 @@ import { buildModel, requireRecipe, resolveSettings } from '../models/build';
 import * as tf from '../tf';
 import { adamFor, stepContext, trainOnBatch } from '../training/trainer';
 import { UserError } from '../errors';
+import { wholeNumberFrom } from './settings-options';
 
 const BENCH_RECIPES = ['ae-mlp-8', 'vae-mlp-20', 'mae-mlp-8', 'vqvae-conv'];
 const REFERENCE_SCRIPT = resolve(import.meta.dirname, '../../../../bench/reference/recipes.py');
@@ -35,8 +36,16 @@ function quantile(xs: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-/** Median samples/s over `spans` timed spans of `steps` training steps, after a warm-up. */
-function trainingThroughput(recipeName: string, dataset: Dataset, batch: number, spans: number, steps: number) {
+/** How a throughput is timed, here and in the PyTorch reference alike. */
+interface Timing {
+  /** Untimed steps first: the wasm compiler tiers hot code up and the thread pool settles over the first ~200. */
+  warmup: number;
+  spans: number;
+  steps: number;
+}
+
+/** Median samples/s over `spans` timed spans of `steps` training steps, after `warmup` steps. */
+function trainingThroughput(recipeName: string, dataset: Dataset, batch: number, { warmup, spans, steps }: Timing) {
   const recipe = requireRecipe(recipeName);
   const model = buildModel(recipe, resolveSettings(recipe, { batch }));
   const optimizer = adamFor(model.settings);
@@ -48,7 +57,7 @@ function trainingThroughput(recipeName: string, dataset: Dataset, batch: number,
     trainOnBatch(model, optimizer, source, cursor, batch, ctx);
     cursor += batch;
   };
-  for (let i = 0; i < 10; i++) step(); // warm-up: kernels compiled, optimizer slots created
+  for (let i = 0; i < warmup; i++) step();
   const tensorsBefore = tf.memory().numTensors;
   const rates: number[] = [];
   for (let s = 0; s < spans; s++) {
@@ -85,24 +94,24 @@ const REFERENCE_BATCH = 128;
  * The same recipe in PyTorch on one thread, on MNIST, batches drawn as the tutorials draw them
  * (a shuffling DataLoader) or out of one resident tensor; null where python3 with torch is missing.
  */
-function torchThroughput(recipe: string, loader: string): number | null {
+function torchThroughput(recipe: string, loader: string, { warmup, spans, steps }: Timing): number | null {
   if (!existsSync(REFERENCE_SCRIPT)) return null;
   for (const python of ['/usr/bin/python3', 'python3']) {
-    const run = spawnSync(python, [REFERENCE_SCRIPT, '--mode', 'bench', '--recipe', recipe, '--data', 'mnist', '--loader', loader], { encoding: 'utf8', timeout: 600_000 });
+    const run = spawnSync(python, [REFERENCE_SCRIPT, '--mode', 'bench', '--recipe', recipe, '--data', 'mnist', '--loader', loader, '--warmup', String(warmup), '--spans', String(spans), '--steps', String(steps)], { encoding: 'utf8', timeout: 600_000 });
     if (run.status === 0) return (JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { samplesPerSec: number }).samplesPerSec;
   }
   return null;
 }
 
-export async function runBench(options: { recipes: string[]; batch: number; spans: number; steps: number; torch: boolean; loader: string; backend?: string }) {
+export async function runBench(options: Timing & { recipes: string[]; batch: number; torch: boolean; loader: string; backend?: string }) {
   const backend = await initBackend(options.backend);
   const dataset = await loadDataset('mnist');
   const rows: BenchRow[] = [];
   for (const recipe of options.recipes) {
-    const { model, ...train } = trainingThroughput(recipe, dataset, options.batch, options.spans, options.steps);
+    const { model, ...train } = trainingThroughput(recipe, dataset, options.batch, options);
     const inference = inferenceLatency(model, dataset);
     model.params.dispose();
-    const torchSamplesPerSec = options.torch && options.batch === REFERENCE_BATCH ? torchThroughput(recipe, options.loader) : null;
+    const torchSamplesPerSec = options.torch && options.batch === REFERENCE_BATCH ? torchThroughput(recipe, options.loader, options) : null;
     rows.push({
       recipe,
       batch: options.batch,
@@ -123,13 +132,14 @@ export function registerBench(program: Command): void {
     .description('measure training samples/s, decode latency and encode time (vs PyTorch when available)')
     .option('--json', 'print one JSON object')
     .option('--recipes <names>', 'comma-separated recipes', BENCH_RECIPES.join(','))
-    .option('--batch <n>', 'batch size', (v) => Number(v), 128)
-    .option('--spans <n>', 'timed spans per recipe (the median is reported)', (v) => Number(v), 5)
-    .option('--steps <n>', 'training steps per span', (v) => Number(v), 40)
+    .option('--batch <n>', 'batch size', wholeNumberFrom(1), 128)
+    .option('--warmup <n>', 'untimed training steps before the timed spans', wholeNumberFrom(0), 200)
+    .option('--spans <n>', 'timed spans per recipe (the median is reported)', wholeNumberFrom(1), 7)
+    .option('--steps <n>', 'training steps per span', wholeNumberFrom(1), 40)
     .option('--no-torch', 'skip the PyTorch reference runs')
     .option('--loader <kind>', "PyTorch's batches: dataloader (as the tutorials) or resident", 'dataloader')
     .option('--backend <name>', 'compute backend: gpu, node, wasm or cpu')
-    .action(async (options: { json?: boolean; recipes: string; batch: number; spans: number; steps: number; torch: boolean; loader: string; backend?: string }) => {
+    .action(async (options: Timing & { json?: boolean; recipes: string; batch: number; torch: boolean; loader: string; backend?: string }) => {
       if (!['dataloader', 'resident'].includes(options.loader)) throw new UserError(`--loader must be dataloader or resident, got "${options.loader}"`);
       if (options.torch && options.batch !== REFERENCE_BATCH) console.error(`PyTorch is compared at batch ${REFERENCE_BATCH} only; --batch ${options.batch} runs ours alone`);
       const recipes = options.recipes.split(',').map((name) => requireRecipe(name.trim()).name);

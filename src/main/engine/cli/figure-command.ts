@@ -10,6 +10,7 @@ import { loadDataset } from '../data/datasets';
 import { UserError } from '../errors';
 import { decodeGrid, pcaPlane, reconstructImages, samplePrior } from '../explore';
 import { loadModelFolder } from '../persistence/model-folder';
+import { wholeNumberFrom } from './settings-options';
 
 const SIDE = 28;
 const KINDS = ['manifold', 'samples', 'reconstructions'] as const;
@@ -35,8 +36,8 @@ export function registerFigure(program: Command): void {
     .argument('<dir>', 'model folder')
     .requiredOption('--out <file.png>', 'PNG file to write')
     .option('--kind <kind>', `${KINDS.join(', ')}`, 'manifold')
-    .option('--n <n>', 'grid side (manifold), or columns', (v) => Number(v), 15)
-    .option('--seed <n>', 'seed for prior samples', (v) => Number(v), 1)
+    .option('--n <n>', 'grid side (manifold), or columns', wholeNumberFrom(1), 15)
+    .option('--seed <n>', 'seed for prior samples', wholeNumberFrom(0), 1)
     .option('--backend <name>', 'compute backend: gpu, node, wasm or cpu')
     .action(async (dir: string, options: { out: string; kind: string; n: number; seed: number; backend?: string }) => {
       if (!(KINDS as readonly string[]).includes(options.kind)) throw new UserError(`--kind must be one of ${KINDS.join(', ')}, got "${options.kind}"`);

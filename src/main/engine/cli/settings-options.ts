@@ -16,6 +16,15 @@ function strictNumber(value: string): number {
   return n;
 }
 
+/** A parser for counts such as --steps: a whole number no smaller than `min`. */
+export function wholeNumberFrom(min: number): (value: string) => number {
+  return (value) => {
+    const n = strictNumber(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number from ${min} up, got "${value}".`);
+    return n;
+  };
+}
+
 export function addSettingOptions(command: Command): Command {
   for (const spec of Object.values(SETTING_SPECS)) {
     command.addOption(new Option(`${flagOf(spec.key)} <${spec.integer ? 'n' : 'x'}>`, spec.label).argParser(strictNumber));

@@ -58,7 +58,7 @@ export function registerTrain(program: Command): void {
     const backend = await initBackend(options.backend);
     const dataset = await loadDataset(options.dataset ?? recipe.defaultDataset);
     const emit = (object: object) => process.stdout.write(JSON.stringify(object) + '\n');
-    if (options.json) emit({ type: 'start', recipe: recipe.name, dataset: dataset.name, backend: backend.name, backendReason: backend.reason, skipped: backend.skipped, settings, out });
+    if (options.json) emit({ type: 'start', recipe: recipe.name, dataset: dataset.name, backend: backend.name, backendReason: backend.reason, threads: backend.threads, skipped: backend.skipped, settings, out });
     else console.error(`${describeBackend(backend)}\n${recipe.name} on ${dataset.title} (${settings.limit || dataset.train.count} training images), ${settings.epochs} epochs → ${out}`);
 
     const model = buildModel(recipe, settings);

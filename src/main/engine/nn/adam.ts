@@ -8,7 +8,8 @@
 import * as tf from '../tf';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { adamKernelFor, type WasmMemory } from './wasm-adam';
+import type { WasmMemory } from '../webassembly';
+import { adamKernelFor } from './wasm-adam';
 
 export interface AdamSettings {
   lr: number;
@@ -56,8 +57,9 @@ type Storage = { view: (t: tf.Tensor) => Float32Array; update: FusedUpdate };
 function storageOfBackend(): Storage | null {
   const name = tf.getBackend();
   if (name === 'wasm') {
-    const backend = tf.backend() as unknown as BackendWasm & { wasm: { asm: { memory: WasmMemory } } };
-    const kernel = adamKernelFor(backend.wasm.asm.memory);
+    // The single-threaded build exports its memory; the multi-threaded one imports it.
+    const backend = tf.backend() as unknown as BackendWasm & { wasm: { wasmMemory?: WasmMemory; asm: { memory?: WasmMemory } } };
+    const kernel = adamKernelFor((backend.wasm.wasmMemory ?? backend.wasm.asm.memory)!);
     return {
       // A view on the wasm heap: taken after the last allocation, as growing the heap detaches it.
       view: (t) => backend.typedArrayFromHeap(t) as Float32Array,

@@ -5,6 +5,8 @@
 // where the backend keeps them. It is assembled here from opcodes, a few dozen bytes, so that no
 // binary needs to be shipped or built.
 
+import { webAssembly, type WasmMemory } from '../webassembly';
+
 const I32 = 0x7f;
 const F32 = 0x7d;
 const V128 = 0x7b;
@@ -84,28 +86,21 @@ const sized = (bytes: number[]) => [...uleb(bytes.length), ...bytes];
 const section = (id: number, bytes: number[]) => [id, ...sized(bytes)];
 const name = (s: string) => sized([...new TextEncoder().encode(s)]);
 
-const MODULE = new Uint8Array([
+// An imported memory must be declared as it is: a plain one of any size, or a shared one (the
+// multi-threaded build's) with its maximum, 4 GiB in 64 KiB pages.
+const PLAIN_MEMORY = [0x00, 0x00];
+const SHARED_MEMORY = [0x03, 0x00, ...uleb(65536)];
+
+const moduleBytes = (memoryLimits: number[]) => new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
   // one function type: (i32 ×6, f32 ×6) → ()
   ...section(1, [1, 0x60, 12, I32, I32, I32, I32, I32, I32, F32, F32, F32, F32, F32, F32, 0]),
-  // import env.memory, any size
-  ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 0x00]),
+  ...section(2, [1, ...name('env'), ...name('memory'), 0x02, ...memoryLimits]),
   ...section(3, [1, 0]),
   ...section(7, [1, ...name('adam'), 0x00, 0]),
   // locals: 1 i32, 12 v128
   ...section(10, [1, ...sized([2, 1, I32, 12, V128, ...BODY])]),
 ]);
-
-/** The few WebAssembly APIs used here (the project's TypeScript libs leave WebAssembly untyped). */
-interface Wasm {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const wasm = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
-
-/** A WebAssembly.Memory, opaque here. */
-export type WasmMemory = object;
 
 type AdamKernel = (p: number, g: number, m: number, v: number, out: number, bytes: number, beta1: number, beta2: number, decay: number, step: number, invRoot: number, eps: number) => void;
 
@@ -115,8 +110,10 @@ const kernels = new WeakMap<WasmMemory, AdamKernel>();
 export function adamKernelFor(memory: WasmMemory): AdamKernel | null {
   let kernel = kernels.get(memory);
   if (!kernel) {
-    if (!wasm.validate(MODULE)) return null;
-    const instance = new wasm.Instance(new wasm.Module(MODULE), { env: { memory } });
+    const shared = (memory as { buffer: ArrayBufferLike }).buffer instanceof SharedArrayBuffer;
+    const bytes = moduleBytes(shared ? SHARED_MEMORY : PLAIN_MEMORY);
+    if (!webAssembly.validate(bytes)) return null;
+    const instance = new webAssembly.Instance(new webAssembly.Module(bytes), { env: { memory } });
     kernel = instance.exports.adam as AdamKernel;
     kernels.set(memory, kernel);
   }
