@@ -47,6 +47,7 @@ test('the page needs its token, then shows the views and the backend in the stat
   for (const { name, reason } of [backend, ...backend.skipped]) {
     assert.ok((await details.innerText()).includes(reason), `backend details name ${name}: ${reason}`);
   }
+  if (backend.threads) assert.match(await details.innerText(), new RegExp(`${backend.threads} compute threads?`));
   await page.screenshot({ path: join(SHOTS, 'status-backend.png') });
   await page.keyboard.press('Escape');
   await details.waitFor({ state: 'detached' });

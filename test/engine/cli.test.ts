@@ -59,7 +59,7 @@ test('the wasm backend on two threads trains to the same numbers as on one', () 
     return stdout.trim().split('\n').map((l) => JSON.parse(l));
   });
   assert.deepEqual(runs.map((lines) => lines[0].threads), [1, 2]);
-  const epoch = (lines: { type: string }[]) => lines.find((l) => l.type === 'epoch') as { trainLoss: number; testLoss: number };
+  const epoch = (lines: { type: string; trainLoss: number; testLoss: number }[]) => lines.find((l) => l.type === 'epoch')!;
   assert.ok(Number.isFinite(epoch(runs[0]!).trainLoss));
   assert.deepEqual([epoch(runs[1]!).trainLoss, epoch(runs[1]!).testLoss], [epoch(runs[0]!).trainLoss, epoch(runs[0]!).testLoss]);
 });

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import type { BackendInfo } from '../../shared/contract';
 import { UserError } from './errors';
+import { shareClonedDataOnWasm } from './wasm-identity';
 import { useThreadedWasm, wantedThreads } from './wasm-threads';
 
 const require = createRequire(import.meta.url);
@@ -39,6 +40,7 @@ const CANDIDATES: Candidate[] = [
     tfName: 'wasm',
     load: async (threads) => {
       await import('@tensorflow/tfjs-backend-wasm');
+      shareClonedDataOnWasm();
       if (threads === 1) return { threads };
       try {
         await useThreadedWasm(threads);

@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { webAssembly } from './webassembly';
 
 const require = createRequire(import.meta.url);
@@ -48,6 +49,8 @@ type Factory = (config: {
   instantiateWasm(imports: ImportObject, receive: (instance: unknown, module: unknown) => void): object;
 }) => Promise<EmscriptenModule>;
 
+const moduleUrl = (source: string) => new URL(`data:text/javascript,${encodeURIComponent(source)}`);
+
 /**
  * Each pool thread's entry: emscripten's pthread worker, which tfjs ships only as a string meant
  * for a Blob. Its newlines are escaped as tfjs does (the string holds "\n" escapes that a template
@@ -55,16 +58,41 @@ type Factory = (config: {
  * then evaluates. A data: URL needs no file beside the bundle and no TypeScript loader.
  */
 function workerModule(glue: string): URL {
-  const source = String.raw`
+  return moduleUrl(String.raw`
     import { createRequire } from 'node:module';
     const require = createRequire(${JSON.stringify(glue)});
     const { wasmWorkerContents } = require('./tfjs-backend-wasm-threaded-simd.worker.js');
-    new Function('require', '__filename', wasmWorkerContents.replace(/\n/g, '\\n'))(require, ${JSON.stringify(glue)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(source)}`);
+    new Function('require', '__filename', wasmWorkerContents.replace(/\n/g, '\\n'))(require, ${JSON.stringify(glue)});`);
+}
+
+/**
+ * One throwaway worker that does what a pool thread does first. The build's own workers report a
+ * failure by throwing from an event handler, which would end the process; where workers cannot
+ * start this way, the probe fails cleanly and the engine keeps the single-threaded build.
+ */
+async function probeWorker(glue: string): Promise<void> {
+  const worker = new Worker(moduleUrl(String.raw`
+    import { createRequire } from 'node:module';
+    import { parentPort } from 'node:worker_threads';
+    createRequire(${JSON.stringify(glue)})('./tfjs-backend-wasm-threaded-simd.worker.js');
+    parentPort.postMessage('ready');`));
+  try {
+    await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`a worker thread exited with code ${code} before starting`)));
+    });
+  } finally {
+    await worker.terminate();
+  }
 }
 
 async function startThreadedModule(threads: number): Promise<EmscriptenModule> {
   const glue = require.resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js');
+  await probeWorker(glue);
+  // The build starts MAX_THREADS workers up front, and Node pipes each one's output into ours:
+  // expected listeners, not the leak Node would warn of.
+  for (const stream of [process.stdout, process.stderr]) stream.setMaxListeners(stream.getMaxListeners() + MAX_THREADS);
   const binary = await readFile(join(dirname(glue), 'tfjs-backend-wasm-threaded-simd.wasm'));
   const factory = require(glue) as Factory;
   const started = factory({
