@@ -53,7 +53,11 @@ function inChunks(set: ImageSet, limit: number, f: (x: tf.Tensor2D) => tf.Tensor
   const indices = firstN(set, limit);
   const values: number[] = [];
   for (let start = 0; start < indices.length; start += CHUNK) {
-    const chunk = tf.tidy(() => f(setImages(set, indices.slice(start, start + CHUNK)).x).dataSync());
+    // Read outside the tidy: tidy walks what it returns, element by element for a typed array
+    // (~4 s for the 7.8M values of 10,000 VQ code vectors).
+    const out = tf.tidy(() => f(setImages(set, indices.slice(start, start + CHUNK)).x));
+    const chunk = out.dataSync();
+    out.dispose();
     for (let i = 0; i < chunk.length; i++) values.push(chunk[i]!);
   }
   return values;
