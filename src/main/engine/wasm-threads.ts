@@ -66,15 +66,18 @@ function workerModule(glue: string): URL {
 }
 
 /**
- * One throwaway worker that does what a pool thread does first. The build's own workers report a
+ * One throwaway worker that does what a pool thread does first (load the worker script, read the
+ * glue it evaluates, e.g. from inside a packaged app). The build's own workers report a
  * failure by throwing from an event handler, which would end the process; where workers cannot
  * start this way, the probe fails cleanly and the engine keeps the single-threaded build.
  */
 async function probeWorker(glue: string): Promise<void> {
   const worker = new Worker(moduleUrl(String.raw`
+    import { readFileSync } from 'node:fs';
     import { createRequire } from 'node:module';
     import { parentPort } from 'node:worker_threads';
     createRequire(${JSON.stringify(glue)})('./tfjs-backend-wasm-threaded-simd.worker.js');
+    readFileSync(${JSON.stringify(glue)}, 'utf8');
     parentPort.postMessage('ready');`));
   try {
     await new Promise((resolve, reject) => {
