@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { webAssembly } from './webassembly';
 
 const require = createRequire(import.meta.url);
@@ -78,7 +78,7 @@ async function probeWorker(glue: string): Promise<void> {
     import { parentPort } from 'node:worker_threads';
     createRequire(${JSON.stringify(glue)})('./tfjs-backend-wasm-threaded-simd.worker.js');
     readFileSync(${JSON.stringify(glue)}, 'utf8');
-    parentPort.postMessage('ready');`));
+    parentPort.postMessage('ready');`), { execArgv: [] });
   try {
     await new Promise((resolve, reject) => {
       worker.once('message', resolve);
@@ -90,6 +90,26 @@ async function probeWorker(glue: string): Promise<void> {
   }
 }
 
+/**
+ * Runs `start` (which creates the pool's workers synchronously) with worker_threads' Worker
+ * starting workers without the parent's Node flags: they run plain JavaScript, and a loader
+ * inherited from a TypeScript-running parent (`--import tsx`) cost ~45 ms in each of the 8.
+ */
+function withPlainWorkers<T>(start: () => T): T {
+  const threads = require('node:worker_threads') as { Worker: typeof Worker };
+  const Inherit = threads.Worker;
+  threads.Worker = class extends Inherit {
+    constructor(url: string | URL, options?: WorkerOptions) {
+      super(url, { ...options, execArgv: [] });
+    }
+  };
+  try {
+    return start();
+  } finally {
+    threads.Worker = Inherit;
+  }
+}
+
 async function startThreadedModule(threads: number): Promise<EmscriptenModule> {
   const glue = require.resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js');
   await probeWorker(glue);
@@ -98,7 +118,7 @@ async function startThreadedModule(threads: number): Promise<EmscriptenModule> {
   for (const stream of [process.stdout, process.stderr]) stream.setMaxListeners(stream.getMaxListeners() + MAX_THREADS);
   const binary = await readFile(join(dirname(glue), 'tfjs-backend-wasm-threaded-simd.wasm'));
   const factory = require(glue) as Factory;
-  const started = factory({
+  const started = withPlainWorkers(() => factory({
     locateFile: (path) => (path.endsWith('.worker.js') ? workerModule(glue) : join(dirname(glue), path)),
     // Each worker evaluates the glue from this path (the build would pass a Blob).
     mainScriptUrlOrBlob: glue,
@@ -108,7 +128,7 @@ async function startThreadedModule(threads: number): Promise<EmscriptenModule> {
       webAssembly.instantiate(binary, imports).then(({ instance, module }) => receive(instance, module));
       return {};
     },
-  });
+  }));
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`its worker threads did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
