@@ -27,7 +27,8 @@ import {
 } from './explore';
 import { ModelLibrary } from './library';
 import { ModelCache } from './model-cache';
-import { readManifest } from './persistence/model-folder';
+import type { Autoencoder } from './models/autoencoder';
+import { readManifest, type LoadedModel } from './persistence/model-folder';
 import { TrainingRuns } from './training/training-runs';
 import { APP_VERSION } from './version';
 
@@ -90,19 +91,20 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
   const library = new ModelLibrary(options.modelsDir, options.bundledDir);
   const models = new ModelCache(library);
   const runs = new TrainingRuns(library, backend.name, emit, (id) => models.forget(id));
-  const testSet = async (id: string) => (await loadDataset((await models.get(id)).manifest.dataset.ref)).test;
-  const model = async (id: string) => (await models.get(id)).model;
+  /** `f` with the model under a lease (see ModelCache), so that nothing frees it mid-request. */
+  const withModel = <T>(id: string, f: (model: Autoencoder, loaded: LoadedModel) => T | Promise<T>) => models.use(id, (loaded) => f(loaded.model, loaded));
+  const testSetOf = async (loaded: LoadedModel) => (await loadDataset(loaded.manifest.dataset.ref)).test;
 
   const handlers: Handlers = {
     'engine.info': async () => ({ version: APP_VERSION, backend, modelsDir: options.modelsDir }),
     'catalog.recipes': async () => [...RECIPES],
     'catalog.datasets': async () => datasetInfos(),
     'models.list': async () => library.list((message) => emit('engine.log', { level: 'warn', message })),
-    'models.describe': async ({ id }) => {
-      const { model: m, manifest } = await models.get(id);
-      const { source, folder } = library.dirOf(id);
-      return { summary: library.summary(source, folder), settings: manifest.settings, layers: m.layers(), totalParams: m.params.count };
-    },
+    'models.describe': ({ id }) =>
+      withModel(id, (m, { manifest }) => {
+        const { source, folder } = library.dirOf(id);
+        return { summary: library.summary(source, folder), settings: manifest.settings, layers: m.layers(), totalParams: m.params.count };
+      }),
     'models.rename': async ({ id, name }) => {
       runs.assertIdle(id);
       models.forget(id);
@@ -128,25 +130,21 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
         return { images: imagesOf(x), labels };
       });
     },
-    'model.encode': async ({ id, split, limit }) => {
-      const { model: m, manifest } = await models.get(id);
-      return encodeSet(m, (await loadDataset(manifest.dataset.ref))[split], limit);
-    },
-    'model.decode': async ({ id, z }) => ({ images: decodePoints(await model(id), z) }),
-    'model.grid': async ({ id, n, mode, region, plane }) => decodeGrid(await model(id), n, mode, region, plane),
-    'model.sample': async ({ id, count, seed }) => samplePrior(await model(id), count, seed),
-    'model.reconstruct': async ({ id, split, indices }) => {
-      const { model: m, manifest } = await models.get(id);
-      return reconstructImages(m, (await loadDataset(manifest.dataset.ref))[split], indices);
-    },
-    'model.interpolate': async ({ id, from, to, steps, mode }) => interpolate(await model(id), from, to, steps, mode),
-    'model.pca': async ({ id }) => pcaPlane(await model(id), await testSet(id)),
-    'model.inpaint': async ({ id, image, mask }) => inpaint(await model(id), image, mask),
-    'model.denoise': async ({ id, image, sigma, seed }) => denoise(await model(id), image, sigma, seed),
-    'model.quantize': async ({ id, image }) => quantize(await model(id), image),
-    'model.decodeCodes': async ({ id, codes }) => ({ image: decodeCodes(await model(id), codes) }),
-    'model.codebook': async ({ id, limit }) => codebookStats(await model(id), await testSet(id), limit),
-    'model.codeUsers': async ({ id, code, count }) => codeUsers(await model(id), await testSet(id), code, count),
+    'model.encode': ({ id, split, limit }) =>
+      withModel(id, async (m, { manifest }) => encodeSet(m, (await loadDataset(manifest.dataset.ref))[split], limit)),
+    'model.decode': ({ id, z }) => withModel(id, (m) => ({ images: decodePoints(m, z) })),
+    'model.grid': ({ id, n, mode, region, plane }) => withModel(id, (m) => decodeGrid(m, n, mode, region, plane)),
+    'model.sample': ({ id, count, seed }) => withModel(id, (m) => samplePrior(m, count, seed)),
+    'model.reconstruct': ({ id, split, indices }) =>
+      withModel(id, async (m, { manifest }) => reconstructImages(m, (await loadDataset(manifest.dataset.ref))[split], indices)),
+    'model.interpolate': ({ id, from, to, steps, mode }) => withModel(id, (m) => interpolate(m, from, to, steps, mode)),
+    'model.pca': ({ id }) => withModel(id, async (m, loaded) => pcaPlane(m, await testSetOf(loaded))),
+    'model.inpaint': ({ id, image, mask }) => withModel(id, (m) => inpaint(m, image, mask)),
+    'model.denoise': ({ id, image, sigma, seed }) => withModel(id, (m) => denoise(m, image, sigma, seed)),
+    'model.quantize': ({ id, image }) => withModel(id, (m) => quantize(m, image)),
+    'model.decodeCodes': ({ id, codes }) => withModel(id, (m) => ({ image: decodeCodes(m, codes) })),
+    'model.codebook': ({ id, limit }) => withModel(id, async (m, loaded) => codebookStats(m, await testSetOf(loaded), limit)),
+    'model.codeUsers': ({ id, code, count }) => withModel(id, async (m, loaded) => codeUsers(m, await testSetOf(loaded), code, count)),
   };
   return hostFromHandlers(handlers, listeners, async () => {
     await runs.cancelAll();

@@ -1,35 +1,59 @@
 // Loaded models by id, so that a drag through latent space decodes without reloading weights.
-// Few are kept: each holds its weights in backend memory.
+// Few are kept: each holds its weights in backend memory. A request uses a model under a lease:
+// a model forgotten meanwhile (evicted, renamed, deleted, or rewritten by a training run) keeps
+// its weights until the last request using it has finished, then frees them.
 import type { ModelLibrary } from './library';
 import { loadModelFolder, type LoadedModel } from './persistence/model-folder';
 
 const CAPACITY = 4;
 
+interface Entry {
+  loaded: LoadedModel;
+  /** Requests using it right now. */
+  leases: number;
+  forgotten: boolean;
+}
+
 export class ModelCache {
-  private readonly loaded = new Map<string, LoadedModel>();
+  private readonly entries = new Map<string, Entry>();
 
   constructor(private readonly library: ModelLibrary) {}
 
-  async get(id: string): Promise<LoadedModel> {
-    const hit = this.loaded.get(id);
-    if (hit) {
-      // Map order is insertion order: re-inserting marks it most recently used.
-      this.loaded.delete(id);
-      this.loaded.set(id, hit);
-      return hit;
+  /** Runs `f` with the model, loading it if needed; its weights stay valid until `f` settles. */
+  async use<T>(id: string, f: (loaded: LoadedModel) => T | Promise<T>): Promise<T> {
+    const entry = this.entry(id);
+    entry.leases++;
+    try {
+      return await f(entry.loaded);
+    } finally {
+      entry.leases--;
+      if (entry.forgotten && entry.leases === 0) entry.loaded.model.params.dispose();
     }
-    const entry = loadModelFolder(this.library.dirOf(id).dir);
-    this.loaded.set(id, entry);
-    if (this.loaded.size > CAPACITY) this.forget(this.loaded.keys().next().value!);
-    return entry;
   }
 
   forget(id: string): void {
-    this.loaded.get(id)?.model.params.dispose();
-    this.loaded.delete(id);
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    this.entries.delete(id);
+    entry.forgotten = true;
+    if (entry.leases === 0) entry.loaded.model.params.dispose();
   }
 
   clear(): void {
-    for (const id of [...this.loaded.keys()]) this.forget(id);
+    for (const id of [...this.entries.keys()]) this.forget(id);
+  }
+
+  private entry(id: string): Entry {
+    const hit = this.entries.get(id);
+    if (hit) {
+      // Map order is insertion order: re-inserting marks it most recently used.
+      this.entries.delete(id);
+      this.entries.set(id, hit);
+      return hit;
+    }
+    const entry: Entry = { loaded: loadModelFolder(this.library.dirOf(id).dir), leases: 0, forgotten: false };
+    this.entries.set(id, entry);
+    if (this.entries.size > CAPACITY) this.forget(this.entries.keys().next().value!);
+    return entry;
   }
 }
