@@ -92,12 +92,7 @@ export async function initBackend(requested?: string): Promise<BackendInfo> {
   if (wanted !== undefined && wanted !== '' && !BACKEND_NAMES.includes(wanted as Candidate['name'])) {
     throw new UserError(`unknown backend "${wanted}": use one of ${BACKEND_NAMES.join(', ')}`);
   }
-  let threads: number;
-  try {
-    threads = wantedThreads();
-  } catch (error) {
-    throw new UserError(firstLine(error));
-  }
+  const threads = wantedThreads();
   const skipped: BackendInfo['skipped'] = [];
   for (const candidate of CANDIDATES) {
     if (wanted && candidate.name !== wanted) {

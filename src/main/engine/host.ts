@@ -93,7 +93,7 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
   const runs = new TrainingRuns(library, backend.name, emit, (id) => models.forget(id));
   /** `f` with the model under a lease (see ModelCache), so that nothing frees it mid-request. */
   const withModel = <T>(id: string, f: (model: Autoencoder, loaded: LoadedModel) => T | Promise<T>) => models.use(id, (loaded) => f(loaded.model, loaded));
-  const testSetOf = async (loaded: LoadedModel) => (await loadDataset(loaded.manifest.dataset.ref)).test;
+  const datasetOf = (loaded: LoadedModel) => loadDataset(loaded.manifest.dataset.ref);
 
   const handlers: Handlers = {
     'engine.info': async () => ({ version: APP_VERSION, backend, modelsDir: options.modelsDir }),
@@ -131,20 +131,20 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
       });
     },
     'model.encode': ({ id, split, limit }) =>
-      withModel(id, async (m, { manifest }) => encodeSet(m, (await loadDataset(manifest.dataset.ref))[split], limit)),
+      withModel(id, async (m, loaded) => encodeSet(m, (await datasetOf(loaded))[split], limit)),
     'model.decode': ({ id, z }) => withModel(id, (m) => ({ images: decodePoints(m, z) })),
     'model.grid': ({ id, n, mode, region, plane }) => withModel(id, (m) => decodeGrid(m, n, mode, region, plane)),
     'model.sample': ({ id, count, seed }) => withModel(id, (m) => samplePrior(m, count, seed)),
     'model.reconstruct': ({ id, split, indices }) =>
-      withModel(id, async (m, { manifest }) => reconstructImages(m, (await loadDataset(manifest.dataset.ref))[split], indices)),
+      withModel(id, async (m, loaded) => reconstructImages(m, (await datasetOf(loaded))[split], indices)),
     'model.interpolate': ({ id, from, to, steps, mode }) => withModel(id, (m) => interpolate(m, from, to, steps, mode)),
-    'model.pca': ({ id }) => withModel(id, async (m, loaded) => pcaPlane(m, await testSetOf(loaded))),
+    'model.pca': ({ id }) => withModel(id, async (m, loaded) => pcaPlane(m, (await datasetOf(loaded)).test)),
     'model.inpaint': ({ id, image, mask }) => withModel(id, (m) => inpaint(m, image, mask)),
     'model.denoise': ({ id, image, sigma, seed }) => withModel(id, (m) => denoise(m, image, sigma, seed)),
     'model.quantize': ({ id, image }) => withModel(id, (m) => quantize(m, image)),
     'model.decodeCodes': ({ id, codes }) => withModel(id, (m) => ({ image: decodeCodes(m, codes) })),
-    'model.codebook': ({ id, limit }) => withModel(id, async (m, loaded) => codebookStats(m, await testSetOf(loaded), limit)),
-    'model.codeUsers': ({ id, code, count }) => withModel(id, async (m, loaded) => codeUsers(m, await testSetOf(loaded), code, count)),
+    'model.codebook': ({ id, limit }) => withModel(id, async (m, loaded) => codebookStats(m, (await datasetOf(loaded)).test, limit)),
+    'model.codeUsers': ({ id, code, count }) => withModel(id, async (m, loaded) => codeUsers(m, (await datasetOf(loaded)).test, code, count)),
   };
   return hostFromHandlers(handlers, listeners, async () => {
     await runs.cancelAll();

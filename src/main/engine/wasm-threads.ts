@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { UserError } from './errors';
 import { webAssembly } from './webassembly';
 
 const require = createRequire(import.meta.url);
@@ -30,7 +31,7 @@ export function wantedThreads(env: NodeJS.ProcessEnv = process.env): number {
   if (raw === undefined || raw === '') return Math.min(availableParallelism(), MAX_THREADS);
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
-    throw new Error(`${THREADS_ENV}=${raw} is not a thread count: use a whole number from 1 to ${MAX_THREADS}`);
+    throw new UserError(`${THREADS_ENV}=${raw} is not a thread count: use a whole number from 1 to ${MAX_THREADS}`);
   }
   return n;
 }
