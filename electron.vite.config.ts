@@ -5,12 +5,16 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'electron-vite';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleTfjsRegistrations } from './scripts/bundle-tfjs-registrations.js';
+import { metaContentSecurityPolicy } from './src/shared/csp';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const at = (path: string) => resolve(root, path);
 
 export default defineConfig({
   main: {
+    // tfjs's gradient and chained-op registrations, bundled now so the app compiles nothing at start.
+    plugins: [{ name: 'tfjs-registrations', buildStart: () => bundleTfjsRegistrations() }],
     build: {
       outDir: at('out/main'),
       emptyOutDir: true,
@@ -36,6 +40,10 @@ export default defineConfig({
       emptyOutDir: true,
       rollupOptions: { input: at('src/renderer/index.html') },
     },
-    plugins: [svelte()],
+    plugins: [
+      svelte(),
+      // The page's CSP from the one definition in src/shared/csp.ts.
+      { name: 'content-security-policy', transformIndexHtml: (html) => html.replace('%LATENT_EXPLORER_CSP%', metaContentSecurityPolicy()) },
+    ],
   },
 });

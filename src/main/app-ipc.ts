@@ -3,33 +3,15 @@
 // the engine, which moves it to the OS trash). Paths from the renderer are untrusted: they must
 // resolve to a folder inside the models folders.
 import { ipcMain, MessageChannelMain, shell, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { realpathSync, statSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
 import { IPC } from '../shared/preload-api';
 import type { EngineUtility } from './engine-utility';
+import { modelFolderWithin } from './model-folders';
 
 export interface AppIpcOptions {
   engine: EngineUtility;
   modelsDir: string;
   bundledDir: string;
   isTrusted(event: IpcMainEvent | IpcMainInvokeEvent): boolean;
-}
-
-function realFolder(path: unknown): string | null {
-  if (typeof path !== 'string' || !isAbsolute(path)) return null;
-  try {
-    const real = realpathSync(path);
-    return statSync(real).isDirectory() ? real : null;
-  } catch {
-    return null;
-  }
-}
-
-function isInside(parent: string, child: string): boolean {
-  const parentReal = realFolder(parent);
-  if (!parentReal) return false;
-  const rel = relative(parentReal, child);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
 export function registerAppIpc({ engine, modelsDir, bundledDir, isTrusted }: AppIpcOptions): void {
@@ -51,8 +33,8 @@ export function registerAppIpc({ engine, modelsDir, bundledDir, isTrusted }: App
 
   ipcMain.handle(IPC.reveal, (event, path: unknown) => {
     if (!isTrusted(event)) refuse();
-    const folder = realFolder(path);
-    if (!folder || !(isInside(modelsDir, folder) || isInside(bundledDir, folder))) throw new Error('only model folders can be revealed');
+    const folder = modelFolderWithin(path, [modelsDir, bundledDir]);
+    if (!folder) throw new Error('only model folders can be revealed');
     shell.showItemInFolder(folder);
   });
 }

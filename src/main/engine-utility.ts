@@ -1,10 +1,12 @@
 // The engine in an Electron utilityProcess: started with the app, handed one MessagePort per
 // window connection (renderer ↔ engine directly, no hop through main), watched for crashes and
-// restarted on request. The same engine entry runs under Node in web mode.
-import { utilityProcess, type MessagePortMain, type UtilityProcess } from 'electron';
+// restarted on request. The same engine entry runs under Node in web mode. Main also moves
+// deleted models to the OS trash for it (shell.trashItem exists in main only).
+import { shell, utilityProcess, type MessagePortMain, type UtilityProcess } from 'electron';
 import type { Events } from '../shared/contract';
-import { CONNECT_MESSAGE, encodeEngineArgs } from './engine/engine-process-args';
+import { CONNECT_MESSAGE, encodeEngineArgs, isTrashRequest, type TrashReply } from './engine/engine-process-args';
 import type { EngineOptions } from './engine/host';
+import { modelFolderWithin } from './model-folders';
 
 export interface EngineUtility {
   /** Hands `port` to the engine; false while no engine runs. */
@@ -14,12 +16,28 @@ export interface EngineUtility {
   readonly lastExit: Events['engine.exited'] | null;
 }
 
+/** Trashes a user model's folder for the engine; anything outside the models folder is refused. */
+async function answerTrash(engine: UtilityProcess, id: number, path: string, modelsDir: string): Promise<void> {
+  const folder = modelFolderWithin(path, [modelsDir]);
+  let reply: TrashReply = { type: 'trashed', id };
+  try {
+    if (!folder) throw new Error('not a folder inside the models folder');
+    await shell.trashItem(folder);
+  } catch (error) {
+    reply = { type: 'trashed', id, error: error instanceof Error ? error.message : String(error) };
+  }
+  engine.postMessage(reply);
+}
+
 export function createEngineUtility(entry: string, options: EngineOptions, onExit: (exit: Events['engine.exited']) => void): EngineUtility {
   let proc: UtilityProcess | null = null;
   let lastExit: Events['engine.exited'] | null = null;
 
   const start = () => {
     const started = utilityProcess.fork(entry, encodeEngineArgs(options), { serviceName: 'Latent Explorer engine', stdio: 'inherit' });
+    started.on('message', (message: unknown) => {
+      if (isTrashRequest(message)) void answerTrash(started, message.id, message.path, options.modelsDir);
+    });
     started.once('exit', (code) => {
       if (proc !== started) return; // stopped on purpose
       proc = null;

@@ -8,7 +8,8 @@ import { UserError } from './errors';
 import { shareClonedDataOnWasm } from './wasm-identity';
 import { useThreadedWasm, wantedThreads } from './wasm-threads';
 
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite's ESM shim declares `require` in every chunk that calls it.
+const nodeRequire = createRequire(import.meta.url);
 
 const BACKEND_ENV = 'LATENT_EXPLORER_BACKEND';
 
@@ -32,9 +33,9 @@ const CANDIDATES: Candidate[] = [
     name: 'gpu',
     tfName: 'tensorflow',
     // The native packages are optional dependencies; importing them registers the 'tensorflow' backend.
-    load: async () => void require('@tensorflow/tfjs-node-gpu'),
+    load: async () => void nodeRequire('@tensorflow/tfjs-node-gpu'),
   },
-  { name: 'node', tfName: 'tensorflow', load: async () => void require('@tensorflow/tfjs-node') },
+  { name: 'node', tfName: 'tensorflow', load: async () => void nodeRequire('@tensorflow/tfjs-node') },
   {
     name: 'wasm',
     tfName: 'wasm',

@@ -3,12 +3,37 @@
 // RPC on every channel it is handed: MessagePorts from Electron main (one per window connection),
 // or the IPC channel to the Node parent.
 import { messagePortChannel, processChannel, serveRpc, type MessagePortLike, type RpcHost } from '../../shared/rpc';
-import { CONNECT_MESSAGE, decodeEngineArgs } from './engine-process-args';
+import { CONNECT_MESSAGE, decodeEngineArgs, isTrashReply, type TrashRequest } from './engine-process-args';
 import type { EngineOptions } from './host';
+import { UserError } from './errors';
+import type { MoveToTrash } from './library';
 
 /** What Electron gives a utility process as `process.parentPort`. */
 interface ParentPortLike {
   on(event: 'message', listener: (event: { data: unknown; ports: MessagePortLike[] }) => void): unknown;
+  postMessage(message: unknown): void;
+}
+
+/**
+ * Deletion in the app: Electron's shell.trashItem, which only main can call, asked for over the
+ * parent port. The `trash` package's helper binaries cannot run from inside a packaged app's asar.
+ */
+function trashThroughMain(parentPort: ParentPortLike): MoveToTrash {
+  const pending = new Map<number, { resolve(): void; reject(error: Error): void }>();
+  let nextId = 0;
+  parentPort.on('message', ({ data }) => {
+    if (!isTrashReply(data)) return;
+    const waiting = pending.get(data.id);
+    pending.delete(data.id);
+    if (data.error === undefined) waiting?.resolve();
+    else waiting?.reject(new UserError(`could not move the model to the trash (${data.error}): delete its folder by hand`, 'unavailable'));
+  });
+  return (path) =>
+    new Promise<void>((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      parentPort.postMessage({ type: 'trash', id, path } satisfies TrashRequest);
+    });
 }
 
 /**
@@ -41,12 +66,13 @@ function lazyHost(options: EngineOptions): { host: RpcHost; dispose(): Promise<v
 }
 
 function main(): void {
-  const engine = lazyHost(decodeEngineArgs(process.argv.slice(2)));
+  const parentPort = (process as { parentPort?: ParentPortLike }).parentPort;
+  const options = decodeEngineArgs(process.argv.slice(2));
+  const engine = lazyHost(parentPort ? { ...options, moveToTrash: trashThroughMain(parentPort) } : options);
   const onInternalError = (method: string, error: unknown) => console.error(`latent-explorer engine: ${method} failed:`, error);
   const shutDown = () => void engine.dispose().finally(() => process.exit(0));
   process.once('SIGTERM', shutDown);
 
-  const parentPort = (process as { parentPort?: ParentPortLike }).parentPort;
   if (parentPort) {
     parentPort.on('message', ({ data, ports }) => {
       if (data === CONNECT_MESSAGE && ports[0]) serveRpc(messagePortChannel(ports[0]), engine.host, { onInternalError });

@@ -25,7 +25,7 @@ import {
   samplePrior,
   setImages,
 } from './explore';
-import { ModelLibrary } from './library';
+import { ModelLibrary, type MoveToTrash } from './library';
 import { ModelCache } from './model-cache';
 import type { Autoencoder } from './models/autoencoder';
 import { readManifest, type LoadedModel } from './persistence/model-folder';
@@ -48,6 +48,8 @@ export interface EngineOptions {
   bundledDir: string;
   /** Backend override ('wasm', 'cpu', 'tensorflow', …); else LATENT_EXPLORER_BACKEND, else the first that loads. */
   backend?: string;
+  /** How a deleted model goes to the OS trash: the `trash` package unless the host has its own (Electron's shell). */
+  moveToTrash?: MoveToTrash;
 }
 
 /** Methods the engine answers; 'engine.restart' belongs to whoever supervises the engine process. */
@@ -88,7 +90,7 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
   const emit: EventListener = (event, payload) => {
     for (const listener of listeners) listener(event, payload);
   };
-  const library = new ModelLibrary(options.modelsDir, options.bundledDir);
+  const library = new ModelLibrary(options.modelsDir, options.bundledDir, options.moveToTrash);
   const models = new ModelCache(library);
   const runs = new TrainingRuns(library, backend.name, emit, (id) => models.forget(id));
   /** `f` with the model under a lease (see ModelCache), so that nothing frees it mid-request. */

@@ -3,17 +3,26 @@
 // can never point outside the models folder.
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import trash from 'trash';
 import { ModelName, type ModelSummary } from '../../shared/contract';
 import { UserError } from './errors';
 import { readManifest } from './persistence/model-folder';
 
 type Source = ModelSummary['source'];
 
+/** Moves a folder to the OS trash; rejects with the reason when it cannot. */
+export type MoveToTrash = (path: string) => Promise<void>;
+
+/** The CLI's and web mode's way: the `trash` package (loaded only when a model is deleted). */
+const trashPackage: MoveToTrash = async (path) => {
+  const { default: trash } = await import('trash');
+  await trash(path, { glob: false });
+};
+
 export class ModelLibrary {
   constructor(
     readonly modelsDir: string,
-    readonly bundledDir: string
+    readonly bundledDir: string,
+    private readonly moveToTrash: MoveToTrash = trashPackage
   ) {
     mkdirSync(modelsDir, { recursive: true });
   }
@@ -95,7 +104,7 @@ export class ModelLibrary {
   async delete(id: string): Promise<{ deleted: string; trashed: boolean }> {
     const { source, dir } = this.dirOf(id);
     if (source === 'bundled') throw new UserError('bundled models are read-only and cannot be deleted', 'conflict');
-    await trash(dir, { glob: false });
+    await this.moveToTrash(dir);
     return { deleted: id, trashed: true };
   }
 }

@@ -14,7 +14,8 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { UserError } from './errors';
 import { webAssembly } from './webassembly';
 
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite's ESM shim declares `require` in every chunk that calls it.
+const nodeRequire = createRequire(import.meta.url);
 
 /** Overrides the number of compute threads (1 keeps the single-threaded build). */
 export const THREADS_ENV = 'LATENT_EXPLORER_THREADS';
@@ -97,7 +98,7 @@ async function probeWorker(glue: string): Promise<void> {
  * inherited from a TypeScript-running parent (`--import tsx`) cost ~45 ms in each of the 8.
  */
 function withPlainWorkers<T>(start: () => T): T {
-  const threads = require('node:worker_threads') as { Worker: typeof Worker };
+  const threads = nodeRequire('node:worker_threads') as { Worker: typeof Worker };
   const Inherit = threads.Worker;
   threads.Worker = class extends Inherit {
     constructor(url: string | URL, options?: WorkerOptions) {
@@ -112,13 +113,13 @@ function withPlainWorkers<T>(start: () => T): T {
 }
 
 async function startThreadedModule(threads: number): Promise<EmscriptenModule> {
-  const glue = require.resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js');
+  const glue = nodeRequire.resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js');
   await probeWorker(glue);
   // The build starts MAX_THREADS workers up front, and Node pipes each one's output into ours:
   // expected listeners, not the leak Node would warn of.
   for (const stream of [process.stdout, process.stderr]) stream.setMaxListeners(stream.getMaxListeners() + MAX_THREADS);
   const binary = await readFile(join(dirname(glue), 'tfjs-backend-wasm-threaded-simd.wasm'));
-  const factory = require(glue) as Factory;
+  const factory = nodeRequire(glue) as Factory;
   const started = withPlainWorkers(() => factory({
     locateFile: (path) => (path.endsWith('.worker.js') ? workerModule(glue) : join(dirname(glue), path)),
     // Each worker evaluates the glue from this path (the build would pass a Blob).
