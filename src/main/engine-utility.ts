@@ -6,6 +6,7 @@ import { shell, utilityProcess, type MessagePortMain, type UtilityProcess } from
 import type { Events } from '../shared/contract';
 import { CONNECT_MESSAGE, encodeEngineArgs, isTrashRequest, type TrashReply } from './engine/engine-process-args';
 import type { EngineOptions } from './engine/host';
+import { logLine, logOutput } from './main-log';
 import { modelFolderWithin } from './model-folders';
 
 export interface EngineUtility {
@@ -34,7 +35,9 @@ export function createEngineUtility(entry: string, options: EngineOptions, onExi
   let lastExit: Events['engine.exited'] | null = null;
 
   const start = () => {
-    const started = utilityProcess.fork(entry, encodeEngineArgs(options), { serviceName: 'Latent Explorer engine', stdio: 'inherit' });
+    const started = utilityProcess.fork(entry, encodeEngineArgs(options), { serviceName: 'Latent Explorer engine', stdio: 'pipe' });
+    started.stdout?.on('data', (chunk: Buffer) => logOutput(chunk, process.stdout));
+    started.stderr?.on('data', (chunk: Buffer) => logOutput(chunk, process.stderr));
     started.on('message', (message: unknown) => {
       if (isTrashRequest(message)) void answerTrash(started, message.id, message.path, options.modelsDir);
     });
@@ -42,6 +45,7 @@ export function createEngineUtility(entry: string, options: EngineOptions, onExi
       if (proc !== started) return; // stopped on purpose
       proc = null;
       lastExit = { code, signal: null, message: `the engine process stopped (exit code ${code}); models saved so far are kept` };
+      logLine(lastExit.message);
       onExit(lastExit);
     });
     proc = started;

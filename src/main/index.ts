@@ -4,6 +4,7 @@ import { app, BrowserWindow, webContents } from 'electron';
 import { join } from 'node:path';
 import { broadcastEngineExit, registerAppIpc } from './app-ipc';
 import { createEngineUtility } from './engine-utility';
+import { logLine, mainLogPath } from './main-log';
 import { hardenSessions, isTrustedSender } from './security';
 
 const here = import.meta.dirname;
@@ -37,7 +38,10 @@ function createWindow(): BrowserWindow {
       disableBlinkFeatures: 'Auxclick',
     },
   });
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => {
+    window.show();
+    logLine('window ready'); // scripts/start.js reads this line: from here on the launch worked
+  });
   if (devServerUrl) void window.loadURL(devServerUrl);
   else void window.loadFile(rendererIndex);
   return window;
@@ -45,6 +49,7 @@ function createWindow(): BrowserWindow {
 
 async function start(): Promise<void> {
   await app.whenReady();
+  logLine(`starting ${app.getVersion()} (Electron ${process.versions.electron}, Node ${process.versions.node}); log file ${mainLogPath()}`);
   hardenSessions(devServerUrl);
   const modelsDir = join(app.getPath('userData'), 'models');
   const bundledDir = app.isPackaged ? join(process.resourcesPath, 'models') : join(app.getAppPath(), 'resources', 'models');
@@ -68,4 +73,7 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
-void start();
+start().catch((error: unknown) => {
+  logLine(`could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  app.exit(1);
+});

@@ -86,6 +86,7 @@ test('main opens one hardened window on the built page, and starts the engine in
   assert.ok(existsSync(String(prefs.preload)), `the preload exists: ${String(prefs.preload)}`);
   assert.equal(window!.loadedFile, join(OUT, 'renderer', 'index.html'));
   assert.equal(window!.shown, true, 'shown once ready');
+  assert.match(readFileSync(join(userData, 'logs', 'main.log'), 'utf8'), /window ready/, 'main.log records the launch');
   assert.equal(simulation.headerHandlers.length, 1, 'the session CSP header is installed');
   assert.equal(simulation.utilityProcesses.length, 1);
   assert.equal(simulation.utilityProcesses[0]!.modulePath, join(OUT, 'main', 'engine-process.js'));

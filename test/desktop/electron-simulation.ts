@@ -137,7 +137,7 @@ export class SimulatedUtilityProcess extends EventEmitter {
       execArgv: [],
       env: { ...process.env, NODE_OPTIONS: '' },
       serialization: 'advanced',
-      stdio: [options.stdio === 'pipe' ? 'pipe' : 'ignore', options.stdio ?? 'inherit', options.stdio ?? 'inherit', 'ipc'],
+      stdio: ['ignore', options.stdio ?? 'inherit', options.stdio ?? 'inherit', 'ipc'],
     });
     this.pid = this.child.pid;
     this.child.on('spawn', () => this.emit('spawn'));
@@ -163,6 +163,15 @@ export class SimulatedUtilityProcess extends EventEmitter {
 
   kill(): boolean {
     return this.child.kill('SIGTERM');
+  }
+
+  /** Readable when forked with stdio 'pipe', as Electron's. */
+  get stdout() {
+    return this.child.stdout;
+  }
+
+  get stderr() {
+    return this.child.stderr;
   }
 
   /** The command lines of the programs this process runs right now (a service a library started and kept, say). */
@@ -204,6 +213,13 @@ export const utilityProcess = {
 
 class SimulatedApp extends EventEmitter {
   readonly isPackaged = false;
+  exitCode: number | null = null;
+  getVersion(): string {
+    return '0.0.0-simulation';
+  }
+  exit(code = 0): void {
+    this.exitCode = code;
+  }
   whenReady(): Promise<void> {
     return Promise.resolve();
   }
