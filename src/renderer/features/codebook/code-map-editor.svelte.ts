@@ -1,15 +1,12 @@
 // A VQ-VAE code map being edited: the image's own codes as the model assigned them, and the
 // codes after painting. Each drag (pointer down to up) is one undo step.
-import { UndoStack } from '../../widgets/undo-stack';
+import { EditHistory } from '../../widgets/edit-history.svelte';
 
 export class CodeMapEditor {
   /** The codes the model gave the image; null until quantised. */
   original = $state.raw<number[] | null>(null);
   codes = $state.raw<number[]>([]);
-  canUndo = $state(false);
-  canRedo = $state(false);
-
-  private readonly history = new UndoStack<number[]>();
+  readonly history = new EditHistory<number[]>();
   private strokeStart: number[] | null = null;
 
   /** Cells whose code differs from the model's own. */
@@ -21,7 +18,6 @@ export class CodeMapEditor {
     this.codes = codes;
     this.history.clear();
     this.strokeStart = null;
-    this.sync();
   }
 
   beginStroke(): void {
@@ -36,10 +32,7 @@ export class CodeMapEditor {
   }
 
   endStroke(): void {
-    if (this.strokeStart && this.strokeStart !== this.codes) {
-      this.history.record(this.strokeStart);
-      this.sync();
-    }
+    if (this.strokeStart && this.strokeStart !== this.codes) this.history.record(this.strokeStart);
     this.strokeStart = null;
   }
 
@@ -47,25 +40,15 @@ export class CodeMapEditor {
     if (!this.original || this.edited === 0) return;
     this.history.record(this.codes);
     this.codes = this.original;
-    this.sync();
   }
 
   undo(): void {
     this.endStroke();
-    const previous = this.history.undo(this.codes);
-    if (previous) this.codes = previous;
-    this.sync();
+    this.codes = this.history.undo(this.codes);
   }
 
   redo(): void {
     this.endStroke();
-    const next = this.history.redo(this.codes);
-    if (next) this.codes = next;
-    this.sync();
-  }
-
-  private sync(): void {
-    this.canUndo = this.history.canUndo;
-    this.canRedo = this.history.canRedo;
+    this.codes = this.history.redo(this.codes);
   }
 }

@@ -2,7 +2,7 @@
 // Each stroke (pointer down to up) and each operation is one undo step.
 import { HIDDEN, VISIBLE, fullMask, invertMask, paintSegment, randomBlockMask, randomPixelMask } from './mask-painter';
 import type { PixelPoint } from '../../widgets/pointer-grid';
-import { UndoStack } from '../../widgets/undo-stack';
+import { EditHistory } from '../../widgets/edit-history.svelte';
 
 export type MaskTool = 'hide' | 'reveal';
 
@@ -11,10 +11,8 @@ export class MaskEditor {
   tool = $state<MaskTool>('hide');
   /** Brush diameter in image pixels. */
   brushSize = $state(3);
-  canUndo = $state(false);
-  canRedo = $state(false);
+  readonly history = new EditHistory<Uint8Array>();
 
-  private readonly history = new UndoStack<Uint8Array>();
   private last: PixelPoint | null = null;
   private strokeStart: Uint8Array | null = null;
   private strokeValue = HIDDEN;
@@ -38,7 +36,7 @@ export class MaskEditor {
   }
 
   endStroke(): void {
-    if (this.strokeStart && this.strokeStart !== this.mask) this.remember(this.strokeStart);
+    if (this.strokeStart && this.strokeStart !== this.mask) this.history.record(this.strokeStart);
     this.strokeStart = null;
     this.last = null;
   }
@@ -61,32 +59,18 @@ export class MaskEditor {
 
   undo(): void {
     this.endStroke();
-    const previous = this.history.undo(this.mask);
-    if (previous) this.mask = previous;
-    this.sync();
+    this.mask = this.history.undo(this.mask);
   }
 
   redo(): void {
     this.endStroke();
-    const next = this.history.redo(this.mask);
-    if (next) this.mask = next;
-    this.sync();
+    this.mask = this.history.redo(this.mask);
   }
 
   private replace(next: Uint8Array): void {
     this.endStroke();
     if (next.every((v, i) => v === this.mask[i])) return;
-    this.remember(this.mask);
+    this.history.record(this.mask);
     this.mask = next;
-  }
-
-  private remember(before: Uint8Array): void {
-    this.history.record(before);
-    this.sync();
-  }
-
-  private sync(): void {
-    this.canUndo = this.history.canUndo;
-    this.canRedo = this.history.canRedo;
   }
 }

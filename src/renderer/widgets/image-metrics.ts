@@ -1,5 +1,5 @@
 // Figures computed from Image8 pixels in the window itself (no engine round trip needed).
-import { base64ToBytes } from '../../../shared/image8';
+import { base64ToBytes } from '../../shared/image8';
 
 /** Mean squared difference of two images, pixels scaled to [0, 1] as the models see them. */
 export function imageMse(a: string | Uint8Array, b: string | Uint8Array): number {
