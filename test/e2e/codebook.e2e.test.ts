@@ -43,10 +43,10 @@ test('the codebook shows one tile per code, usage, perplexity and dead codes', a
   assert.match(await page.getByLabel('Dead codes', { exact: true }).innerText(), /^\d+$/);
 
   // Sorting by index puts the tiles in code order; by usage, the most used first.
-  await page.getByRole('button', { name: 'By index' }).click();
+  await page.getByRole('radio', { name: 'By index' }).click();
   const labels = await codebook().getByRole('button').evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')));
   assert.deepEqual(labels, Array.from({ length: size }, (_, i) => `Code ${i}`));
-  await page.getByRole('button', { name: 'By usage' }).click();
+  await page.getByRole('radio', { name: 'By usage' }).click();
 });
 
 test('the code map shows the image’s 49 codes; hovering a cell names its code', async () => {
@@ -90,7 +90,7 @@ test('painting a different code into the map changes the decoded image; undo res
   assert.equal(decoded, await imagePixels(page, 'Quantized'), 'unedited, the decoded image is the quantized one');
 
   // Paint the centre cell's code along the top row, which holds other codes (background).
-  await page.getByRole('button', { name: 'Paint', exact: true }).click();
+  await page.getByRole('radio', { name: 'Paint', exact: true }).click();
   const box = (await codeMap().boundingBox())!;
   const y = box.y + box.height * (0.5 / 7);
   await page.mouse.move(box.x + box.width * (0.5 / 7), y);

@@ -115,7 +115,7 @@ test('invert, random masks and clear', async () => {
 
 test('a digit drawn by hand is inpainted like a test image', async () => {
   const testImage = await imagePixels(page, 'Original');
-  await page.getByRole('tab', { name: 'Draw' }).click();
+  await page.getByRole('radio', { name: 'Draw' }).click();
   await page.getByRole('button', { name: 'Clear drawing' }).click();
   const box = (await page.getByLabel(/Drawing canvas/).boundingBox())!;
   await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.2);
@@ -131,7 +131,7 @@ test('a digit drawn by hand is inpainted like a test image', async () => {
   await settled();
   assert.ok((await hiddenPixels()) > 0);
   assert.notEqual(await imagePixels(page, 'Inpainted image'), await imagePixels(page, 'Masked input'));
-  await page.getByRole('tab', { name: 'Test set' }).click();
+  await page.getByRole('radio', { name: 'Test set' }).click();
   await until(async () => (await imagePixels(page, 'Original')) === testImage, 5000, 'back to the test image');
   assert.deepEqual(app.pageErrors, []);
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { inkSegment } from '../../src/renderer/lib/digit-brush';
-import { imageMse } from '../../src/renderer/lib/image-metrics';
+import { inkSegment } from '../../src/renderer/widgets/digit-brush';
+import { imageMse } from '../../src/renderer/widgets/image-metrics';
 
 test('a pen stroke inks its path fully and fades out within a few pixels, like an MNIST stroke', () => {
   const blank = new Uint8Array(784);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatDuration, formatLoss, formatRate } from '../../src/renderer/lib/format';
+import { formatDuration, formatLoss, formatRate } from '../../src/renderer/widgets/format';
 
 test('formatLoss: four significant digits, exponent form for tiny values, a dash for none', () => {
   assert.equal(formatLoss(154.6321), '154.6');

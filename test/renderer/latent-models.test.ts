@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ModelSummary } from '../../src/shared/contract';
-import { comparisonCandidates, comparisonModel, preferredLatentModel } from '../../src/renderer/lib/latent-models';
+import { comparisonCandidates, comparisonModel, preferredLatentModel } from '../../src/renderer/features/latent-space/latent-models';
 
 const model = (id: string, family: ModelSummary['family'], latent: number): ModelSummary => ({
   id,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { gridPlaneThrough, identityPlane, moveTo, planeFromPca, project, projectAll } from '../../src/renderer/lib/latent-plane';
+import { gridPlaneThrough, identityPlane, moveTo, planeFromPca, project, projectAll } from '../../src/renderer/features/latent-space/latent-plane';
 
 const close = (a: number[], b: number[], eps = 1e-9) => a.every((x, i) => Math.abs(x - b[i]!) < eps);
 const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i]!, 0);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LatestWins } from '../../src/renderer/lib/latest-wins';
+import { LatestWins } from '../../src/renderer/engine-client/latest-wins';
 
 /** A request whose answer the test releases by hand. */
 function manualWork() {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EpochRecord } from '../../src/shared/contract';
-import { BatchCurves, TOTAL, epochSeries } from '../../src/renderer/lib/loss-series';
+import { BatchCurves, TOTAL, epochSeries } from '../../src/renderer/engine-client/loss-series';
 
 const record = (epoch: number, trainLoss: number, testLoss: number, terms: Record<string, number>): EpochRecord => ({
   epoch,

@@ -10,8 +10,8 @@ import {
   paintSegment,
   randomBlockMask,
   randomPixelMask,
-} from '../../src/renderer/lib/mask-painter';
-import { gridCell, gridPoint } from '../../src/renderer/lib/pointer-grid';
+} from '../../src/renderer/features/inpainting/mask-painter';
+import { gridCell, gridPoint } from '../../src/renderer/widgets/pointer-grid';
 
 /** A seeded generator, so random masks are reproducible here. */
 function lcg(seed: number): () => number {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UndoStack } from '../../src/renderer/lib/undo-stack';
+import { UndoStack } from '../../src/renderer/widgets/undo-stack';
 
 test('undo returns the recorded states newest first, redo walks forward again', () => {
   const stack = new UndoStack<string>();

@@ -1,0 +1,35 @@
+// A model's test-set encodings as the latent views draw them: the full latent vectors (μ for a
+// VAE), their labels, the plane they are shown on (the space itself for a 2-D latent, the PCA
+// plane of the encodings otherwise) and each point's coordinates on that plane.
+import type { ModelSummary } from '../../../shared/contract';
+import { engine } from '../../engine-client/engine';
+import { identityPlane, planeFromPca, projectAll, type LatentPlane } from './latent-plane';
+
+export interface Encodings {
+  modelId: string;
+  dims: number;
+  count: number;
+  /** count × dims, row-major. */
+  points: Float32Array;
+  labels: Uint8Array;
+  plane: LatentPlane;
+  /** count × 2 plane coordinates. */
+  coords: Float32Array;
+}
+
+export async function loadEncodings(model: ModelSummary, limit: number): Promise<Encodings> {
+  const [{ dims, points, labels }, pca] = await Promise.all([
+    engine.call('model.encode', { id: model.id, split: 'test', limit }),
+    // A 2-D latent is its own plane; a wider one is shown on its main axes.
+    model.latent !== 2 ? engine.call('model.pca', { id: model.id }) : null,
+  ]);
+  const plane = pca ? planeFromPca(pca) : identityPlane();
+  const count = labels.length;
+  const values = Float32Array.from(points);
+  return { modelId: model.id, dims, count, points: values, labels: Uint8Array.from(labels), plane, coords: projectAll(plane, values, count) };
+}
+
+/** Row `index` of the encodings as a latent vector. */
+export function encodingOf(encodings: Encodings, index: number): number[] {
+  return Array.from(encodings.points.subarray(index * encodings.dims, (index + 1) * encodings.dims));
+}
