@@ -47,7 +47,7 @@ if (why) {
   runForeground(process.execPath, [fileURLToPath(new URL('../bin/latent-explorer.js', import.meta.url)), 'serve', ...args]);
 } else {
   register();
-  const { ensureAppBuilt } = await import('../src/main/engine/app-build.ts');
+  const { ensureAppBuilt } = await import('../src/main/host/app-build.ts');
   await ensureAppBuilt();
   runForeground(electron.path, [root, ...args]);
 }

@@ -1,6 +1,6 @@
 // Plain, denoising and dropout autoencoders: one network x → z → x̂, differing only in what the
 // encoder sees while training (x, clip(x + σε), or x with dropout inside).
-import * as tf from '../tf';
+import * as tf from '../backend/tf';
 import type { RecipeInfo, TrainSettings } from '../../../shared/recipes';
 import { fromModelRange, toModelRange, type Autoencoder, type LossResult, type StepContext } from './autoencoder';
 import { bceSumPerSample, mse } from './losses';

@@ -1,6 +1,6 @@
 // Convolutional encoders and decoders: 28×28 → 14×14 → 7×7 with stride-2 convolutions, and back
 // with stride-2 transposed convolutions. Used by the convolutional VAE and the VQ-VAE.
-import type * as tf from '../tf';
+import type * as tf from '../backend/tf';
 import { conv2d, conv2dTranspose } from '../nn/conv';
 import type { Activation } from '../nn/dense';
 import { linearBiasInit, linearWeightInit } from '../nn/init';

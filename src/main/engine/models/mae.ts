@@ -1,5 +1,5 @@
 // Masked autoencoder: the AE network fed x·m, scored only on the pixels the mask hid.
-import * as tf from '../tf';
+import * as tf from '../backend/tf';
 import type { RecipeInfo, TrainSettings } from '../../../shared/recipes';
 import type { Autoencoder, LossResult, StepContext } from './autoencoder';
 import { maskedMse } from './losses';

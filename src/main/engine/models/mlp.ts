@@ -1,5 +1,5 @@
 // A stack of dense layers: the building block of every MLP recipe.
-import type * as tf from '../tf';
+import type * as tf from '../backend/tf';
 import { dense, type Activation } from '../nn/dense';
 import { dropout } from '../nn/dropout';
 import { linearBiasInit, linearWeightInit, normalInit } from '../nn/init';

@@ -1,6 +1,6 @@
 // Variational autoencoder (Kingma & Welling): q(z|x) = N(μ, σ²), z = μ + σ·ε, and the loss
 // reconstruction + β·KL(q(z|x) ‖ N(0, I)), reported per sample.
-import * as tf from '../tf';
+import * as tf from '../backend/tf';
 import type { RecipeInfo, TrainSettings } from '../../../shared/recipes';
 import type { Autoencoder, LossResult, StepContext } from './autoencoder';
 import { convDecoder, convEncoder } from './conv-nets';

@@ -1,7 +1,7 @@
 // VQ-VAE (van den Oord et al., 2017): the encoder's 7×7 map of vectors z_e is replaced by the
 // nearest codebook entries e_k, gradients pass straight through to z_e, and the loss is
 // reconstruction + ‖sg[z_e] − e‖² + β‖z_e − sg[e]‖².
-import * as tf from '../tf';
+import * as tf from '../backend/tf';
 import { CODE_MAP_SIDE } from '../../../shared/contract';
 import type { RecipeInfo, TrainSettings } from '../../../shared/recipes';
 import type { Autoencoder, LossResult, StepContext } from './autoencoder';

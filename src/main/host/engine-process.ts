@@ -4,7 +4,7 @@
 // or the IPC channel to the Node parent.
 import { messagePortChannel, processChannel, serveRpc, type MessagePortLike, type RpcHost } from '../../shared/rpc';
 import { CONNECT_MESSAGE, decodeEngineArgs } from './engine-process-args';
-import type { EngineOptions } from './host';
+import type { EngineOptions } from './engine-host';
 
 /** What Electron gives a utility process as `process.parentPort`. */
 interface ParentPortLike {
@@ -16,7 +16,7 @@ interface ParentPortLike {
  * cannot load at all, every request says why instead of the process dying without a word.
  */
 function lazyHost(options: EngineOptions): { host: RpcHost; dispose(): Promise<void> } {
-  const ready = import('./host').then(({ createEngineHost }) => createEngineHost(options));
+  const ready = import('./engine-host').then(({ createEngineHost }) => createEngineHost(options));
   ready.catch((error: unknown) => console.error(`latent-explorer engine: could not start: ${String(error)}`));
   return {
     host: {

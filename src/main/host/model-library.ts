@@ -5,8 +5,8 @@ import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:f
 import { join, resolve, sep } from 'node:path';
 import trash from 'trash';
 import { ModelName, type ModelSummary } from '../../shared/contract';
-import { UserError } from './errors';
-import { readManifest } from './persistence/model-folder';
+import { UserError } from '../engine/errors';
+import { readManifest } from '../engine/persistence/model-folder';
 
 type Source = ModelSummary['source'];
 

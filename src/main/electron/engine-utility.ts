@@ -2,9 +2,9 @@
 // window connection (renderer ↔ engine directly, no hop through main), watched for crashes and
 // restarted on request. The same engine entry runs under Node in web mode.
 import { utilityProcess, type MessagePortMain, type UtilityProcess } from 'electron';
-import type { Events } from '../shared/contract';
-import { CONNECT_MESSAGE, encodeEngineArgs } from './engine/engine-process-args';
-import type { EngineOptions } from './engine/host';
+import type { Events } from '../../shared/contract';
+import { CONNECT_MESSAGE, encodeEngineArgs } from '../host/engine-process-args';
+import type { EngineOptions } from '../host/engine-host';
 
 export interface EngineUtility {
   /** Hands `port` to the engine; false while no engine runs. */

@@ -3,11 +3,11 @@
 // this same object; it never knows which channel carries its messages.
 import type { EventName, Events, Method, Result } from '../../shared/contract';
 import { Requests } from '../../shared/contract';
-import * as tf from './tf';
+import * as tf from '../engine/backend/tf';
 import { RECIPES } from '../../shared/recipes';
-import { initBackend } from './backend';
-import { datasetInfos, loadDataset } from './data/datasets';
-import { UserError } from './errors';
+import { initBackend } from '../engine/backend/backend';
+import { datasetInfos, loadDataset } from '../engine/data/datasets';
+import { UserError } from '../engine/errors';
 import {
   codebookStats,
   codeUsers,
@@ -24,13 +24,13 @@ import {
   reconstructImages,
   samplePrior,
   setImages,
-} from './explore';
-import { ModelLibrary } from './library';
+} from '../engine/explore/explore';
+import { ModelLibrary } from './model-library';
 import { ModelCache } from './model-cache';
-import type { Autoencoder } from './models/autoencoder';
-import { readManifest, type LoadedModel } from './persistence/model-folder';
-import { TrainingRuns } from './training/training-runs';
-import { APP_VERSION } from './version';
+import type { Autoencoder } from '../engine/models/autoencoder';
+import { readManifest, type LoadedModel } from '../engine/persistence/model-folder';
+import { TrainingRuns } from './training-runs';
+import { APP_VERSION } from '../engine/version';
 
 export type EventListener = <E extends EventName>(event: E, payload: Events[E]) => void;
 

@@ -5,7 +5,7 @@
 import { ipcMain, MessageChannelMain, shell, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
-import { IPC } from '../shared/preload-api';
+import { IPC } from '../../shared/preload-api';
 import type { EngineUtility } from './engine-utility';
 
 export interface AppIpcOptions {
