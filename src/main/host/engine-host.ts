@@ -1,8 +1,9 @@
 // The engine behind the contract: one object that answers every request in src/shared/contract.ts
 // and emits its events. The CLI's `serve`, the Electron utility process and the tests all host
 // this same object; it never knows which channel carries its messages.
-import type { EventName, Events, Method, Result } from '../../shared/contract';
+import type { Method, Params, Result } from '../../shared/contract';
 import { Requests } from '../../shared/contract';
+import type { EventListener } from '../../shared/rpc';
 import * as tf from '../engine/backend/tf';
 import { RECIPES } from '../../shared/recipes';
 import { initBackend } from '../engine/backend/backend';
@@ -32,8 +33,6 @@ import { readManifest, type LoadedModel } from '../engine/persistence/model-fold
 import { TrainingRuns } from './training-runs';
 import { APP_VERSION } from '../engine/version';
 
-export type EventListener = <E extends EventName>(event: E, payload: Events[E]) => void;
-
 export interface EngineHost {
   /** Parses `params` with the method's schema (UserError 'bad-request' when invalid), then answers. */
   call<M extends Method>(method: M, params: unknown): Promise<Result<M>>;
@@ -52,7 +51,7 @@ export interface EngineOptions {
 
 /** Methods the engine answers; 'engine.restart' belongs to whoever supervises the engine process. */
 type EngineMethod = Exclude<Method, 'engine.restart'>;
-type Handlers = { [M in EngineMethod]: (params: import('../../shared/contract').Params<M>) => Promise<Result<M>> };
+type Handlers = { [M in EngineMethod]: (params: Params<M>) => Promise<Result<M>> };
 
 function parseParams<M extends Method>(method: M, params: unknown) {
   const schema = Requests[method];
@@ -63,7 +62,7 @@ function parseParams<M extends Method>(method: M, params: unknown) {
     const where = issue?.path.length ? issue.path.join('.') : 'params';
     throw new UserError(`invalid parameters for ${method}: ${where}: ${issue?.message ?? 'invalid'}`);
   }
-  return parsed.data as import('../../shared/contract').Params<M>;
+  return parsed.data as Params<M>;
 }
 
 function hostFromHandlers(handlers: Handlers, listeners: Set<EventListener>, dispose: () => Promise<void>): EngineHost {

@@ -2,9 +2,9 @@
 // each reporting progress, epochs and its end as events.
 import { randomUUID } from 'node:crypto';
 import type { Params, TrainEnd } from '../../shared/contract';
+import type { EventListener } from '../../shared/rpc';
 import { loadDataset, type Dataset } from '../engine/data/datasets';
 import { UserError } from '../engine/errors';
-import type { EventListener } from './engine-host';
 import type { ModelLibrary } from './model-library';
 import { buildModel, requireRecipe, resolveSettings } from '../engine/models/build';
 import { RunControl } from '../engine/training/run-control';
