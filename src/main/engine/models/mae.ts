@@ -4,38 +4,41 @@ import type { RecipeInfo, TrainSettings } from '../../../shared/recipes';
 import type { Autoencoder, LossResult, StepContext } from './autoencoder';
 import { maskedMse } from './losses';
 import { sampleMask } from './masks';
-import { mlp } from './mlp';
-import { mlpNet } from './nets';
+import { buildNetwork, imagePixels, type Network } from './network';
 import { ParamStore } from './params';
 
 export class MaskedAutoencoder implements Autoencoder {
   readonly family = 'mae' as const;
   readonly params: ParamStore;
   readonly latentDim: number;
-  private readonly encoder: (x: tf.Tensor2D) => tf.Tensor2D;
-  private readonly decoder: (z: tf.Tensor2D) => tf.Tensor2D;
+  private readonly encoder: Network<tf.Tensor2D>;
+  private readonly decoder: Network<tf.Tensor2D>;
 
   constructor(
     readonly recipe: RecipeInfo,
     readonly settings: TrainSettings
   ) {
     this.params = new ParamStore(settings.seed);
-    const net = mlpNet(recipe.name, settings.latent);
-    this.latentDim = settings.latent;
-    this.encoder = mlp(this.params, 'encoder', net.encoder, 'relu', 'linear');
-    this.decoder = mlp(this.params, 'decoder', net.decoder, 'relu', net.output);
+    const { encoder, decoder } = recipe.network;
+    this.encoder = buildNetwork(this.params, 'encoder', encoder, [imagePixels(recipe.image)], recipe, settings) as Network<tf.Tensor2D>;
+    this.latentDim = this.encoder.outputShape[0]!;
+    this.decoder = buildNetwork(this.params, 'decoder', decoder, this.encoder.outputShape, recipe, settings) as Network<tf.Tensor2D>;
+  }
+
+  /** x̂ = dec(enc(x·m)): the network's guess for every pixel from the visible ones (m = 1 visible). */
+  private forward(x: tf.Tensor2D, visible: tf.Tensor2D): tf.Tensor2D {
+    return this.decoder.forward(this.encoder.forward(x.mul(visible)));
   }
 
   lossOn(x: tf.Tensor2D, ctx: StepContext): LossResult {
     const visible = sampleMask(this.settings.maskKind, x.shape[0], this.settings.maskRatio, ctx.nextSeed());
-    const xHat = this.decoder(this.encoder(x.mul(visible)));
-    const loss = maskedMse(xHat, x, visible);
+    const loss = maskedMse(this.forward(x, visible), x, visible);
     return { objective: loss, loss, terms: { maskedMse: loss } };
   }
 
   /** The network's guess for every pixel given only the visible ones (1 = visible). */
   predictMasked(x: tf.Tensor2D, visible: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => this.decoder(this.encoder(x.mul(visible))));
+    return tf.tidy(() => this.forward(x, visible));
   }
 
   /** Inpainting: visible pixels exactly as given, hidden ones from the network. */
@@ -44,11 +47,11 @@ export class MaskedAutoencoder implements Autoencoder {
   }
 
   encode(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => this.encoder(x));
+    return tf.tidy(() => this.encoder.forward(x));
   }
 
   decode(z: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => this.decoder(z));
+    return tf.tidy(() => this.decoder.forward(z));
   }
 
   reconstruct(x: tf.Tensor2D): tf.Tensor2D {
