@@ -1,5 +1,6 @@
 // Plain, denoising and dropout autoencoders: one network x → z → x̂, differing only in what the
-// encoder sees while training (x, clip(x + σε), or x with dropout inside).
+// encoder sees while training (x, clip(x + σε), or x with dropout inside). The masked autoencoder
+// (mae.ts) is this network with its own loss.
 import * as tf from '../backend/tf';
 import type { RecipeInfo, TrainSettings } from '../../../shared/recipes';
 import { fromModelRange, toModelRange, type Autoencoder, type LossResult, type StepContext } from './autoencoder';
@@ -16,8 +17,8 @@ export class PlainAutoencoder implements Autoencoder {
   readonly family;
   readonly params: ParamStore;
   readonly latentDim: number;
-  private readonly encoder: Network<tf.Tensor2D>;
-  private readonly decoder: Network<tf.Tensor2D>;
+  protected readonly encoder: Network<tf.Tensor2D>;
+  protected readonly decoder: Network<tf.Tensor2D>;
   /** A BCE recipe (ae-mlp-2, the AE half of "AE vs VAE") sums BCE per sample like its VAE, so the decoder emits logits. */
   private readonly usesBce: boolean;
 
