@@ -31,6 +31,7 @@ function initsFor(std: number | undefined): Inits {
   return std === undefined ? { weight: linearWeightInit, bias: linearBiasInit } : { weight: normalInit(std), bias: () => normalInit(std) };
 }
 
+/** Values in one flat image: height·width·channels (784 for 28×28 grayscale). */
 export function imagePixels(image: ImageShape): number {
   return image.height * image.width * image.channels;
 }
