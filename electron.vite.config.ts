@@ -19,7 +19,7 @@ export default defineConfig({
       outDir: at('out/main'),
       emptyOutDir: true,
       rollupOptions: {
-        input: { index: at('src/main/index.ts'), 'engine-process': at('src/main/engine/engine-process.ts') },
+        input: { index: at('src/main/electron/index.ts'), 'engine-process': at('src/main/host/engine-process.ts') },
       },
     },
   },

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 
 /** Where the engine's tf.ts imports the bundle from. */
-export const REGISTRATIONS_FILE = fileURLToPath(new URL('../src/main/engine/tfjs-registrations.generated.cjs', import.meta.url));
+export const REGISTRATIONS_FILE = fileURLToPath(new URL('../src/main/engine/backend/tfjs-registrations.generated.cjs', import.meta.url));
 
 const MODULES = ['register_all_gradients.js', 'public/chained_ops/register_all_chained_ops.js'];
 

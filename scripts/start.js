@@ -101,7 +101,7 @@ if (why) {
   serveWebMode(why);
 } else {
   register();
-  const { ensureAppBuilt } = await import('../src/main/engine/app-build.ts');
+  const { ensureAppBuilt } = await import('../src/main/host/app-build.ts');
   await ensureAppBuilt();
   runElectron(electron.path);
 }

@@ -1,5 +1,7 @@
-// The recipe catalogue: what a user can train, with each setting's default and valid range.
-// Shared so that the CLI, the engine's schema and the renderer's new-model form agree.
+// The recipe catalogue: what a user can train, with each setting's default and valid range, and
+// each recipe's network as data. Shared so that the CLI, the engine's schema and the renderer's
+// new-model form agree.
+import { denseStack, type ImageShape, type NetworkSpec } from './network';
 
 export const FAMILIES = ['ae', 'vae', 'mae', 'dae', 'dropout-ae', 'vqvae'] as const;
 export type Family = (typeof FAMILIES)[number];
@@ -91,13 +93,24 @@ export const DEFAULT_SETTINGS: TrainSettings = {
   adamBeta2: 0.999,
 };
 
-export type Architecture = 'mlp' | 'conv';
+/** The bundled datasets' images: 28×28 grayscale. */
+const MNIST_IMAGE: ImageShape = { height: 28, width: 28, channels: 1 };
+
+/** 784→128→32→z→32→128→784, sigmoid output, MSE: ae-mlp-8's network, shared by its MAE, DAE and dropout variants. */
+const MLP_8: NetworkSpec = {
+  encoder: denseStack([128, 32, 'latent'], 'relu', 'linear'),
+  decoder: denseStack([32, 128, 'pixels'], 'relu', 'sigmoid'),
+  reconstruction: 'mse',
+};
 
 export interface RecipeInfo {
   name: string;
   family: Family;
-  architecture: Architecture;
   description: string;
+  /** The images the network reads and writes. */
+  image: ImageShape;
+  /** Encoder, decoder, reconstruction term and init: built by src/main/engine/models/network.ts. */
+  network: NetworkSpec;
   /** Data range the network sees: [0, 1], or [-1, 1] (normalised with mean 0.5, std 0.5). */
   dataRange: 'unit' | 'symmetric';
   defaultDataset: string;
@@ -115,8 +128,9 @@ export const RECIPES: readonly RecipeInfo[] = [
   {
     name: 'ae-mlp-8',
     family: 'ae',
-    architecture: 'mlp',
     description: 'Plain AE 784→128→32→8→32→128→784, sigmoid output, MSE (the classic tutorial).',
+    image: MNIST_IMAGE,
+    network: MLP_8,
     dataRange: 'unit',
     defaultDataset: 'mnist',
     defaults: { latent: 8, batch: 128, epochs: 10 },
@@ -126,8 +140,9 @@ export const RECIPES: readonly RecipeInfo[] = [
   {
     name: 'ae-mlp-2',
     family: 'ae',
-    architecture: 'mlp',
     description: 'Plain AE with a 2-D code, 784→256→2→256→784, BCE: the AE half of "AE vs VAE".',
+    image: MNIST_IMAGE,
+    network: { encoder: denseStack([256, 'latent'], 'relu', 'linear'), decoder: denseStack([256, 'pixels'], 'relu', 'linear'), reconstruction: 'bce' },
     dataRange: 'unit',
     defaultDataset: 'mnist',
     defaults: { latent: 2, batch: 64, epochs: 10 },
@@ -137,8 +152,9 @@ export const RECIPES: readonly RecipeInfo[] = [
   {
     name: 'ae-mlp-64',
     family: 'ae',
-    architecture: 'mlp',
     description: 'Plain AE 784→256→64→256→784, weights initialised N(0, 0.05), MSE.',
+    image: MNIST_IMAGE,
+    network: { encoder: denseStack([256, 'latent'], 'relu', 'linear'), decoder: denseStack([256, 'pixels'], 'relu', 'sigmoid'), reconstruction: 'mse', initStd: 0.05 },
     dataRange: 'unit',
     defaultDataset: 'mnist',
     defaults: { latent: 64 },
@@ -148,8 +164,9 @@ export const RECIPES: readonly RecipeInfo[] = [
   {
     name: 'ae-mlp-128-fashion',
     family: 'ae',
-    architecture: 'mlp',
     description: 'AE 784→512→256→128 and back, no output activation, data in [-1, 1], Adam β1 0.5.',
+    image: MNIST_IMAGE,
+    network: { encoder: denseStack([512, 256, 'latent'], 'relu', 'linear'), decoder: denseStack([256, 512, 'pixels'], 'relu', 'linear'), reconstruction: 'mse' },
     dataRange: 'symmetric',
     defaultDataset: 'fashion-mnist',
     defaults: { latent: 128, epochs: 20, adamBeta1: 0.5 },
@@ -159,8 +176,9 @@ export const RECIPES: readonly RecipeInfo[] = [
   {
     name: 'vae-mlp-20',
     family: 'vae',
-    architecture: 'mlp',
     description: 'VAE 784→400→(μ, log σ²)×20, BCE-sum + KL per sample (the widely reproduced example).',
+    image: MNIST_IMAGE,
+    network: { encoder: denseStack([400], 'relu', 'relu'), posterior: 'heads', decoder: denseStack([400, 'pixels'], 'relu', 'linear'), reconstruction: 'bce' },
     dataRange: 'unit',
     defaultDataset: 'mnist',
     defaults: { latent: 20 },
@@ -170,8 +188,9 @@ export const RECIPES: readonly RecipeInfo[] = [
   {
     name: 'vae-mlp-2',
     family: 'vae',
-    architecture: 'mlp',
     description: 'VAE 784→256→(μ, log σ²)×2, BCE-sum + β·KL, batch 64, weight decay 1e-5: a 2-D map.',
+    image: MNIST_IMAGE,
+    network: { encoder: denseStack([256], 'relu', 'relu'), posterior: 'heads', decoder: denseStack([256, 'pixels'], 'relu', 'linear'), reconstruction: 'bce' },
     dataRange: 'unit',
     defaultDataset: 'mnist',
     defaults: { latent: 2, batch: 64, adamBeta2: 0.99, weightDecay: 1e-5, patience: 5 },
@@ -181,8 +200,9 @@ export const RECIPES: readonly RecipeInfo[] = [
   {
     name: 'vae-mlp-8',
     family: 'vae',
-    architecture: 'mlp',
     description: 'VAE 784→128→32→16 split into (μ, log σ²)×8, decoder as ae-mlp-8, MSE-sum + KL.',
+    image: MNIST_IMAGE,
+    network: { encoder: denseStack([128, 32, 'latent*2'], 'relu', 'linear'), posterior: 'split', decoder: denseStack([32, 128, 'pixels'], 'relu', 'linear'), reconstruction: 'mse' },
     dataRange: 'unit',
     defaultDataset: 'mnist',
     defaults: { latent: 8 },
@@ -192,8 +212,27 @@ export const RECIPES: readonly RecipeInfo[] = [
   {
     name: 'vae-conv-2',
     family: 'vae',
-    architecture: 'conv',
     description: 'Convolutional VAE with a 2-D latent (conv 32→64, stride 2), BCE-sum + KL.',
+    image: MNIST_IMAGE,
+    network: {
+      encoder: [
+        { kind: 'reshape', to: 'image' },
+        { kind: 'conv', name: 'conv1', kernel: 3, stride: 2, filters: 32, activation: 'relu' },
+        { kind: 'conv', name: 'conv2', kernel: 3, stride: 2, filters: 64, activation: 'relu' },
+        { kind: 'flatten' },
+        { kind: 'dense', name: 'dense', units: 16, activation: 'relu' },
+      ],
+      posterior: 'heads',
+      decoder: [
+        { kind: 'dense', name: 'dense', units: 7 * 7 * 64, activation: 'relu' },
+        { kind: 'reshape', to: [7, 7, 64] },
+        { kind: 'conv-transpose', name: 'deconv1', kernel: 3, stride: 2, filters: 64, activation: 'relu' },
+        { kind: 'conv-transpose', name: 'deconv2', kernel: 3, stride: 2, filters: 32, activation: 'relu' },
+        { kind: 'conv', name: 'conv_out', kernel: 3, stride: 1, filters: 'channels', activation: 'linear' },
+        { kind: 'flatten' },
+      ],
+      reconstruction: 'bce',
+    },
     dataRange: 'unit',
     defaultDataset: 'mnist',
     defaults: { latent: 2, epochs: 30 },
@@ -203,8 +242,9 @@ export const RECIPES: readonly RecipeInfo[] = [
   {
     name: 'mae-mlp-8',
     family: 'mae',
-    architecture: 'mlp',
     description: 'Masked AE: ae-mlp-8 fed x·mask, 80% of pixels hidden, MSE on the hidden pixels.',
+    image: MNIST_IMAGE,
+    network: MLP_8,
     dataRange: 'unit',
     defaultDataset: 'mnist',
     defaults: { latent: 8, maskRatio: 0.8, maskKind: 'pixel' },
@@ -214,8 +254,9 @@ export const RECIPES: readonly RecipeInfo[] = [
   {
     name: 'mae-mlp-mixed',
     family: 'mae',
-    architecture: 'mlp',
     description: 'Masked AE 784→512→256→64 trained on pixel and 4×4-block masks alike: inpaints painted blobs.',
+    image: MNIST_IMAGE,
+    network: { encoder: denseStack([512, 256, 'latent'], 'relu', 'linear'), decoder: denseStack([256, 512, 'pixels'], 'relu', 'sigmoid'), reconstruction: 'mse' },
     dataRange: 'unit',
     defaultDataset: 'mnist',
     defaults: { latent: 64, maskRatio: 0.5, maskKind: 'mixed', epochs: 15 },
@@ -225,8 +266,9 @@ export const RECIPES: readonly RecipeInfo[] = [
   {
     name: 'dae-mlp-8',
     family: 'dae',
-    architecture: 'mlp',
     description: 'Denoising AE: ae-mlp-8 trained on clip(x + N(0, σ²)) with the clean x as target.',
+    image: MNIST_IMAGE,
+    network: MLP_8,
     dataRange: 'unit',
     defaultDataset: 'mnist',
     defaults: { latent: 8, noiseSigma: 0.5 },
@@ -236,8 +278,9 @@ export const RECIPES: readonly RecipeInfo[] = [
   {
     name: 'dropout-ae-mlp-8',
     family: 'dropout-ae',
-    architecture: 'mlp',
     description: 'Dropout AE: ae-mlp-8 with dropout after every hidden layer, off at inference.',
+    image: MNIST_IMAGE,
+    network: { ...MLP_8, encoder: denseStack([128, 32, 'latent'], 'relu', 'linear', { dropout: true }), decoder: denseStack([32, 128, 'pixels'], 'relu', 'sigmoid', { dropout: true }) },
     dataRange: 'unit',
     defaultDataset: 'mnist',
     defaults: { latent: 8, dropoutRate: 0.2 },
@@ -247,8 +290,23 @@ export const RECIPES: readonly RecipeInfo[] = [
   {
     name: 'vqvae-conv',
     family: 'vqvae',
-    architecture: 'conv',
     description: 'VQ-VAE: conv encoder to a 7×7 map of code vectors, nearest-codebook quantisation, straight-through.',
+    image: MNIST_IMAGE,
+    network: {
+      encoder: [
+        { kind: 'reshape', to: 'image' },
+        { kind: 'conv', name: 'conv1', kernel: 4, stride: 2, filters: 32, activation: 'relu' },
+        { kind: 'conv', name: 'conv2', kernel: 4, stride: 2, filters: 64, activation: 'relu' },
+        { kind: 'conv', name: 'to_code', kernel: 1, stride: 1, filters: 'codeDim', activation: 'linear' },
+      ],
+      decoder: [
+        { kind: 'conv', name: 'conv_in', kernel: 3, stride: 1, filters: 64, activation: 'relu' },
+        { kind: 'conv-transpose', name: 'deconv1', kernel: 4, stride: 2, filters: 32, activation: 'relu' },
+        { kind: 'conv-transpose', name: 'deconv2', kernel: 4, stride: 2, filters: 'channels', activation: 'sigmoid' },
+        { kind: 'flatten' },
+      ],
+      reconstruction: 'mse',
+    },
     dataRange: 'unit',
     defaultDataset: 'mnist',
     defaults: { codebookSize: 64, codeDim: 16, commitment: 0.25, epochs: 10 },

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { Result } from '../../src/shared/contract';
 import type { RpcHost } from '../../src/shared/rpc';
-import type { WebServer } from '../../src/main/engine/web-server';
+import type { WebServer } from '../../src/main/host/web-server';
 import { SHOTS, seenValues, until, useWebApp, watchAttribute, type WebApp } from './web-app';
 
 const FIRST_MODEL = 'e2e vae 2d';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startWebServer, type WebServer } from '../../src/main/engine/web-server';
+import { startWebServer, type WebServer } from '../../src/main/host/web-server';
 import { buildRenderer } from './build-renderer';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { initBackend } from '../../src/main/engine/backend';
+import { initBackend } from '../../src/main/engine/backend/backend';
 import { loadDataset } from '../../src/main/engine/data/datasets';
 import {
   codebookStats,
@@ -16,11 +16,11 @@ import {
   quantize,
   reconstructImages,
   samplePrior,
-} from '../../src/main/engine/explore';
+} from '../../src/main/engine/explore/explore';
 import { buildModel, requireRecipe, resolveSettings } from '../../src/main/engine/models/build';
 import { countCodes, usageStats } from '../../src/main/engine/models/vqvae';
-import { normalQuantile } from '../../src/main/engine/normal-quantile';
-import * as tf from '../../src/main/engine/tf';
+import { normalQuantile } from '../../src/main/engine/explore/normal-quantile';
+import * as tf from '../../src/main/engine/backend/tf';
 import { UserError } from '../../src/main/engine/errors';
 import { base64ToBytes, bytesToBase64 } from '../../src/shared/image8';
 

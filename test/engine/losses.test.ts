@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as tf from '../../src/main/engine/tf';
-import { initBackend } from '../../src/main/engine/backend';
+import * as tf from '../../src/main/engine/backend/tf';
+import { initBackend } from '../../src/main/engine/backend/backend';
 import {
   bceSumPerSample,
   codebookLoss,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { initBackend } from '../../src/main/engine/backend';
+import { initBackend } from '../../src/main/engine/backend/backend';
 import { sampleMask } from '../../src/main/engine/models/masks';
 import { fillUniform } from '../../src/main/engine/random';
 

@@ -3,11 +3,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { initBackend } from '../../src/main/engine/backend';
-import { decodePoints } from '../../src/main/engine/explore';
-import { ModelLibrary } from '../../src/main/engine/library';
-import { ModelCache } from '../../src/main/engine/model-cache';
-import * as tf from '../../src/main/engine/tf';
+import { initBackend } from '../../src/main/engine/backend/backend';
+import { decodePoints } from '../../src/main/engine/explore/explore';
+import { ModelLibrary } from '../../src/main/host/model-library';
+import { ModelCache } from '../../src/main/host/model-cache';
+import * as tf from '../../src/main/engine/backend/tf';
 
 await initBackend();
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { initBackend } from '../../src/main/engine/backend';
+import { initBackend } from '../../src/main/engine/backend/backend';
 import { buildModel, resolveSettings } from '../../src/main/engine/models/build';
 import { stepContext } from '../../src/main/engine/training/trainer';
-import * as tf from '../../src/main/engine/tf';
+import * as tf from '../../src/main/engine/backend/tf';
 import { RECIPES } from '../../src/shared/recipes';
 
 await initBackend();

@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, trun
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { initBackend } from '../../src/main/engine/backend';
+import { initBackend } from '../../src/main/engine/backend/backend';
 import { buildModel, requireRecipe, resolveSettings } from '../../src/main/engine/models/build';
 import { loadModelFolder, saveModelFolder, type ManifestMeta } from '../../src/main/engine/persistence/model-folder';
 import { UserError } from '../../src/main/engine/errors';

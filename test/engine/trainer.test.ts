@@ -3,14 +3,14 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { initBackend } from '../../src/main/engine/backend';
+import { initBackend } from '../../src/main/engine/backend/backend';
 import { loadDataset } from '../../src/main/engine/data/datasets';
 import type { Autoencoder } from '../../src/main/engine/models/autoencoder';
 import { buildModel, requireRecipe, resolveSettings } from '../../src/main/engine/models/build';
 import { loadModelFolder, readManifest } from '../../src/main/engine/persistence/model-folder';
 import { RunControl } from '../../src/main/engine/training/run-control';
 import { evaluate, train, type TrainJob } from '../../src/main/engine/training/trainer';
-import * as tf from '../../src/main/engine/tf';
+import * as tf from '../../src/main/engine/backend/tf';
 import type { TrainSettings } from '../../src/shared/recipes';
 
 await initBackend();

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
-import { initBackend } from '../../src/main/engine/backend';
-import * as tf from '../../src/main/engine/tf';
-import { wantedThreads } from '../../src/main/engine/wasm-threads';
+import { initBackend } from '../../src/main/engine/backend/backend';
+import * as tf from '../../src/main/engine/backend/tf';
+import { wantedThreads } from '../../src/main/engine/backend/wasm-threads';
 
 test('the thread count is one per core (at most 8) unless LATENT_EXPLORER_THREADS says otherwise', () => {
   assert.equal(wantedThreads({}), Math.min(availableParallelism(), 8));

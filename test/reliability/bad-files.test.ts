@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import type { ModelSummary } from '../../src/shared/contract';
 import { createRpcClient, inProcessPair, RpcError, serveRpc, type RpcClient } from '../../src/shared/rpc';
-import { createEngineHost, type EngineHost } from '../../src/main/engine/host';
+import { createEngineHost, type EngineHost } from '../../src/main/host/engine-host';
 import { idxBytes, imagesBytes, labelsBytes } from '../engine/idx-fixture';
 import { scratch, smallDataset, snapshot, trainTiny } from './fixtures';
 
@@ -263,7 +263,7 @@ test('unreadable dataset files and model folders: permission denied, named, as a
   chmodSync(join(models, 'locked model', 'manifest.json'), 0);
   cpSync(join(modelsDir, 'good two'), join(models, 'readable'), { recursive: true });
   for (const path of [home.dir, dir, data, models, join(models, 'locked model'), join(models, 'readable')]) chmodSync(path, 0o777);
-  const host = join(import.meta.dirname, '..', '..', 'src', 'main', 'engine', 'host.ts');
+  const host = join(import.meta.dirname, '..', '..', 'src', 'main', 'host', 'engine-host.ts');
   const { status, out } = asUnprivileged(`
     const { createEngineHost } = await import(${JSON.stringify(host)});
     const engine = await createEngineHost({ modelsDir: ${JSON.stringify(models)}, bundledDir: ${JSON.stringify(join(dir, 'none'))} });

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import seedrandom from 'seedrandom';
 import type { EventName, Events } from '../../src/shared/contract';
-import { initBackend } from '../../src/main/engine/backend';
-import { createEngineSupervisor, type EngineSupervisor } from '../../src/main/engine/engine-supervisor';
+import { initBackend } from '../../src/main/engine/backend/backend';
+import { createEngineSupervisor, type EngineSupervisor } from '../../src/main/host/engine-supervisor';
 import { loadModelFolder } from '../../src/main/engine/persistence/model-folder';
 import { scratch, smallDataset } from './fixtures';
 

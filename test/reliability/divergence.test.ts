@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createRpcClient, inProcessPair, serveRpc, type RpcClient } from '../../src/shared/rpc';
 import type { Events } from '../../src/shared/contract';
-import { createEngineHost, type EngineHost } from '../../src/main/engine/host';
+import { createEngineHost, type EngineHost } from '../../src/main/host/engine-host';
 import { loadModelFolder } from '../../src/main/engine/persistence/model-folder';
 import { nextEvent, scratch } from './fixtures';
 

@@ -36,7 +36,7 @@ const HOOKS = `export async function resolve(specifier, context, next) {
   return next(specifier, context);
 }`;
 register(`data:text/javascript,${encodeURIComponent(HOOKS)}`);
-const { hardenSessions, isTrustedSender } = await import('../../src/main/security');
+const { hardenSessions, isTrustedSender } = await import('../../src/main/electron/security');
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -128,7 +128,7 @@ test('IPC is trusted only from the main frame of our own page', (t) => {
 });
 
 test('the window is isolated and sandboxed, and the preload exposes one narrow API', () => {
-  const main = readFileSync(join(ROOT, 'src', 'main', 'index.ts'), 'utf8');
+  const main = readFileSync(join(ROOT, 'src', 'main', 'electron', 'index.ts'), 'utf8');
   assert.match(main, /app\.enableSandbox\(\)/);
   for (const setting of ['contextIsolation: true', 'sandbox: true', 'nodeIntegration: false', 'webSecurity: true', 'allowRunningInsecureContent: false', 'webviewTag: false', 'navigateOnDragDrop: false']) {
     assert.ok(main.includes(setting), setting);

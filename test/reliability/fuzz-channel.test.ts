@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { IMAGE_PIXELS, Requests, type Method } from '../../src/shared/contract';
 import { createRpcClient, inProcessPair, serveRpc, type RpcClient } from '../../src/shared/rpc';
-import { createEngineHost, type EngineHost } from '../../src/main/engine/host';
+import { createEngineHost, type EngineHost } from '../../src/main/host/engine-host';
 import { UserError } from '../../src/main/engine/errors';
-import * as tf from '../../src/main/engine/tf';
+import * as tf from '../../src/main/engine/backend/tf';
 import { barrage, collectGarbage, exchange, retainedMiB, rssMiB, scratch, smallDataset, snapshot, trainTiny, type RawWire } from './fixtures';
 import { jsonSchemaOf, malformedEnvelopes, malformedRequests } from './payloads';
 

@@ -9,8 +9,8 @@ import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
 import { IMAGE_PIXELS } from '../../src/shared/contract';
 import { createRpcClient, webSocketChannel, type RpcClient } from '../../src/shared/rpc';
-import type { EngineSupervisor } from '../../src/main/engine/engine-supervisor';
-import { startWebServer, type WebServer } from '../../src/main/engine/web-server';
+import type { EngineSupervisor } from '../../src/main/host/engine-supervisor';
+import { startWebServer, type WebServer } from '../../src/main/host/web-server';
 import { barrage, collectGarbage, retainedMiB, rssMiB, scratch, smallDataset, trainTiny, type RawWire } from './fixtures';
 import { malformedEnvelopes, malformedRequests } from './payloads';
 

@@ -9,7 +9,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createRpcClient, inProcessPair, RpcError, serveRpc, type RpcClient } from '../../src/shared/rpc';
-import type { EngineHost } from '../../src/main/engine/host';
+import type { EngineHost } from '../../src/main/host/engine-host';
 import { smallDataset, snapshot, trainTiny } from './fixtures';
 
 // The trash goes to $XDG_DATA_HOME/Trash only for files on the home folder's device, so the scratch
@@ -24,7 +24,7 @@ let host: EngineHost;
 let client: RpcClient;
 
 before(async () => {
-  const { createEngineHost } = await import('../../src/main/engine/host');
+  const { createEngineHost } = await import('../../src/main/host/engine-host');
   mkdirSync(dataHome);
   host = await createEngineHost({ modelsDir, bundledDir: join(outside, 'bundled') });
   const [serverEnd, clientEnd] = inProcessPair();

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createRpcClient, inProcessPair, RpcError, serveRpc, type RpcClient } from '../../src/shared/rpc';
-import { createEngineHost, type EngineHost } from '../../src/main/engine/host';
+import { createEngineHost, type EngineHost } from '../../src/main/host/engine-host';
 import { nextEvent, scratch, smallDataset } from './fixtures';
 
 const home = scratch('runs');

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
 import { createRpcClient, webSocketChannel } from '../../src/shared/rpc';
-import { createEngineHost, type EngineHost } from '../../src/main/engine/host';
-import { startWebServer, type WebServer } from '../../src/main/engine/web-server';
+import { createEngineHost, type EngineHost } from '../../src/main/host/engine-host';
+import { startWebServer, type WebServer } from '../../src/main/host/web-server';
 import { scratch, snapshot } from './fixtures';
 
 const home = scratch('web');

@@ -8,8 +8,8 @@ import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
 import type { Events } from '../../src/shared/contract';
 import { RpcError, createRpcClient, webSocketChannel, type RpcClient } from '../../src/shared/rpc';
-import type { EngineSupervisor } from '../../src/main/engine/engine-supervisor';
-import { startWebServer, type WebServer } from '../../src/main/engine/web-server';
+import type { EngineSupervisor } from '../../src/main/host/engine-supervisor';
+import { startWebServer, type WebServer } from '../../src/main/host/web-server';
 
 let dir: string;
 let server: WebServer;

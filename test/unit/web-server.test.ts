@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import { MAX_MESSAGE_CHARS, Requests, type EventName, type Events } from '../../src/shared/contract';
 import { RpcError, createRpcClient, webSocketChannel, type EventListener, type RpcHost, type RpcResponse } from '../../src/shared/rpc';
 import { UserError } from '../../src/main/engine/errors';
-import { startWebServer, type WebServer } from '../../src/main/engine/web-server';
+import { startWebServer, type WebServer } from '../../src/main/host/web-server';
 
 const INFO = { version: '1.2.3', backend: { name: 'cpu', reason: 'test', skipped: [] }, modelsDir: '/tmp/x' };
 

@@ -6,7 +6,7 @@
 import { gunzipSync } from 'node:zlib';
 import { IMAGE_SIDE } from '../../../shared/contract';
 import { UserError } from '../errors';
-import { readRegularFile } from '../regular-file';
+import { readRegularFile } from './regular-file';
 
 const IDX_IMAGES_MAGIC = 0x00000803;
 const IDX_LABELS_MAGIC = 0x00000801;

@@ -1,11 +1,11 @@
 // Plain, denoising and dropout autoencoders: one network x → z → x̂, differing only in what the
-// encoder sees while training (x, clip(x + σε), or x with dropout inside).
-import * as tf from '../tf';
+// encoder sees while training (x, clip(x + σε), or x with dropout inside). The masked autoencoder
+// (mae.ts) is this network with its own loss.
+import * as tf from '../backend/tf';
 import type { RecipeInfo, TrainSettings } from '../../../shared/recipes';
 import { fromModelRange, toModelRange, type Autoencoder, type LossResult, type StepContext } from './autoencoder';
 import { bceSumPerSample, mse } from './losses';
-import { mlp, normalInitFor } from './mlp';
-import { mlpNet } from './nets';
+import { buildNetwork, imagePixels, type Network } from './network';
 import { ParamStore } from './params';
 
 /** DAE corruption: x + N(0, σ²) noise, clipped back to the data range [0, 1]. */
@@ -17,9 +17,9 @@ export class PlainAutoencoder implements Autoencoder {
   readonly family;
   readonly params: ParamStore;
   readonly latentDim: number;
-  readonly encoder: (x: tf.Tensor2D, ctx?: StepContext) => tf.Tensor2D;
-  private readonly decoder: (z: tf.Tensor2D, ctx?: StepContext) => tf.Tensor2D;
-  /** ae-mlp-2 is the AE half of "AE vs VAE": same BCE-sum loss as vae-mlp-2, so the decoder emits logits. */
+  protected readonly encoder: Network<tf.Tensor2D>;
+  protected readonly decoder: Network<tf.Tensor2D>;
+  /** A BCE recipe (ae-mlp-2, the AE half of "AE vs VAE") sums BCE per sample like its VAE, so the decoder emits logits. */
   private readonly usesBce: boolean;
 
   constructor(
@@ -28,20 +28,16 @@ export class PlainAutoencoder implements Autoencoder {
   ) {
     this.family = recipe.family;
     this.params = new ParamStore(settings.seed);
-    const net = mlpNet(recipe.name, settings.latent);
-    const options = {
-      init: net.initStd ? normalInitFor(net.initStd) : undefined,
-      dropoutRate: recipe.family === 'dropout-ae' ? settings.dropoutRate : 0,
-    };
-    this.latentDim = settings.latent;
-    this.encoder = mlp(this.params, 'encoder', net.encoder, 'relu', 'linear', options);
-    this.decoder = mlp(this.params, 'decoder', net.decoder, 'relu', net.output, options);
-    this.usesBce = recipe.name === 'ae-mlp-2';
+    const { encoder, decoder, reconstruction } = recipe.network;
+    this.encoder = buildNetwork(this.params, 'encoder', encoder, [imagePixels(recipe.image)], recipe, settings) as Network<tf.Tensor2D>;
+    this.latentDim = this.encoder.outputShape[0]!;
+    this.decoder = buildNetwork(this.params, 'decoder', decoder, this.encoder.outputShape, recipe, settings) as Network<tf.Tensor2D>;
+    this.usesBce = reconstruction === 'bce';
   }
 
   /** The decoder's output in the model's own range (logits for the BCE recipe). */
   private forward(input: tf.Tensor2D, ctx: StepContext): tf.Tensor2D {
-    return this.decoder(this.encoder(input, ctx), ctx);
+    return this.decoder.forward(this.encoder.forward(input, ctx), ctx);
   }
 
   lossOn(x: tf.Tensor2D, ctx: StepContext): LossResult {
@@ -59,12 +55,12 @@ export class PlainAutoencoder implements Autoencoder {
   }
 
   encode(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => this.encoder(toModelRange(this.recipe, x)));
+    return tf.tidy(() => this.encoder.forward(toModelRange(this.recipe, x)));
   }
 
   decode(z: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => {
-      const out = this.decoder(z);
+      const out = this.decoder.forward(z);
       return fromModelRange(this.recipe, this.usesBce ? tf.sigmoid(out) : out);
     });
   }

@@ -1,6 +1,6 @@
 // What every model family offers the trainer and the explorer views. Inputs and outputs at this
 // boundary are images in [0, 1], [B, 784]; a recipe that trains on [-1, 1] converts inside.
-import type * as tf from '../tf';
+import type * as tf from '../backend/tf';
 import type { LayerSummary } from '../../../shared/contract';
 import type { Family, RecipeInfo, TrainSettings } from '../../../shared/recipes';
 import type { ParamStore } from './params';

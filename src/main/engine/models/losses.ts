@@ -1,5 +1,5 @@
 // Loss terms, named as in the papers. Per-sample terms return shape [B]; callers average them.
-import * as tf from '../tf';
+import * as tf from '../backend/tf';
 import { bceWithLogitsPerSample } from '../nn/bce';
 import { meanSquaredError } from '../nn/mse';
 

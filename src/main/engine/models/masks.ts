@@ -2,7 +2,7 @@
 // into one buffer: tf.randomUniform draws through seedrandom (~1.3 ms a batch) and the block and
 // mixed kinds' tile and where ran ~9 and ~18 ms a batch on wasm. The comparisons are written
 // without branches (`+(u >= ratio)`): a mispredicted branch per pixel doubled the loop's time.
-import * as tf from '../tf';
+import * as tf from '../backend/tf';
 import type { MaskKind } from '../../../shared/recipes';
 import { fillUniform } from '../random';
 

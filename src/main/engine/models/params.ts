@@ -1,6 +1,6 @@
 // Named trainable parameters of one model, in creation order. The names are the keys of the
 // saved weights file, so a model's layout is fixed by its recipe and settings alone.
-import * as tf from '../tf';
+import * as tf from '../backend/tf';
 import type { LayerSummary } from '../../../shared/contract';
 import type { Init } from '../nn/init';
 

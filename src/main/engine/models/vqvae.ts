@@ -1,17 +1,14 @@
 // VQ-VAE (van den Oord et al., 2017): the encoder's 7×7 map of vectors z_e is replaced by the
 // nearest codebook entries e_k, gradients pass straight through to z_e, and the loss is
 // reconstruction + ‖sg[z_e] − e‖² + β‖z_e − sg[e]‖².
-import * as tf from '../tf';
-import { CODE_MAP_SIDE } from '../../../shared/contract';
+import * as tf from '../backend/tf';
 import type { RecipeInfo, TrainSettings } from '../../../shared/recipes';
 import type { Autoencoder, LossResult, StepContext } from './autoencoder';
-import { vqDecoder, vqEncoder } from './conv-nets';
 import { codebookLoss, commitmentLoss, mse, straightThrough } from './losses';
+import { buildNetwork, imagePixels, type Network } from './network';
 import { ParamStore } from './params';
 import { linearWeightInit } from '../nn/init';
 import { makeRng } from '../random';
-
-const CELLS = CODE_MAP_SIDE * CODE_MAP_SIDE;
 
 /** How often each of `size` codes occurs in `codes`. */
 export function countCodes(codes: ArrayLike<number>, size: number): number[] {
@@ -33,8 +30,12 @@ export class VqVae implements Autoencoder {
   readonly params: ParamStore;
   readonly latentDim: number;
   readonly codebook: tf.Variable;
-  private readonly encoder: (x: tf.Tensor2D) => tf.Tensor4D;
-  private readonly decoder: (zq: tf.Tensor4D) => tf.Tensor2D;
+  /** x → z_e, a map [B, height, width, codeDim] of code vectors. */
+  private readonly encoder: Network<tf.Tensor4D>;
+  /** z_q (the same map, quantised) → x̂ [B, pixels] in [0, 1]. */
+  private readonly decoder: Network<tf.Tensor2D>;
+  /** The code map's height and width (7×7 for 28×28 images). */
+  private readonly mapSize: [number, number];
   /** Code counts over the current training epoch, and recent encoder outputs for dead-code restarts. */
   private epochCounts: Float64Array;
   private recentZe: tf.Tensor2D | null = null;
@@ -45,11 +46,14 @@ export class VqVae implements Autoencoder {
     readonly settings: TrainSettings
   ) {
     this.params = new ParamStore(settings.seed);
-    this.latentDim = CELLS * settings.codeDim;
-    this.encoder = vqEncoder(this.params, 'encoder', settings.codeDim);
+    const { encoder, decoder } = recipe.network;
+    this.encoder = buildNetwork(this.params, 'encoder', encoder, [imagePixels(recipe.image)], recipe, settings) as Network<tf.Tensor4D>;
+    const mapShape = this.encoder.outputShape;
+    this.mapSize = [mapShape[0]!, mapShape[1]!];
+    this.latentDim = mapShape.reduce((n, d) => n * d, 1);
     this.codebook = this.params.create('codebook', [settings.codebookSize, settings.codeDim], linearWeightInit);
-    this.params.describe('codebook', [CODE_MAP_SIDE, CODE_MAP_SIDE, settings.codeDim], [this.codebook]);
-    this.decoder = vqDecoder(this.params, 'decoder', settings.codeDim);
+    this.params.describe('codebook', mapShape, [this.codebook]);
+    this.decoder = buildNetwork(this.params, 'decoder', decoder, mapShape, recipe, settings) as Network<tf.Tensor2D>;
     this.epochCounts = new Float64Array(settings.codebookSize);
   }
 
@@ -73,16 +77,16 @@ export class VqVae implements Autoencoder {
   }
 
   private mapShape(rows: tf.Tensor2D, batch: number): tf.Tensor4D {
-    return rows.reshape([batch, CODE_MAP_SIDE, CODE_MAP_SIDE, this.settings.codeDim]);
+    return rows.reshape([batch, ...this.mapSize, this.settings.codeDim]);
   }
 
   lossOn(x: tf.Tensor2D, ctx: StepContext): LossResult {
     const batch = x.shape[0];
-    const zE = this.flat(this.encoder(x));
+    const zE = this.flat(this.encoder.forward(x));
     const codes = this.nearestCodes(zE);
     if (ctx.training) this.recordUsage(codes, zE);
     const e = this.lookup(codes);
-    const xHat = this.decoder(this.mapShape(straightThrough(zE, e) as tf.Tensor2D, batch));
+    const xHat = this.decoder.forward(this.mapShape(straightThrough(zE, e) as tf.Tensor2D, batch));
     const reconstruction = mse(xHat, x);
     const codebook = codebookLoss(zE, e);
     const commitment = commitmentLoss(zE, e);
@@ -120,24 +124,24 @@ export class VqVae implements Autoencoder {
     return this.lastStats;
   }
 
-  /** Code map [B, 49] of integer codes. */
+  /** Code map [B, cells] of integer codes (cells = 7·7 = 49 for 28×28 images). */
   quantize(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => this.nearestCodes(this.flat(this.encoder(x))).reshape([x.shape[0], CELLS]));
+    return tf.tidy(() => this.nearestCodes(this.flat(this.encoder.forward(x))).reshape([x.shape[0], this.mapSize[0] * this.mapSize[1]]));
   }
 
-  /** Images decoded from code maps [B, 49]. */
+  /** Images decoded from code maps [B, cells]. */
   decodeCodes(codes: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => this.decoder(this.mapShape(this.lookup(codes.reshape([-1]) as tf.Tensor1D), codes.shape[0])));
+    return tf.tidy(() => this.decoder.forward(this.mapShape(this.lookup(codes.reshape([-1]) as tf.Tensor1D), codes.shape[0])));
   }
 
   encode(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => this.encoder(x).reshape([x.shape[0], this.latentDim]));
+    return tf.tidy(() => this.encoder.forward(x).reshape([x.shape[0], this.latentDim]));
   }
 
   decode(z: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => {
       const zE = z.reshape([-1, this.settings.codeDim]) as tf.Tensor2D;
-      return this.decoder(this.mapShape(this.lookup(this.nearestCodes(zE)), z.shape[0]));
+      return this.decoder.forward(this.mapShape(this.lookup(this.nearestCodes(zE)), z.shape[0]));
     });
   }
 

@@ -1,5 +1,5 @@
 // The activations a layer can end with, and their derivatives from the layer's output.
-import * as tf from '../tf';
+import * as tf from '../backend/tf';
 
 export type Activation = 'linear' | 'relu' | 'sigmoid';
 

@@ -5,10 +5,10 @@
 // for ae-mlp-8 that is a quarter of a training step on wasm. Here the wasm and cpu backends update
 // in one pass over the tensors' own storage (wasm: a SIMD loop; the moments in place, as only this
 // optimizer holds them); any other backend gets the same arithmetic as tensor ops.
-import * as tf from '../tf';
+import * as tf from '../backend/tf';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { WasmMemory } from '../webassembly';
+import type { WasmMemory } from '../backend/webassembly';
 import { adamKernelFor } from './wasm-adam';
 
 export interface AdamSettings {

@@ -4,7 +4,7 @@
 // and ~10 backward over the 128×784 output, softplus alone ~1 ms on wasm. Here: log σ(|ℓ|) is
 // safe from underflow (σ(|ℓ|) ≥ ½), so one sigmoid and one log make the value, and the gradient
 // is just σ(ℓ) − x.
-import * as tf from '../tf';
+import * as tf from '../backend/tf';
 import { defineOp } from './custom-op';
 
 const bceOp = defineOp<Record<string, never>>({

@@ -7,7 +7,7 @@
 // - a transposed convolution of stride s is computed as s² stride-1 convolutions at once (one per
 //   output phase, stacked as channels) followed by depthToSpace — the sub-pixel identity;
 // - a filter gradient is one dilated convolution with the batch and channel axes swapped.
-import * as tf from '../tf';
+import * as tf from '../backend/tf';
 import { applyUnfused, fusedPart, preActivationGrad, type Activation } from './activation';
 import { defineOp } from './custom-op';
 import { sumRows } from './dense';

@@ -4,7 +4,7 @@
 // tf.customGrad computes every input's gradient eagerly, so a network's first layer would pay for
 // the gradient of its data. Registering the forward pass as a kernel (tensor-returning kernels run
 // untaped, exactly like customGrad's forward) lets registerGradient return lazy per-input functions.
-import * as tf from '../tf';
+import * as tf from '../backend/tf';
 
 type Attrs = Record<string, unknown>;
 

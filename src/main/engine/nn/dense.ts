@@ -5,7 +5,7 @@
 // untransposed operands). Here every product is untransposed, in whichever orientation packs
 // least (below): the transposes are done explicitly (cheap next to the product), and the data's
 // gradient is never computed for a first layer.
-import * as tf from '../tf';
+import * as tf from '../backend/tf';
 import { applyUnfused, fusedPart, preActivationGrad, type Activation } from './activation';
 import { defineOp } from './custom-op';
 import { transpose2d } from './transpose';

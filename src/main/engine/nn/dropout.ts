@@ -1,5 +1,5 @@
 // Inverted dropout with an explicit seed, so a training run replays exactly.
-import * as tf from '../tf';
+import * as tf from '../backend/tf';
 
 /**
  * Zeroes each element with probability `rate` and scales the rest by 1/(1 − rate), so the

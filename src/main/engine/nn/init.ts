@@ -1,5 +1,5 @@
 // Seeded parameter initialisers with PyTorch's defaults, so the recipes start where the tutorials do.
-import * as tf from '../tf';
+import * as tf from '../backend/tf';
 
 /** Makes the initial value of a parameter of `shape`; the same seed gives the same values. */
 export type Init = (shape: number[], seed: number) => tf.Tensor;

@@ -3,7 +3,7 @@
 // tf.mean's own gradient builds a tensor of ones the input's size in JavaScript and multiplies and
 // divides by it, and squaredDifference's gradient adds three more passes; here the gradient is the
 // single product (a − b)·2·dy/n.
-import * as tf from '../tf';
+import * as tf from '../backend/tf';
 import { defineOp } from './custom-op';
 
 const mseOp = defineOp<Record<string, never>>({

@@ -1,5 +1,5 @@
 // Matrix transpose in the loop order that is fast on the wasm backend.
-import * as tf from '../tf';
+import * as tf from '../backend/tf';
 
 /** The exponent of the largest power of two dividing n (n > 0). */
 function twos(n: number): number {

@@ -5,7 +5,7 @@
 // where the backend keeps them. It is assembled here from opcodes, a few dozen bytes, so that no
 // binary needs to be shipped or built.
 
-import { webAssembly, type WasmMemory } from '../webassembly';
+import { webAssembly, type WasmMemory } from '../backend/webassembly';
 
 const I32 = 0x7f;
 const F32 = 0x7d;

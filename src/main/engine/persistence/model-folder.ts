@@ -2,7 +2,7 @@
 // Crash safety: the weights go to a new file name, then the manifest naming it is renamed into
 // place, then old weights are removed. Whenever the process dies, manifest.json names a complete
 // weights file, so the last completed save always loads.
-import * as tf from '../tf';
+import * as tf from '../backend/tf';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import type { EpochRecord } from '../../../shared/contract';
 import type { Autoencoder } from '../models/autoencoder';
 import { buildModel, requireRecipe } from '../models/build';
 import { UserError } from '../errors';
-import { readRegularFile } from '../regular-file';
+import { readRegularFile } from '../data/regular-file';
 import { historyCsv } from './history-csv';
 import { HISTORY_CSV, Manifest, MANIFEST_FILE, MANIFEST_FORMAT } from './manifest';
 

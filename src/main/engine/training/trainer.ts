@@ -1,7 +1,7 @@
 // The training loop shared by the CLI, the app and the tests: seeded batches, Adam, a per-epoch
 // test evaluation, a checkpoint after every completed epoch, early stopping, and a hard stop
 // when any loss term stops being finite.
-import * as tf from '../tf';
+import * as tf from '../backend/tf';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import type { EpochRecord, TrainEnd, TrainProgress } from '../../../shared/contract';
 import { epochOrder, gatherBatch } from '../data/batches';

@@ -3,9 +3,9 @@
 // Ctrl-C.
 import { InvalidArgumentError, type Command } from 'commander';
 import { resolve } from 'node:path';
-import { defaultModelsDir } from '../app-paths';
-import { ensureRendererBuilt } from '../app-build';
-import { assertHostAllowed, startWebServer } from '../web-server';
+import { defaultModelsDir } from '../host/app-paths';
+import { ensureRendererBuilt } from '../host/app-build';
+import { assertHostAllowed, startWebServer } from '../host/web-server';
 
 interface ServeOptions {
   port: number;

@@ -1,13 +1,13 @@
 // The `latent-explorer` command: one subcommand per file, errors a user can fix printed as one line.
 import { Command, CommanderError } from 'commander';
-import { UserError } from '../errors';
-import { APP_VERSION } from '../version';
+import { UserError } from '../engine/errors';
+import { APP_VERSION } from '../engine/version';
 import { registerBench } from './bench-command';
 import { registerEval } from './eval-command';
 import { registerFigure } from './figure-command';
 import { registerHistory } from './history-command';
 import { registerRecipes } from './recipes-command';
-import { registerServe } from './serve';
+import { registerServe } from './serve-command';
 import { registerTrain } from './train-command';
 
 const program = new Command('latent-explorer')

@@ -1,7 +1,7 @@
 // What a parent tells the engine process: its options as JSON in argv[2] (the same for a Node fork
 // and an Electron utilityProcess), the parent-port message that hands it a MessagePort, and the
 // one request the engine makes of Electron main: move a deleted model to the OS trash.
-import type { EngineOptions } from './host';
+import type { EngineOptions } from './engine-host';
 
 /** Posted by Electron main on the utility process's parent port, with the port to serve. */
 export const CONNECT_MESSAGE = 'connect';

@@ -1,15 +1,15 @@
 // What the explorer views ask of a trained model, as plain functions: encode, decode, grids,
 // prior samples, interpolation, PCA planes, inpainting, denoising and the VQ codebook.
 // Images cross this boundary as bytes in base64 (src/shared/image8.ts).
-import * as tf from './tf';
-import { IMAGE_PIXELS } from '../../shared/contract';
-import { base64ToBytes, bytesToBase64, unitToBytes } from '../../shared/image8';
-import type { ImageSet } from './data/datasets';
-import { UserError } from './errors';
-import { addNoise } from './models/ae';
-import type { Autoencoder } from './models/autoencoder';
-import { MaskedAutoencoder } from './models/mae';
-import { countCodes, usageStats, VqVae } from './models/vqvae';
+import * as tf from '../backend/tf';
+import { IMAGE_PIXELS } from '../../../shared/contract';
+import { base64ToBytes, bytesToBase64, unitToBytes } from '../../../shared/image8';
+import type { ImageSet } from '../data/datasets';
+import { UserError } from '../errors';
+import { addNoise } from '../models/ae';
+import type { Autoencoder } from '../models/autoencoder';
+import { MaskedAutoencoder } from '../models/mae';
+import { countCodes, usageStats, VqVae } from '../models/vqvae';
 import { normalQuantile } from './normal-quantile';
 
 export function imagesOf(pixels: tf.Tensor2D): string[] {

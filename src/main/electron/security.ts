@@ -1,7 +1,7 @@
 // Electron hardening that applies to every window: one strict CSP, no navigation, no new windows,
 // no webviews, no permissions, and a check that IPC comes from our own page's main frame.
 import { app, session, type WebFrameMain } from 'electron';
-import { contentSecurityPolicy } from '../shared/csp';
+import { contentSecurityPolicy } from '../../shared/csp';
 import { fileURLToPath } from 'node:url';
 
 /** The renderer's CSP, plus the dev server's socket while developing. */

@@ -18,7 +18,7 @@ export function defaultModelsDir(): string {
   return join(userDataDir(), 'models');
 }
 
-/** The checkout (or installed package) root, found from this file's place in src/main/engine. */
+/** The checkout (or installed package) root, found from this file's place in src/main/host. */
 export const APP_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Read-only pretrained models. */

@@ -4,13 +4,13 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import type { EpochRecord } from '../../../shared/contract';
-import { describeBackend, initBackend } from '../backend';
-import { loadDataset } from '../data/datasets';
-import { UserError } from '../errors';
-import { buildModel, requireRecipe, resolveSettings } from '../models/build';
-import { RunControl } from '../training/run-control';
-import { train, type BatchProgress } from '../training/trainer';
+import type { EpochRecord } from '../../shared/contract';
+import { describeBackend, initBackend } from '../engine/backend/backend';
+import { loadDataset } from '../engine/data/datasets';
+import { UserError } from '../engine/errors';
+import { buildModel, requireRecipe, resolveSettings } from '../engine/models/build';
+import { RunControl } from '../engine/training/run-control';
+import { train, type BatchProgress } from '../engine/training/trainer';
 import { addSettingOptions, settingsFromOptions } from './settings-options';
 
 interface TrainOptions extends Record<string, unknown> {

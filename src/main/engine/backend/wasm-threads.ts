@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
-import { UserError } from './errors';
+import { UserError } from '../errors';
 import { webAssembly } from './webassembly';
 
 // Not named `require`: electron-vite's ESM shim declares `require` in every chunk that calls it.

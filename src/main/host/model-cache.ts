@@ -2,8 +2,8 @@
 // Few are kept: each holds its weights in backend memory. A request uses a model under a lease:
 // a model forgotten meanwhile (evicted, renamed, deleted, or rewritten by a training run) keeps
 // its weights until the last request using it has finished, then frees them.
-import type { ModelLibrary } from './library';
-import { loadModelFolder, type LoadedModel } from './persistence/model-folder';
+import type { ModelLibrary } from './model-library';
+import { loadModelFolder, type LoadedModel } from '../engine/persistence/model-folder';
 
 const CAPACITY = 4;
 

@@ -1,9 +1,9 @@
 // Command-line flags for the training settings: one flag per setting, parsed strictly and checked
 // against the same schema the app's requests are checked with.
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { TrainSettingsSchema } from '../../../shared/contract';
-import { MASK_KINDS, SETTING_SPECS, type TrainSettings } from '../../../shared/recipes';
-import { UserError } from '../errors';
+import { TrainSettingsSchema } from '../../shared/contract';
+import { MASK_KINDS, SETTING_SPECS, type TrainSettings } from '../../shared/recipes';
+import { UserError } from '../engine/errors';
 
 /** camelCase setting → --kebab-case flag. */
 export function flagOf(key: string): string {

@@ -4,18 +4,18 @@ import type { Command } from 'commander';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describeBackend, initBackend } from '../backend';
-import { epochOrder } from '../data/batches';
-import { loadDataset, type Dataset } from '../data/datasets';
-import { decodePoints, encodeSet } from '../explore';
-import { buildModel, requireRecipe, resolveSettings } from '../models/build';
-import * as tf from '../tf';
-import { adamFor, stepContext, trainOnBatch } from '../training/trainer';
-import { UserError } from '../errors';
+import { describeBackend, initBackend } from '../engine/backend/backend';
+import { epochOrder } from '../engine/data/batches';
+import { loadDataset, type Dataset } from '../engine/data/datasets';
+import { decodePoints, encodeSet } from '../engine/explore/explore';
+import { buildModel, requireRecipe, resolveSettings } from '../engine/models/build';
+import * as tf from '../engine/backend/tf';
+import { adamFor, stepContext, trainOnBatch } from '../engine/training/trainer';
+import { UserError } from '../engine/errors';
 import { wholeNumberFrom } from './settings-options';
 
 const BENCH_RECIPES = ['ae-mlp-8', 'vae-mlp-20', 'mae-mlp-8', 'vqvae-conv'];
-const REFERENCE_SCRIPT = resolve(import.meta.dirname, '../../../../bench/reference/recipes.py');
+const REFERENCE_SCRIPT = resolve(import.meta.dirname, '../../../bench/reference/recipes.py');
 
 export interface BenchRow {
   recipe: string;

@@ -3,7 +3,7 @@
 // the engine, which moves it to the OS trash). Paths from the renderer are untrusted: they must
 // resolve to a folder inside the models folders.
 import { ipcMain, MessageChannelMain, shell, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { IPC } from '../shared/preload-api';
+import { IPC } from '../../shared/preload-api';
 import type { EngineUtility } from './engine-utility';
 import { modelFolderWithin } from './model-folders';
 

@@ -1,12 +1,12 @@
 // Keeps the engine in a child process for web mode (the Electron app does the same with a
-// utilityProcess in src/main): forks it, relays requests and events, notices when it dies and
+// utilityProcess in src/main/electron): forks it, relays requests and events, notices when it dies and
 // starts a fresh one on request. To the web server it looks like any other engine host.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Requests, type EventName, type Events, type Method, type Result } from '../../shared/contract';
 import { RpcError, createRpcClient, processChannel, type EventListener, type RpcClient } from '../../shared/rpc';
 import { encodeEngineArgs } from './engine-process-args';
-import type { EngineHost, EngineOptions } from './host';
+import type { EngineHost, EngineOptions } from './engine-host';
 
 export interface SupervisorOptions extends EngineOptions {
   /** The engine's entry file; default engine-process.ts beside this file. */

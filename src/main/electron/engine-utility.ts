@@ -3,9 +3,9 @@
 // restarted on request. The same engine entry runs under Node in web mode. Main also moves
 // deleted models to the OS trash for it (shell.trashItem exists in main only).
 import { shell, utilityProcess, type MessagePortMain, type UtilityProcess } from 'electron';
-import type { Events } from '../shared/contract';
-import { CONNECT_MESSAGE, encodeEngineArgs, isTrashRequest, type TrashReply } from './engine/engine-process-args';
-import type { EngineOptions } from './engine/host';
+import type { Events } from '../../shared/contract';
+import { CONNECT_MESSAGE, encodeEngineArgs, isTrashRequest, type TrashReply } from '../host/engine-process-args';
+import type { EngineOptions } from '../host/engine-host';
 import { logLine, logOutput } from './main-log';
 import { modelFolderWithin } from './model-folders';
 

@@ -3,8 +3,8 @@
 // which backend they got and why (status bar, CLI banner).
 import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
-import type { BackendInfo } from '../../shared/contract';
-import { UserError } from './errors';
+import type { BackendInfo } from '../../../shared/contract';
+import { UserError } from '../errors';
 import { shareClonedDataOnWasm } from './wasm-identity';
 import { useThreadedWasm, wantedThreads } from './wasm-threads';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { RECIPES } from '../../../shared/recipes';
+import { RECIPES } from '../../shared/recipes';
 
 export function registerRecipes(program: Command): void {
   program

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { UserConfig } from 'electron-vite';
 import { APP_ROOT } from './app-paths';
-import { UserError } from './errors';
+import { UserError } from '../engine/errors';
 
 const CONFIG = 'electron.vite.config.ts';
 const RENDERER_SOURCES = ['src/renderer', 'src/shared', CONFIG];

@@ -1,14 +1,14 @@
 // Training runs started through the contract: one at a time (training saturates the CPU or GPU),
 // each reporting progress, epochs and its end as events.
 import { randomUUID } from 'node:crypto';
-import type { Params, TrainEnd } from '../../../shared/contract';
-import { loadDataset, type Dataset } from '../data/datasets';
-import { UserError } from '../errors';
-import type { EventListener } from '../host';
-import type { ModelLibrary } from '../library';
-import { buildModel, requireRecipe, resolveSettings } from '../models/build';
-import { RunControl } from './run-control';
-import { train } from './trainer';
+import type { Params, TrainEnd } from '../../shared/contract';
+import type { EventListener } from '../../shared/rpc';
+import { loadDataset, type Dataset } from '../engine/data/datasets';
+import { UserError } from '../engine/errors';
+import type { ModelLibrary } from './model-library';
+import { buildModel, requireRecipe, resolveSettings } from '../engine/models/build';
+import { RunControl } from '../engine/training/run-control';
+import { train } from '../engine/training/trainer';
 
 interface ActiveRun {
   runId: string;

@@ -1,10 +1,10 @@
 // `latent-explorer eval DIR`: what a saved model is, and its test-set loss in training units.
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { describeBackend, initBackend } from '../backend';
-import { loadDataset } from '../data/datasets';
-import { loadModelFolder } from '../persistence/model-folder';
-import { evaluate } from '../training/trainer';
+import { describeBackend, initBackend } from '../engine/backend/backend';
+import { loadDataset } from '../engine/data/datasets';
+import { loadModelFolder } from '../engine/persistence/model-folder';
+import { evaluate } from '../engine/training/trainer';
 
 export function registerEval(program: Command): void {
   program

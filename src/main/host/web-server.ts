@@ -13,7 +13,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_MESSAGE_CHARS } from '../../shared/contract';
 import { serveRpc, webSocketChannel, type RpcHost } from '../../shared/rpc';
 import { createEngineSupervisor } from './engine-supervisor';
-import { UserError } from './errors';
+import { UserError } from '../engine/errors';
 import { builtRendererDir, bundledModelsDir } from './app-paths';
 
 export interface WebServerOptions {

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { historyCsv } from '../persistence/history-csv';
-import { readManifest } from '../persistence/model-folder';
+import { historyCsv } from '../engine/persistence/history-csv';
+import { readManifest } from '../engine/persistence/model-folder';
 
 export function registerHistory(program: Command): void {
   program

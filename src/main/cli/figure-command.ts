@@ -4,12 +4,12 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PNG } from 'pngjs';
-import { base64ToBytes } from '../../../shared/image8';
-import { initBackend } from '../backend';
-import { loadDataset } from '../data/datasets';
-import { UserError } from '../errors';
-import { decodeGrid, pcaPlane, reconstructImages, samplePrior } from '../explore';
-import { loadModelFolder } from '../persistence/model-folder';
+import { base64ToBytes } from '../../shared/image8';
+import { initBackend } from '../engine/backend/backend';
+import { loadDataset } from '../engine/data/datasets';
+import { UserError } from '../engine/errors';
+import { decodeGrid, pcaPlane, reconstructImages, samplePrior } from '../engine/explore/explore';
+import { loadModelFolder } from '../engine/persistence/model-folder';
 import { wholeNumberFrom } from './settings-options';
 
 const SIDE = 28;

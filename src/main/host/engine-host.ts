@@ -1,13 +1,14 @@
 // The engine behind the contract: one object that answers every request in src/shared/contract.ts
 // and emits its events. The CLI's `serve`, the Electron utility process and the tests all host
 // this same object; it never knows which channel carries its messages.
-import type { EventName, Events, Method, Result } from '../../shared/contract';
+import type { Method, Params, Result } from '../../shared/contract';
 import { Requests } from '../../shared/contract';
-import * as tf from './tf';
+import type { EventListener } from '../../shared/rpc';
+import * as tf from '../engine/backend/tf';
 import { RECIPES } from '../../shared/recipes';
-import { initBackend } from './backend';
-import { datasetInfos, loadDataset } from './data/datasets';
-import { UserError } from './errors';
+import { initBackend } from '../engine/backend/backend';
+import { datasetInfos, loadDataset } from '../engine/data/datasets';
+import { UserError } from '../engine/errors';
 import {
   codebookStats,
   codeUsers,
@@ -24,15 +25,13 @@ import {
   reconstructImages,
   samplePrior,
   setImages,
-} from './explore';
-import { ModelLibrary, type MoveToTrash } from './library';
+} from '../engine/explore/explore';
+import { ModelLibrary, type MoveToTrash } from './model-library';
 import { ModelCache } from './model-cache';
-import type { Autoencoder } from './models/autoencoder';
-import { readManifest, type LoadedModel } from './persistence/model-folder';
-import { TrainingRuns } from './training/training-runs';
-import { APP_VERSION } from './version';
-
-export type EventListener = <E extends EventName>(event: E, payload: Events[E]) => void;
+import type { Autoencoder } from '../engine/models/autoencoder';
+import { readManifest, type LoadedModel } from '../engine/persistence/model-folder';
+import { TrainingRuns } from './training-runs';
+import { APP_VERSION } from '../engine/version';
 
 export interface EngineHost {
   /** Parses `params` with the method's schema (UserError 'bad-request' when invalid), then answers. */
@@ -54,7 +53,7 @@ export interface EngineOptions {
 
 /** Methods the engine answers; 'engine.restart' belongs to whoever supervises the engine process. */
 type EngineMethod = Exclude<Method, 'engine.restart'>;
-type Handlers = { [M in EngineMethod]: (params: import('../../shared/contract').Params<M>) => Promise<Result<M>> };
+type Handlers = { [M in EngineMethod]: (params: Params<M>) => Promise<Result<M>> };
 
 function parseParams<M extends Method>(method: M, params: unknown) {
   const schema = Requests[method];
@@ -65,7 +64,7 @@ function parseParams<M extends Method>(method: M, params: unknown) {
     const where = issue?.path.length ? issue.path.join('.') : 'params';
     throw new UserError(`invalid parameters for ${method}: ${where}: ${issue?.message ?? 'invalid'}`);
   }
-  return parsed.data as import('../../shared/contract').Params<M>;
+  return parsed.data as Params<M>;
 }
 
 function hostFromHandlers(handlers: Handlers, listeners: Set<EventListener>, dispose: () => Promise<void>): EngineHost {

@@ -4,8 +4,8 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { ModelName, type ModelSummary } from '../../shared/contract';
-import { UserError } from './errors';
-import { readManifest } from './persistence/model-folder';
+import { UserError } from '../engine/errors';
+import { readManifest } from '../engine/persistence/model-folder';
 
 type Source = ModelSummary['source'];
 

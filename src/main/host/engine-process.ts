@@ -4,9 +4,9 @@
 // or the IPC channel to the Node parent.
 import { messagePortChannel, processChannel, serveRpc, type MessagePortLike, type RpcHost } from '../../shared/rpc';
 import { CONNECT_MESSAGE, decodeEngineArgs, isTrashReply, type TrashRequest } from './engine-process-args';
-import type { EngineOptions } from './host';
-import { UserError } from './errors';
-import type { MoveToTrash } from './library';
+import type { EngineOptions } from './engine-host';
+import { UserError } from '../engine/errors';
+import type { MoveToTrash } from './model-library';
 
 /** What Electron gives a utility process as `process.parentPort`. */
 interface ParentPortLike {
@@ -41,7 +41,7 @@ function trashThroughMain(parentPort: ParentPortLike): MoveToTrash {
  * cannot load at all, every request says why instead of the process dying without a word.
  */
 function lazyHost(options: EngineOptions): { host: RpcHost; dispose(): Promise<void> } {
-  const ready = import('./host').then(({ createEngineHost }) => createEngineHost(options));
+  const ready = import('./engine-host').then(({ createEngineHost }) => createEngineHost(options));
   ready.catch((error: unknown) => console.error(`latent-explorer engine: could not start: ${String(error)}`));
   return {
     host: {
