@@ -10,6 +10,12 @@ import { registerRecipes } from './recipes-command';
 import { registerServe } from './serve-command';
 import { registerTrain } from './train-command';
 
+// A reader that stops early (`latent-explorer recipes | head`) ends the output, not the program with a stack.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(0);
+});
+
 const program = new Command('latent-explorer')
   .description('Train, evaluate and explore autoencoders on MNIST and Fashion-MNIST')
   .version(APP_VERSION)
