@@ -121,17 +121,19 @@ const OVERSIZED: Array<[string, string, unknown]> = [
   ['a 10^9-entry codebook', 'train.start', { name: 'huge', recipe: 'vqvae-conv', dataset: 'mnist', settings: { codebookSize: 1e9 } }],
 ];
 
-test('oversized requests are refused by the schema, quickly and before any allocation', async (t) => {
+test('oversized requests are refused by the schema, before any allocation', async (t) => {
   const before = snapshot(home.dir);
   const tensors = tf.memory();
   let refused = 0;
+  // Timed for the report only: a loaded machine may take any time; no work is shown by the tensor
+  // counts and the Proxy below.
+  let slowestMs = 0;
   for (const [what, method, params] of OVERSIZED) {
     const started = performance.now();
     const reply = await exchange(wire, JSON.stringify({ t: 'req', id: what, method, params }));
-    const ms = performance.now() - started;
+    slowestMs = Math.max(slowestMs, performance.now() - started);
     assert.equal(reply.ok, false, what);
     assert.equal(!reply.ok && reply.error.code, 'bad-request', what);
-    assert.ok(ms < 250, `${what}: ${ms.toFixed(0)} ms`);
     refused++;
   }
   // Too big to even be read: 10^6 latent points, 10^6 image indices (text over the 4 M-character limit).
@@ -142,8 +144,8 @@ test('oversized requests are refused by the schema, quickly and before any alloc
     const text = JSON.stringify({ t: 'req', id: what, method, params });
     const started = performance.now();
     const reply = await exchange(wire, text);
+    slowestMs = Math.max(slowestMs, performance.now() - started);
     assert.equal(!reply.ok && reply.error.code, 'too-large', what);
-    assert.ok(performance.now() - started < 250, what);
     // Handed to the host directly (no text), the schema refuses it on its length without reading any element.
     let reads = 0;
     const fields = params as Record<string, unknown>;
@@ -158,5 +160,5 @@ test('oversized requests are refused by the schema, quickly and before any alloc
   assert.equal(tf.memory().numTensors, tensors.numTensors);
   assert.equal(tf.memory().numBytes, tensors.numBytes);
   assert.deepEqual(snapshot(home.dir), before, 'nothing written');
-  t.diagnostic(`oversized requests refused by the schema: ${refused}`);
+  t.diagnostic(`oversized requests refused by the schema: ${refused}, the slowest answer in ${slowestMs.toFixed(0)} ms`);
 });
