@@ -22,7 +22,7 @@ const LatentPoint = z.array(finite()).min(1).max(512);
 
 function numberSchema(spec: NumericSettingSpec) {
   let s = z.number().finite();
-  s = spec.minExclusive ? s.gt(spec.min) : s.min(spec.min);
+  s = spec.minExclusive ? s.gt(spec.min, spec.whyAboveMin && `must be above ${spec.min}: ${spec.whyAboveMin}`) : s.min(spec.min);
   s = s.max(spec.max);
   return spec.integer ? s.int() : s;
 }
