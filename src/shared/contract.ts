@@ -73,6 +73,9 @@ export const EpochRecord = z.object({
 });
 export type EpochRecord = z.infer<typeof EpochRecord>;
 
+/** What a model folder's manifest says of the run that wrote it. */
+export const RUN_STATUSES = ['training', 'done', 'stopped-early', 'cancelled', 'diverged', 'failed'] as const;
+
 export const ModelSummary = z.object({
   id: z.string(),
   name: z.string(),
@@ -83,6 +86,8 @@ export const ModelSummary = z.object({
   latent: z.number(),
   epochs: z.number(),
   testLoss: z.number().nullable(),
+  /** The manifest's run status, except that 'training' whose run is gone (killed) is 'interrupted'. */
+  status: z.enum([...RUN_STATUSES, 'interrupted']),
   createdAt: z.string(),
   path: z.string(),
 });

@@ -150,7 +150,9 @@ export function pcaPlane(model: Autoencoder, set: ImageSet, limit = 2000): { mea
     const mean = tf.mean(z, 0);
     const centred = z.sub(mean);
     let cov = tf.matMul(centred, centred, true, false).div(z.shape[0]) as tf.Tensor2D;
-    const total = tf.sum(tf.diag(cov).reshape([-1])).dataSync()[0]! || 1;
+    // The total variance, trace(cov), from the centred codes: tf.diag of a [d, d] matrix would
+    // build a [d, d, d, d] tensor (3.8·10¹¹ values for a VQ-VAE's 784-wide codes).
+    const total = tf.sum(tf.square(centred)).dataSync()[0]! / z.shape[0] || 1;
     const axes: number[][] = [];
     const explained: number[] = [];
     for (let k = 0; k < Math.min(2, model.latentDim); k++) {

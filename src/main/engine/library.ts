@@ -7,6 +7,7 @@ import trash from 'trash';
 import { ModelName, type ModelSummary } from '../../shared/contract';
 import { UserError } from './errors';
 import { readManifest } from './persistence/model-folder';
+import { inUseError, liveRunLock, runStatus } from './persistence/run-lock';
 
 type Source = ModelSummary['source'];
 
@@ -50,6 +51,7 @@ export class ModelLibrary {
       latent: manifest.family === 'vqvae' ? manifest.settings.codeDim : manifest.settings.latent,
       epochs: manifest.history.length,
       testLoss: manifest.metrics?.testLoss ?? null,
+      status: runStatus(dir, manifest.status),
       createdAt: manifest.createdAt,
       path: dir,
     };
@@ -84,9 +86,16 @@ export class ModelLibrary {
     return dir;
   }
 
+  /** Refuses to touch a folder that a live run (this engine's or a `train` command's) is writing. */
+  private assertNotTraining(dir: string): void {
+    const holder = liveRunLock(dir);
+    if (holder) throw inUseError(dir, holder);
+  }
+
   rename(id: string, name: string): ModelSummary {
     const { source, dir } = this.dirOf(id);
     if (source === 'bundled') throw new UserError('bundled models are read-only: train your own copy to rename it', 'conflict');
+    this.assertNotTraining(dir);
     renameSync(dir, this.newModelDir(name));
     return this.summary('user', name);
   }
@@ -95,6 +104,7 @@ export class ModelLibrary {
   async delete(id: string): Promise<{ deleted: string; trashed: boolean }> {
     const { source, dir } = this.dirOf(id);
     if (source === 'bundled') throw new UserError('bundled models are read-only and cannot be deleted', 'conflict');
+    this.assertNotTraining(dir);
     await trash(dir, { glob: false });
     return { deleted: id, trashed: true };
   }

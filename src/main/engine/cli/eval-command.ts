@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { describeBackend, initBackend } from '../backend';
 import { loadDataset } from '../data/datasets';
 import { loadModelFolder } from '../persistence/model-folder';
+import { runStatus } from '../persistence/run-lock';
 import { evaluate } from '../training/trainer';
 
 export function registerEval(program: Command): void {
@@ -29,7 +30,7 @@ export function registerEval(program: Command): void {
             trainedOn: manifest.backend,
             backend: backend.name,
             epochs: manifest.history.length,
-            status: manifest.status,
+            status: runStatus(resolve(dir), manifest.status),
             layers,
             totalParams,
             testLoss: test.loss,
@@ -39,7 +40,7 @@ export function registerEval(program: Command): void {
         return;
       }
       console.log(describeBackend(backend));
-      console.log(`${manifest.name}: ${manifest.recipe} (${manifest.family}) on ${manifest.dataset.title}, ${manifest.history.length} epochs, trained on ${manifest.backend}, ${manifest.status}`);
+      console.log(`${manifest.name}: ${manifest.recipe} (${manifest.family}) on ${manifest.dataset.title}, ${manifest.history.length} epochs, trained on ${manifest.backend}, ${runStatus(resolve(dir), manifest.status)}`);
       console.log('\nlayer'.padEnd(34) + 'output shape'.padEnd(22) + 'params');
       for (const layer of layers) console.log(layer.name.padEnd(33) + `[${layer.outputShape.map((d) => d ?? 'B').join(', ')}]`.padEnd(22) + layer.params);
       console.log(`${'total'.padEnd(55)}${totalParams}`);

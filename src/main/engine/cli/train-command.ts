@@ -10,7 +10,8 @@ import { loadDataset } from '../data/datasets';
 import { UserError } from '../errors';
 import { buildModel, requireRecipe, resolveSettings } from '../models/build';
 import { RunControl } from '../training/run-control';
-import { train, type BatchProgress } from '../training/trainer';
+import { inUseError, liveRunLock, RUN_LOCK_FILE, takeRunLock } from '../persistence/run-lock';
+import { train, trainingImages, type BatchProgress } from '../training/trainer';
 import { addSettingOptions, settingsFromOptions } from './settings-options';
 
 interface TrainOptions extends Record<string, unknown> {
@@ -34,7 +35,10 @@ function epochLine(r: EpochRecord, epochs: number): string {
 }
 
 function checkOutDir(out: string, force: boolean | undefined): void {
-  if (existsSync(out) && readdirSync(out).length > 0 && !force) {
+  const holder = liveRunLock(out);
+  if (holder) throw inUseError(out, holder);
+  // A stale lock alone is what a run killed before its first save leaves: nothing to keep.
+  if (existsSync(out) && readdirSync(out).some((entry) => entry !== RUN_LOCK_FILE) && !force) {
     throw new UserError(`--out ${out} already exists and is not empty: choose another folder, or pass --force to replace the model there`, 'conflict');
   }
 }
@@ -55,11 +59,20 @@ export function registerTrain(program: Command): void {
     const settings = resolveSettings(recipe, settingsFromOptions(options));
     const out = resolve(options.out);
     checkOutDir(out, options.force);
-    const backend = await initBackend(options.backend);
-    const dataset = await loadDataset(options.dataset ?? recipe.defaultDataset);
+    // Held from here, so a second run of the same folder is refused while this one loads its data.
+    const lock = takeRunLock(out);
+    let backend, dataset;
+    try {
+      backend = await initBackend(options.backend);
+      dataset = await loadDataset(options.dataset ?? recipe.defaultDataset);
+    } catch (error) {
+      lock.release(true);
+      throw error;
+    }
+    const images = trainingImages(settings.limit, dataset.train);
     const emit = (object: object) => process.stdout.write(JSON.stringify(object) + '\n');
-    if (options.json) emit({ type: 'start', recipe: recipe.name, dataset: dataset.name, backend: backend.name, backendReason: backend.reason, threads: backend.threads, skipped: backend.skipped, settings, out });
-    else console.error(`${describeBackend(backend)}\n${recipe.name} on ${dataset.title} (${settings.limit || dataset.train.count} training images), ${settings.epochs} epochs → ${out}`);
+    if (options.json) emit({ type: 'start', recipe: recipe.name, dataset: dataset.name, backend: backend.name, backendReason: backend.reason, threads: backend.threads, skipped: backend.skipped, settings, trainImages: images.set.count, ...(images.note ? { note: images.note } : {}), out });
+    else console.error(`${describeBackend(backend)}\n${recipe.name} on ${dataset.title} (${images.set.count} training images${images.note ? `; ${images.note}` : ''}), ${settings.epochs} epochs → ${out}`);
 
     const model = buildModel(recipe, settings);
     const control = new RunControl();
@@ -92,7 +105,7 @@ export function registerTrain(program: Command): void {
       }
       console.error(epochLine(r, settings.epochs));
     };
-    const outcome = await train({ model, dataset, dir: out, name: basename(out), backend: backend.name, control, onProgress, onEpoch });
+    const outcome = await train({ model, dataset, dir: out, lock, name: basename(out), backend: backend.name, control, onProgress, onEpoch });
     bar?.stop();
     process.off('SIGINT', onSigint);
     if (options.json) emit({ type: 'end', status: outcome.status, message: outcome.message, epochs: outcome.history.length, out });

@@ -116,6 +116,12 @@ export class VqVae implements Autoencoder {
     this.epochCounts.fill(0);
   }
 
+  afterTraining(): void {
+    this.recentZe?.dispose();
+    this.recentZe = null;
+    this.epochCounts.fill(0);
+  }
+
   epochStats(): Record<string, number> {
     return this.lastStats;
   }

@@ -1,14 +1,12 @@
 // The manifest of a saved model folder: everything needed to rebuild the model and to show it
 // without loading weights. Validated on every load; `format` guards against newer app versions.
 import { z } from 'zod';
-import { EpochRecord, TrainSettingsSchema } from '../../../shared/contract';
+import { EpochRecord, RUN_STATUSES, TrainSettingsSchema } from '../../../shared/contract';
 import { FAMILIES } from '../../../shared/recipes';
 
 export const MANIFEST_FORMAT = 1;
 export const MANIFEST_FILE = 'manifest.json';
 export const HISTORY_CSV = 'history.csv';
-
-const RUN_STATUSES = ['training', 'done', 'stopped-early', 'cancelled', 'diverged', 'failed'] as const;
 
 const TensorEntry = z.object({
   name: z.string(),

@@ -8,7 +8,8 @@ import type { EventListener } from '../host';
 import type { ModelLibrary } from '../library';
 import { buildModel, requireRecipe, resolveSettings } from '../models/build';
 import { RunControl } from './run-control';
-import { train } from './trainer';
+import { takeRunLock } from '../persistence/run-lock';
+import { train, trainingImages } from './trainer';
 
 interface ActiveRun {
   runId: string;
@@ -45,6 +46,9 @@ export class TrainingRuns {
       this.starting = null;
     }
     const dir = this.library.newModelDir(name); // …and again after: the name may have been taken meanwhile
+    const lock = takeRunLock(dir); // a `train --out` of the same folder from the command line is refused from here on
+    const { note } = trainingImages(settings.limit, dataset.train);
+    if (note) this.emit('engine.log', { level: 'warn', message: `${modelId}: ${note}` });
     const runId = randomUUID();
     const control = new RunControl();
     const model = buildModel(recipe, settings);
@@ -53,6 +57,7 @@ export class TrainingRuns {
       model,
       dataset,
       dir,
+      lock,
       name,
       backend: this.backend,
       control,
