@@ -3,7 +3,7 @@
 // restarted on request. The same engine entry runs under Node in web mode.
 import { utilityProcess, type MessagePortMain, type UtilityProcess } from 'electron';
 import type { Events } from '../shared/contract';
-import { CONNECT_MESSAGE, encodeEngineArgs } from './engine/engine-process-args';
+import { BACKEND_FAULT_EXIT_CODE, CONNECT_MESSAGE, encodeEngineArgs } from './engine/engine-process-args';
 import type { EngineOptions } from './engine/host';
 
 export interface EngineUtility {
@@ -23,7 +23,8 @@ export function createEngineUtility(entry: string, options: EngineOptions, onExi
     started.once('exit', (code) => {
       if (proc !== started) return; // stopped on purpose
       proc = null;
-      lastExit = { code, signal: null, message: `the engine process stopped (exit code ${code}); models saved so far are kept` };
+      const why = code === BACKEND_FAULT_EXIT_CODE ? 'after a fault in the compute backend' : `(exit code ${code})`;
+      lastExit = { code, signal: null, message: `the engine process stopped ${why}; models saved so far are kept` };
       onExit(lastExit);
     });
     proc = started;

@@ -5,6 +5,12 @@ import type { EngineOptions } from './host';
 /** Posted by Electron main on the utility process's parent port, with the port to serve. */
 export const CONNECT_MESSAGE = 'connect';
 
+/**
+ * The engine process's exit code after a fault inside the compute backend (see isBackendFault):
+ * the engine cannot go on, so it answers the request that failed, then exits for a fresh start.
+ */
+export const BACKEND_FAULT_EXIT_CODE = 70;
+
 export function encodeEngineArgs(options: EngineOptions): string[] {
   return [JSON.stringify({ modelsDir: options.modelsDir, bundledDir: options.bundledDir, backend: options.backend })];
 }

@@ -5,7 +5,7 @@ import type { EventName, Events, Method, Result } from '../../shared/contract';
 import { Requests } from '../../shared/contract';
 import * as tf from './tf';
 import { RECIPES } from '../../shared/recipes';
-import { initBackend } from './backend';
+import { initBackend, isBackendFault } from './backend';
 import { datasetInfos, loadDataset } from './data/datasets';
 import { UserError } from './errors';
 import {
@@ -48,6 +48,11 @@ export interface EngineOptions {
   bundledDir: string;
   /** Backend override ('wasm', 'cpu', 'tensorflow', …); else LATENT_EXPLORER_BACKEND, else the first that loads. */
   backend?: string;
+  /**
+   * Called after a request failed inside the compute backend (isBackendFault), once its caller
+   * has been told; the engine process exits here so that its supervisor starts a fresh one.
+   */
+  onBackendFault?: () => void;
 }
 
 /** Methods the engine answers; 'engine.restart' belongs to whoever supervises the engine process. */
@@ -66,12 +71,20 @@ function parseParams<M extends Method>(method: M, params: unknown) {
   return parsed.data as import('../../shared/contract').Params<M>;
 }
 
-function hostFromHandlers(handlers: Handlers, listeners: Set<EventListener>, dispose: () => Promise<void>): EngineHost {
+function hostFromHandlers(handlers: Handlers, listeners: Set<EventListener>, dispose: () => Promise<void>, onBackendFault?: () => void): EngineHost {
   return {
     async call(method, params) {
       if (!Object.hasOwn(handlers, method)) throw new UserError(`unknown method "${String(method)}"`, 'not-found');
       const handler = handlers[method as EngineMethod] as (p: unknown) => Promise<Result<typeof method>>;
-      return handler(parseParams(method, params));
+      try {
+        return await handler(parseParams(method, params));
+      } catch (error) {
+        if (!isBackendFault(error)) throw error;
+        const next = onBackendFault ? 'the engine restarts itself: try again in a moment' : 'restart the engine to continue';
+        // Told after this answer has gone out, so the caller learns what happened before the engine stops.
+        if (onBackendFault) setImmediate(onBackendFault);
+        throw new UserError(`${method} failed inside the compute backend (${(error as Error).message}); ${next}; models saved so far are kept`, 'unavailable');
+      }
     },
     onEvent(listener) {
       listeners.add(listener);
@@ -146,9 +159,14 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
     'model.codebook': ({ id, limit }) => withModel(id, async (m, loaded) => codebookStats(m, (await datasetOf(loaded)).test, limit)),
     'model.codeUsers': ({ id, code, count }) => withModel(id, async (m, loaded) => codeUsers(m, (await datasetOf(loaded)).test, code, count)),
   };
-  return hostFromHandlers(handlers, listeners, async () => {
-    await runs.cancelAll();
-    models.clear();
-    listeners.clear();
-  });
+  return hostFromHandlers(
+    handlers,
+    listeners,
+    async () => {
+      await runs.cancelAll();
+      models.clear();
+      listeners.clear();
+    },
+    options.onBackendFault
+  );
 }
