@@ -86,6 +86,8 @@ export const ModelSummary = z.object({
   latent: z.number(),
   epochs: z.number(),
   testLoss: z.number().nullable(),
+  /** The model's own dataset folder is no longer where it was trained (moved, or the model was copied): see models.locateDataset. */
+  datasetMissing: z.boolean(),
   /** The manifest's run status, except that 'training' whose run is gone (killed) is 'interrupted'. */
   status: z.enum([...RUN_STATUSES, 'interrupted']),
   createdAt: z.string(),
@@ -110,6 +112,8 @@ export const Requests = {
   'models.rename': z.object({ id: ModelId, name: ModelName }).strict(),
   'models.delete': z.object({ id: ModelId }).strict(),
   'models.history': z.object({ id: ModelId }).strict(),
+  /** Points a user model at the new place of the dataset folder it was trained on (checked by checksum). */
+  'models.locateDataset': z.object({ id: ModelId, dataset: DatasetRef }).strict(),
   'train.start': z
     .object({ name: ModelName, recipe: z.string().min(1).max(100), dataset: DatasetRef, settings: TrainSettingsSchema.partial().strict() })
     .strict(),
@@ -168,6 +172,7 @@ export interface Results {
   'models.rename': ModelSummary;
   'models.delete': { deleted: string; trashed: boolean };
   'models.history': { history: EpochRecord[] };
+  'models.locateDataset': ModelSummary;
   'train.start': { runId: string; modelId: string };
   'train.pause': { paused: boolean };
   'train.resume': { paused: boolean };

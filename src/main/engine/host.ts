@@ -6,7 +6,7 @@ import { Requests } from '../../shared/contract';
 import * as tf from './tf';
 import { RECIPES } from '../../shared/recipes';
 import { initBackend, isBackendFault } from './backend';
-import { datasetInfos, loadDataset } from './data/datasets';
+import { datasetInfos, loadDataset, loadModelDataset } from './data/datasets';
 import { UserError } from './errors';
 import {
   codebookStats,
@@ -106,7 +106,7 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
   const runs = new TrainingRuns(library, backend.name, emit, (id) => models.forget(id));
   /** `f` with the model under a lease (see ModelCache), so that nothing frees it mid-request. */
   const withModel = <T>(id: string, f: (model: Autoencoder, loaded: LoadedModel) => T | Promise<T>) => models.use(id, (loaded) => f(loaded.model, loaded));
-  const datasetOf = (loaded: LoadedModel) => loadDataset(loaded.manifest.dataset.ref);
+  const datasetOf = (loaded: LoadedModel) => loadModelDataset(loaded.manifest.dataset);
 
   const handlers: Handlers = {
     'engine.info': async () => ({ version: APP_VERSION, backend, modelsDir: options.modelsDir }),
@@ -129,6 +129,12 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
       return library.delete(id);
     },
     'models.history': async ({ id }) => ({ history: readManifest(library.dirOf(id).dir).history }),
+    'models.locateDataset': async ({ id, dataset }) => {
+      runs.assertIdle(id);
+      const summary = await library.locateDataset(id, dataset);
+      models.forget(id);
+      return summary;
+    },
     'train.start': (params) => runs.start(params),
     'train.pause': async ({ runId }) => ({ paused: runs.pause(runId) }),
     'train.resume': async ({ runId }) => ({ paused: runs.resume(runId) }),

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { describeBackend, initBackend } from '../backend';
-import { loadDataset } from '../data/datasets';
+import { loadModelDataset } from '../data/datasets';
 import { loadModelFolder } from '../persistence/model-folder';
 import { runStatus } from '../persistence/run-lock';
 import { evaluate } from '../training/trainer';
@@ -14,10 +14,11 @@ export function registerEval(program: Command): void {
     .argument('<dir>', 'model folder')
     .option('--json', 'print one JSON object')
     .option('--backend <name>', 'compute backend: gpu, node, wasm or cpu')
-    .action(async (dir: string, options: { json?: boolean; backend?: string }) => {
+    .option('--dataset <path>', 'where the dataset folder the model was trained on lies now, if it has moved')
+    .action(async (dir: string, options: { json?: boolean; backend?: string; dataset?: string }) => {
       const backend = await initBackend(options.backend);
       const { model, manifest } = loadModelFolder(resolve(dir));
-      const dataset = await loadDataset(manifest.dataset.ref);
+      const dataset = await loadModelDataset(manifest.dataset, options.dataset);
       const test = evaluate(model, dataset.test, manifest.settings.seed);
       const layers = model.layers();
       const totalParams = model.params.count;

@@ -29,6 +29,8 @@ export const Manifest = z.object({
     classes: z.array(z.string()),
     trainCount: z.number().int(),
     testCount: z.number().int(),
+    /** SHA-256 of the images and labels (datasetChecksum); tells the right folder from another one after a move. Absent in older models. */
+    sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   }),
   backend: z.string(),
   createdAt: z.string(),

@@ -4,16 +4,14 @@
 import * as tf from '../tf';
 import type { EpochRecord, TrainEnd, TrainProgress } from '../../../shared/contract';
 import { epochOrder, gatherBatch } from '../data/batches';
-import { takeFirst, type Dataset, type ImageSet } from '../data/datasets';
+import { datasetChecksum, isBundledDataset, takeFirst, type Dataset, type ImageSet } from '../data/datasets';
 import { Adam } from '../nn/adam';
 import { makeRng, seedFrom } from '../random';
 import type { Autoencoder, StepContext } from '../models/autoencoder';
-import { metricsOf, readManifest, saveModelFolder, writeFileAtomic, type ManifestMeta } from '../persistence/model-folder';
-import { MANIFEST_FILE } from '../persistence/manifest';
+import { metricsOf, saveModelFolder, updateManifest, type ManifestMeta } from '../persistence/model-folder';
 import { takeRunLock, type RunLock } from '../persistence/run-lock';
 import { APP_NAME, APP_VERSION } from '../version';
 import type { RunControl } from './run-control';
-import { join } from 'node:path';
 
 /** Per-batch progress: the contract's event without the run's ids. */
 export type BatchProgress = Omit<TrainProgress, 'runId' | 'modelId'>;
@@ -134,6 +132,7 @@ function manifestMeta(job: TrainJob, history: EpochRecord[], status: ManifestMet
       classes: dataset.classes,
       trainCount: dataset.train.count,
       testCount: dataset.test.count,
+      ...(isBundledDataset(dataset.name) ? {} : { sha256: datasetChecksum(dataset) }),
     },
     backend: job.backend,
     createdAt,
@@ -144,11 +143,6 @@ function manifestMeta(job: TrainJob, history: EpochRecord[], status: ManifestMet
   };
 }
 
-/** Rewrites only the manifest's status, keeping the last saved weights as they are. */
-function markStatus(dir: string, status: ManifestMeta['status']): void {
-  const manifest = readManifest(dir);
-  writeFileAtomic(join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, status, updatedAt: new Date().toISOString() }, null, 1));
-}
 
 /** torch.optim.Adam as the recipes configure it (ε = 1e-8, weight decay as L2 on the gradient). */
 export function adamFor(settings: Autoencoder['settings']): tf.Optimizer {
@@ -183,7 +177,7 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
       lock.release(true);
     } else {
       // The status first, then the lock: a reader never sees 'training' without a live run.
-      if (status !== 'done' && status !== 'stopped-early') markStatus(job.dir, status);
+      if (status !== 'done' && status !== 'stopped-early') updateManifest(job.dir, (manifest) => ({ ...manifest, status }));
       lock.release();
     }
     optimizer.dispose();
