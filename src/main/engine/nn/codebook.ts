@@ -55,7 +55,7 @@ const lookupOp = defineOp<Record<string, never>>({
       }
       return sum;
     },
-    codes: () => tf.zerosLike(codes!),
+    codes: () => tf.zeros(codes!.shape), // float32, as the tape wants every gradient
   }),
 });
 
