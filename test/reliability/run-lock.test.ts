@@ -8,32 +8,19 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { after, before, test } from 'node:test';
-import { createEngineHost, type EngineHost } from '../../src/main/engine/host';
+import { before, test } from 'node:test';
 import { readManifest } from '../../src/main/engine/persistence/model-folder';
 import { RUN_LOCK_FILE } from '../../src/main/engine/persistence/run-lock';
-import { createRpcClient, inProcessPair, RpcError, serveRpc, type RpcClient } from '../../src/shared/rpc';
-import { nextEvent, scratch, smallDataset } from './fixtures';
+import { RpcError } from '../../src/shared/rpc';
+import { nextEvent, smallDataset, useInProcessEngine } from './fixtures';
 
 const BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'latent-explorer.js');
-const home = scratch('run-lock');
-const modelsDir = join(home.dir, 'models');
+const engine = useInProcessEngine('run-lock');
+const { modelsDir } = engine;
 let data: string;
-let host: EngineHost;
-let client: RpcClient;
 
-before(async () => {
-  data = smallDataset(join(home.dir, 'data'));
-  host = await createEngineHost({ modelsDir, bundledDir: join(home.dir, 'bundled') });
-  const [serverEnd, clientEnd] = inProcessPair();
-  serveRpc(serverEnd, host);
-  client = createRpcClient(clientEnd);
-});
-
-after(async () => {
-  client.close();
-  await host.dispose();
-  home.remove();
+before(() => {
+  data = smallDataset(join(engine.home, 'data'));
 });
 
 interface Run {
@@ -72,10 +59,10 @@ function trainAgain(out: string): { code: number | null; stderr: string } {
   return { code: run.status, stderr: run.stderr.trim() };
 }
 
-const status = async (id: string) => (await client.call('models.list', {})).find((m) => m.id === id)?.status;
+const status = async (id: string) => (await engine.client.call('models.list', {})).find((m) => m.id === id)?.status;
 
 test('a second `train` of a folder in use is refused; the first run finishes and keeps its model; --limit beyond the data is reported as used', async (t) => {
-  const out = join(home.dir, 'shared out');
+  const out = join(engine.home, 'shared out');
   const first = startTrain(out, '--epochs', '2', '--seed', '1', '--limit', '5000');
   const start = await first.next('start');
   assert.equal(start.trainImages, 256, 'the images actually used');
@@ -108,7 +95,7 @@ test('the app refuses to rename or delete a folder a command is training; killed
   try {
     assert.equal(readManifest(out).status, 'training');
     assert.equal(await status(id), 'training', 'a live run is training');
-    for (const call of [() => client.call('models.rename', { id, name: 'renamed' }), () => client.call('models.delete', { id })]) {
+    for (const call of [() => engine.client.call('models.rename', { id, name: 'renamed' }), () => engine.client.call('models.delete', { id })]) {
       await assert.rejects(call(), (e: unknown) => e instanceof RpcError && e.code === 'conflict' && /is in use by another training run/.test(e.message));
     }
   } finally {
@@ -122,7 +109,7 @@ test('the app refuses to rename or delete a folder a command is training; killed
   assert.equal(evaluated.status, 0, evaluated.stderr);
   assert.equal(JSON.parse(evaluated.stdout).status, 'interrupted');
   // The stale lock is no obstacle: the folder is renamed, and trained into again.
-  await client.call('models.rename', { id, name: 'after the crash' });
+  await engine.client.call('models.rename', { id, name: 'after the crash' });
   const again = trainAgain(join(modelsDir, 'after the crash'));
   assert.equal(again.code, 0, again.stderr);
   assert.equal(await status('user/after the crash'), 'done');
@@ -131,15 +118,15 @@ test('the app refuses to rename or delete a folder a command is training; killed
 
 test('a command cannot train into the folder of a run the app is training', async () => {
   const name = 'app run';
-  const end = nextEvent(client, 'train.end', 120_000);
-  const { runId } = await client.call('train.start', { name, recipe: 'ae-mlp-8', dataset: data, settings: { epochs: 1000, batch: 64 } });
-  await client.call('train.pause', { runId });
+  const end = nextEvent(engine.client, 'train.end', 120_000);
+  const { runId } = await engine.client.call('train.start', { name, recipe: 'ae-mlp-8', dataset: data, settings: { epochs: 1000, batch: 64 } });
+  await engine.client.call('train.pause', { runId });
   try {
     const second = trainAgain(join(modelsDir, name));
     assert.notEqual(second.code, 0);
     assert.match(second.stderr, new RegExp(`is in use by another training run \\(process ${process.pid}, `));
   } finally {
-    await client.call('train.cancel', { runId });
+    await engine.client.call('train.cancel', { runId });
   }
   assert.equal((await end).status, 'cancelled');
 });

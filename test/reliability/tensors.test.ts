@@ -4,38 +4,24 @@
 // over a session (a VQ-VAE run used to keep its last batch's encoder outputs: 12.8 MB at batch 1024).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { createEngineHost, type EngineHost } from '../../src/main/engine/host';
+import { before, test } from 'node:test';
 import * as tf from '../../src/main/engine/tf';
 import { bytesToBase64 } from '../../src/shared/image8';
 import { RECIPES } from '../../src/shared/recipes';
-import { createRpcClient, inProcessPair, serveRpc, type RpcClient } from '../../src/shared/rpc';
-import { nextEvent, scratch, smallDataset } from './fixtures';
+import { nextEvent, smallDataset, useInProcessEngine } from './fixtures';
 
-const home = scratch('tensors');
-let host: EngineHost;
-let client: RpcClient;
+const engine = useInProcessEngine('tensors');
 let data: string;
 
-before(async () => {
-  host = await createEngineHost({ modelsDir: join(home.dir, 'models'), bundledDir: join(home.dir, 'bundled') });
-  const [serverEnd, clientEnd] = inProcessPair();
-  serveRpc(serverEnd, host);
-  client = createRpcClient(clientEnd);
-  data = smallDataset(join(home.dir, 'data'), 128, 32);
-});
-
-after(async () => {
-  client.close();
-  await host.dispose();
-  home.remove();
+before(() => {
+  data = smallDataset(join(engine.home, 'data'), 128, 32);
 });
 
 const tensors = () => tf.memory().numTensors;
 
 async function trainRun(name: string, recipe: string, settings: Record<string, number>, whileRunning?: (runId: string) => void) {
-  const end = nextEvent(client, 'train.end', 300_000);
-  const { runId } = await client.call('train.start', { name, recipe, dataset: data, settings });
+  const end = nextEvent(engine.client, 'train.end', 300_000);
+  const { runId } = await engine.client.call('train.start', { name, recipe, dataset: data, settings });
   whileRunning?.(runId);
   return end;
 }
@@ -48,9 +34,9 @@ test('every recipe trained to its end, and a cancelled VQ-VAE run, leave the ten
     assert.equal(tensors(), level, `${recipe.name}: a finished run keeps no tensors`);
   }
   const end = await trainRun('vq cancelled', 'vqvae-conv', { epochs: 3, batch: 16 }, (runId) => {
-    const stop = client.on('train.progress', () => {
+    const stop = engine.client.on('train.progress', () => {
       stop();
-      void client.call('train.cancel', { runId });
+      void engine.client.call('train.cancel', { runId });
     });
   });
   assert.equal(end.status, 'cancelled');
@@ -62,27 +48,27 @@ test('every request, repeated, leaves the tensor count at the level of its first
   const image = bytesToBase64(Uint8Array.from({ length: 784 }, (_, i) => (i * 7) % 256));
   const mask = bytesToBase64(Uint8Array.from({ length: 784 }, (_, i) => (i % 3 ? 255 : 0)));
   const requests = async (id: string, family: string) => {
-    const { summary } = await client.call('models.describe', { id });
-    const { mean, axes } = await client.call('model.pca', { id });
+    const { summary } = await engine.client.call('models.describe', { id });
+    const { mean, axes } = await engine.client.call('model.pca', { id });
     const plane = { base: mean, axisU: axes[0]!, axisV: axes[1]! };
-    await client.call('models.history', { id });
-    await client.call('model.encode', { id, split: 'test', limit: 32 });
+    await engine.client.call('models.history', { id });
+    await engine.client.call('model.encode', { id, split: 'test', limit: 32 });
     // Latent points are at most 512 wide (a VQ-VAE's 7×7×16 map is not one).
     if (mean.length <= 512) {
-      await client.call('model.decode', { id, z: [mean] });
-      await client.call('model.grid', { id, n: 3, mode: 'region', region: [-1, 1, -1, 1], plane });
-      await client.call('model.sample', { id, count: 4, seed: 1 });
-      await client.call('model.interpolate', { id, from: mean, to: mean.map((v) => v + 1), steps: 4, mode: 'slerp' });
+      await engine.client.call('model.decode', { id, z: [mean] });
+      await engine.client.call('model.grid', { id, n: 3, mode: 'region', region: [-1, 1, -1, 1], plane });
+      await engine.client.call('model.sample', { id, count: 4, seed: 1 });
+      await engine.client.call('model.interpolate', { id, from: mean, to: mean.map((v) => v + 1), steps: 4, mode: 'slerp' });
     }
-    await client.call('model.reconstruct', { id, split: 'test', indices: [0, 1, 2] });
-    await client.call('model.denoise', { id, image, sigma: 0.3, seed: 1 });
-    await client.call('data.images', { dataset: data, split: 'test', indices: [0, 1] });
-    if (family === 'mae') await client.call('model.inpaint', { id, image, mask });
+    await engine.client.call('model.reconstruct', { id, split: 'test', indices: [0, 1, 2] });
+    await engine.client.call('model.denoise', { id, image, sigma: 0.3, seed: 1 });
+    await engine.client.call('data.images', { dataset: data, split: 'test', indices: [0, 1] });
+    if (family === 'mae') await engine.client.call('model.inpaint', { id, image, mask });
     if (family === 'vqvae') {
-      const { codes } = await client.call('model.quantize', { id, image });
-      await client.call('model.decodeCodes', { id, codes });
-      await client.call('model.codebook', { id, limit: 32 });
-      await client.call('model.codeUsers', { id, code: codes[0]!, count: 4 });
+      const { codes } = await engine.client.call('model.quantize', { id, image });
+      await engine.client.call('model.decodeCodes', { id, codes });
+      await engine.client.call('model.codebook', { id, limit: 32 });
+      await engine.client.call('model.codeUsers', { id, code: codes[0]!, count: 4 });
     }
     return summary;
   };
