@@ -4,9 +4,9 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import type { EpochRecord } from '../../../shared/contract';
+import type { BackendInfo, EpochRecord } from '../../../shared/contract';
 import { describeBackend, initBackend } from '../backend';
-import { loadDataset } from '../data/datasets';
+import { loadDataset, type Dataset } from '../data/datasets';
 import { UserError } from '../errors';
 import { buildModel, requireRecipe, resolveSettings } from '../models/build';
 import { RunControl } from '../training/run-control';
@@ -54,14 +54,15 @@ export function registerTrain(program: Command): void {
     .option('--json', 'one JSON object per line instead of a progress bar')
     .option('--force', 'replace an existing model folder');
   addSettingOptions(command).action(async (options: TrainOptions) => {
-    // Everything is checked before anything is written.
+    // Everything is checked before anything is written (the run lock below goes again if the data cannot load).
     const recipe = requireRecipe(options.recipe);
     const settings = resolveSettings(recipe, settingsFromOptions(options));
     const out = resolve(options.out);
     checkOutDir(out, options.force);
     // Held from here, so a second run of the same folder is refused while this one loads its data.
     const lock = takeRunLock(out);
-    let backend, dataset;
+    let backend: BackendInfo;
+    let dataset: Dataset;
     try {
       backend = await initBackend(options.backend);
       dataset = await loadDataset(options.dataset ?? recipe.defaultDataset);
