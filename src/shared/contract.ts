@@ -22,7 +22,7 @@ const LatentPoint = z.array(finite()).min(1).max(512);
 
 function numberSchema(spec: NumericSettingSpec) {
   let s = z.number().finite();
-  s = spec.minExclusive ? s.gt(spec.min) : s.min(spec.min);
+  s = spec.minExclusive ? s.gt(spec.min, spec.whyAboveMin && `must be above ${spec.min}: ${spec.whyAboveMin}`) : s.min(spec.min);
   s = s.max(spec.max);
   return spec.integer ? s.int() : s;
 }
@@ -73,6 +73,9 @@ export const EpochRecord = z.object({
 });
 export type EpochRecord = z.infer<typeof EpochRecord>;
 
+/** What a model folder's manifest says of the run that wrote it. */
+export const RUN_STATUSES = ['training', 'done', 'stopped-early', 'cancelled', 'diverged', 'failed'] as const;
+
 export const ModelSummary = z.object({
   id: z.string(),
   name: z.string(),
@@ -83,6 +86,10 @@ export const ModelSummary = z.object({
   latent: z.number(),
   epochs: z.number(),
   testLoss: z.number().nullable(),
+  /** The model's own dataset folder is no longer where it was trained (moved, or the model was copied): see models.locateDataset. */
+  datasetMissing: z.boolean(),
+  /** The manifest's run status, except that 'training' whose run is gone (killed) is 'interrupted'. */
+  status: z.enum([...RUN_STATUSES, 'interrupted']),
   createdAt: z.string(),
   path: z.string(),
 });
@@ -105,6 +112,8 @@ export const Requests = {
   'models.rename': z.object({ id: ModelId, name: ModelName }).strict(),
   'models.delete': z.object({ id: ModelId }).strict(),
   'models.history': z.object({ id: ModelId }).strict(),
+  /** Points a user model at the new place of the dataset folder it was trained on (checked by checksum). */
+  'models.locateDataset': z.object({ id: ModelId, dataset: DatasetRef }).strict(),
   'train.start': z
     .object({ name: ModelName, recipe: z.string().min(1).max(100), dataset: DatasetRef, settings: TrainSettingsSchema.partial().strict() })
     .strict(),
@@ -163,6 +172,7 @@ export interface Results {
   'models.rename': ModelSummary;
   'models.delete': { deleted: string; trashed: boolean };
   'models.history': { history: EpochRecord[] };
+  'models.locateDataset': ModelSummary;
   'train.start': { runId: string; modelId: string };
   'train.pause': { paused: boolean };
   'train.resume': { paused: boolean };

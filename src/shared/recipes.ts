@@ -49,21 +49,59 @@ export interface NumericSettingSpec {
   integer: boolean;
   /** The lower bound is exclusive (lr > 0). */
   minExclusive?: boolean;
+  /** Why the excluded bound itself is refused: what it would make of the family's objective. */
+  whyAboveMin?: string;
 }
 
-/** Valid ranges, one place. Upper bounds keep a request from asking for absurd allocations. */
+/**
+ * Valid ranges, one place. Upper bounds keep a request from asking for absurd allocations; a lower
+ * bound is exclusive where the bound itself would make a family's objective meaningless (a 0 mask
+ * ratio leaves the MAE loss at 0), and `whyAboveMin` is the reason given to the user.
+ */
 export const SETTING_SPECS: Record<Exclude<SettingKey, 'maskKind'>, NumericSettingSpec> = {
   epochs: { key: 'epochs', label: 'Epochs', min: 1, max: 1000, integer: true },
   batch: { key: 'batch', label: 'Batch size', min: 1, max: 4096, integer: true },
-  lr: { key: 'lr', label: 'Learning rate', min: 0, max: 1, integer: false, minExclusive: true },
+  lr: { key: 'lr', label: 'Learning rate', min: 0, max: 1, integer: false, minExclusive: true, whyAboveMin: 'with a learning rate of 0 the weights never move' },
   latent: { key: 'latent', label: 'Latent dimensions', min: 1, max: 512, integer: true },
   seed: { key: 'seed', label: 'Seed', min: 0, max: 2 ** 31 - 1, integer: true },
   limit: { key: 'limit', label: 'Training images (0 = all)', min: 0, max: 10_000_000, integer: true },
   patience: { key: 'patience', label: 'Early-stopping patience (0 = off)', min: 0, max: 1000, integer: true },
-  klWeight: { key: 'klWeight', label: 'KL weight β', min: 0, max: 100, integer: false },
-  maskRatio: { key: 'maskRatio', label: 'Mask ratio', min: 0, max: 0.99, integer: false },
-  noiseSigma: { key: 'noiseSigma', label: 'Noise σ', min: 0, max: 2, integer: false },
-  dropoutRate: { key: 'dropoutRate', label: 'Dropout rate', min: 0, max: 0.95, integer: false },
+  klWeight: {
+    key: 'klWeight',
+    label: 'KL weight β',
+    min: 0,
+    max: 100,
+    integer: false,
+    minExclusive: true,
+    whyAboveMin: 'with β = 0 nothing pulls the codes toward the prior N(0, I), so samples from the prior mean nothing (for a plain AE train ae-mlp-2 or ae-mlp-8)',
+  },
+  maskRatio: {
+    key: 'maskRatio',
+    label: 'Mask ratio',
+    min: 0,
+    max: 0.99,
+    integer: false,
+    minExclusive: true,
+    whyAboveMin: 'a mask ratio of 0 hides no pixel, and the MAE loss counts hidden pixels only, so it is always 0 and the weights never move',
+  },
+  noiseSigma: {
+    key: 'noiseSigma',
+    label: 'Noise σ',
+    min: 0,
+    max: 2,
+    integer: false,
+    minExclusive: true,
+    whyAboveMin: 'σ = 0 adds no noise, so the denoising AE has nothing to remove and is a plain AE (train ae-mlp-8 for that)',
+  },
+  dropoutRate: {
+    key: 'dropoutRate',
+    label: 'Dropout rate',
+    min: 0,
+    max: 0.95,
+    integer: false,
+    minExclusive: true,
+    whyAboveMin: 'a rate of 0 drops nothing, so the dropout AE is a plain AE (train ae-mlp-8 for that)',
+  },
   codebookSize: { key: 'codebookSize', label: 'Codebook size', min: 2, max: 4096, integer: true },
   codeDim: { key: 'codeDim', label: 'Code dimension', min: 1, max: 256, integer: true },
   commitment: { key: 'commitment', label: 'Commitment β', min: 0, max: 10, integer: false },

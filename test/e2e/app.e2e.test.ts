@@ -67,7 +67,7 @@ test('trains a vae-mlp-2 model for one epoch: progress advances, the loss curves
   assert.equal(await form.getByRole('spinbutton', { name: 'Learning rate' }).getAttribute('max'), '1');
   await fillSettings({ 'Learning rate': '0' });
   assert.equal(await page.getByRole('button', { name: 'Train', exact: true }).isDisabled(), true, 'lr 0 is refused before sending');
-  await form.getByText('A number above 0 to 1.').waitFor();
+  await form.getByText('A number above 0 to 1: with a learning rate of 0 the weights never move.').waitFor();
   await fillSettings({ 'Learning rate': '0.001', Epochs: '1', 'Batch size': '16', 'Training images (0 = all)': '512' });
   await page.getByRole('textbox', { name: 'Model name' }).fill(FIRST_MODEL);
 

@@ -27,7 +27,11 @@ test('bad input: one-line error, non-zero exit, nothing written', () => {
   const out = join(scratch, 'never');
   const cases: [string[], RegExp][] = [
     [['--recipe', 'ae-mlp-9'], /unknown recipe "ae-mlp-9": valid recipes are ae-mlp-8, /],
-    [['--recipe', 'ae-mlp-8', '--lr', '0'], /--lr: .*>0.*\(got 0\)/],
+    [['--recipe', 'ae-mlp-8', '--lr', '0'], /--lr: must be above 0: with a learning rate of 0 the weights never move \(got 0\)/],
+    [['--recipe', 'mae-mlp-8', '--mask-ratio', '0'], /--mask-ratio: must be above 0: a mask ratio of 0 hides no pixel, .* always 0 .*\(got 0\)/],
+    [['--recipe', 'vae-mlp-2', '--kl-weight', '0'], /--kl-weight: must be above 0: with β = 0 nothing pulls the codes toward the prior/],
+    [['--recipe', 'dae-mlp-8', '--noise-sigma', '0'], /--noise-sigma: must be above 0: σ = 0 adds no noise/],
+    [['--recipe', 'dropout-ae-mlp-8', '--dropout-rate', '0'], /--dropout-rate: must be above 0: a rate of 0 drops nothing/],
     [['--recipe', 'ae-mlp-8', '--lr', 'fast'], /--lr.*expected a number, got "fast"/],
     [['--recipe', 'ae-mlp-8', '--latent', '0'], /--latent: .*>=1.*\(got 0\)/],
     [['--recipe', 'ae-mlp-8', '--batch', '0'], /--batch: .*>=1/],

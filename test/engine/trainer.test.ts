@@ -85,6 +85,19 @@ test('a NaN loss stops the run, names epoch, batch and term, and keeps the last 
   model.params.dispose();
 });
 
+test('a run over an earlier model that diverges in its first epoch says the earlier model is what stays, and leaves it as it was', async () => {
+  const earlier = job('vae-mlp-20', { epochs: 1, limit: 256 });
+  assert.equal((await train(earlier)).status, 'done');
+  earlier.model.params.dispose();
+  const before = readFileSync(join(earlier.dir, 'manifest.json'), 'utf8');
+  const over = job('vae-mlp-20', { epochs: 2, limit: 256 }, { dir: earlier.dir });
+  over.model = poisonAfter(over.model, 1);
+  const outcome = await train(over);
+  assert.equal(outcome.status, 'diverged');
+  assert.match(outcome.message, new RegExp(`at epoch 1, batch 1; .*; no epoch completed, so ${earlier.dir} still holds the model that was there before$`));
+  assert.equal(readFileSync(join(earlier.dir, 'manifest.json'), 'utf8'), before, 'the earlier model is untouched');
+});
+
 test('cancelling keeps the completed epochs; cancelling before any leaves nothing', async () => {
   const j = job('ae-mlp-8', { epochs: 5 });
   j.onEpoch = () => j.control.cancel();

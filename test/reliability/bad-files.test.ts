@@ -241,15 +241,19 @@ test('damaged, missing and odd dataset files: train.start refuses with the file 
   t.diagnostic(`bad datasets: ${tried} (each through train.start and data.images), 0 model folders written, 0 crashes`);
 });
 
-/** Runs a few engine requests in a child process as an unprivileged user (root reads everything). */
-function asUnprivileged(script: string): { status: number | null; out: string } {
-  const unprivileged = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    ...unprivileged,
+/**
+ * Runs a few engine requests in a child process as an unprivileged user (root reads everything).
+ * The child starts as this process's user, so it can load the engine from the clone wherever
+ * that lies (a 0700 temporary folder is not readable by other users), builds its engine host,
+ * and only then drops to uid/gid 65534 before `script` runs the requests under test.
+ */
+function asUnprivileged(setup: string, script: string): { status: number | null; out: string } {
+  const drop = process.getuid?.() === 0 ? 'process.setgroups([]); process.setgid(65534); process.setuid(65534);' : '';
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `${setup}\n${drop}\n${script}`], {
     cwd: join(import.meta.dirname, '..', '..'),
     env: { ...process.env, HOME: home.dir },
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 120_000,
   });
   return { status: run.status, out: `${run.stdout}${run.stderr}` };
 }
@@ -264,9 +268,12 @@ test('unreadable dataset files and model folders: permission denied, named, as a
   cpSync(join(modelsDir, 'good two'), join(models, 'readable'), { recursive: true });
   for (const path of [home.dir, dir, data, models, join(models, 'locked model'), join(models, 'readable')]) chmodSync(path, 0o777);
   const host = join(import.meta.dirname, '..', '..', 'src', 'main', 'host', 'engine-host.ts');
-  const { status, out } = asUnprivileged(`
+  const setup = `
     const { createEngineHost } = await import(${JSON.stringify(host)});
-    const engine = await createEngineHost({ modelsDir: ${JSON.stringify(models)}, bundledDir: ${JSON.stringify(join(dir, 'none'))} });
+    const engine = await createEngineHost({ modelsDir: ${JSON.stringify(models)}, bundledDir: ${JSON.stringify(join(dir, 'none'))}, backend: 'cpu' });
+`;
+  const { status, out } = asUnprivileged(setup, `
+    if (process.getuid() === 0) throw new Error('still root: the check would prove nothing');
     const warnings = [];
     engine.onEvent((event, payload) => event === 'engine.log' && warnings.push(payload.message));
     const list = await engine.call('models.list', {});

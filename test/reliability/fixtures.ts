@@ -7,13 +7,44 @@ import { join, relative } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ERROR_CODES, type Events } from '../../src/shared/contract';
-import type { RpcClient, RpcResponse } from '../../src/shared/rpc';
+import { after, before } from 'node:test';
+import { createEngineHost, type EngineHost } from '../../src/main/host/engine-host';
+import { createRpcClient, inProcessPair, serveRpc, type RpcClient, type RpcResponse } from '../../src/shared/rpc';
 import { writeIdxFolder } from '../engine/idx-fixture';
 import type { Payload } from './payloads';
 
 export function scratch(prefix: string): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), `le-rel-${prefix}-`));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface InProcessEngine {
+  /** The models folder, `models` under the scratch folder. */
+  readonly modelsDir: string;
+  readonly host: EngineHost;
+  /** An RPC client to the host over an in-process channel. */
+  readonly client: RpcClient;
+}
+
+/**
+ * A real engine host in this process on a scratch folder `prefix`, started before the file's tests
+ * and disposed after them (the scratch folder removed).
+ */
+export function useInProcessEngine(prefix: string): InProcessEngine & { readonly home: string } {
+  const home = scratch(prefix);
+  const engine = { home: home.dir, modelsDir: join(home.dir, 'models') } as InProcessEngine & { home: string; host: EngineHost; client: RpcClient };
+  before(async () => {
+    engine.host = await createEngineHost({ modelsDir: engine.modelsDir, bundledDir: join(home.dir, 'bundled') });
+    const [serverEnd, clientEnd] = inProcessPair();
+    serveRpc(serverEnd, engine.host);
+    engine.client = createRpcClient(clientEnd);
+  });
+  after(async () => {
+    engine.client.close();
+    await engine.host.dispose();
+    home.remove();
+  });
+  return engine;
 }
 
 /** A small user dataset (standard IDX file names) in `dir`: quick to train on and to evaluate. */

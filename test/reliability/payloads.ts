@@ -172,14 +172,15 @@ interface Candidate {
 
 /**
  * `perMethod` schema-refused requests for each method (fewer where a method has few fields), ids
- * `<prefix>-<n>`. Deterministic for a seed.
+ * `<prefix>-<n>`. Deterministic for a seed and method.
  */
 export function malformedRequests(seed: string, perMethod: number, modelId: string, prefix: string): Payload[] {
-  const rng = seedrandom(seed);
   const out: Payload[] = [];
   let next = 0;
   const id = () => `${prefix}-${next++}`;
   for (const method of Object.keys(Requests) as Method[]) {
+    // One stream per method: a method added to the contract leaves every other method's payloads as they were.
+    const rng = seedrandom(`${seed}/${method}`);
     const schema = jsonSchemaOf(method);
     const valid = example(schema, '', modelId);
     const refused = (params: unknown) => !Requests[method].safeParse(params).success;

@@ -13,6 +13,8 @@ const model = (id: string, family: ModelSummary['family'], latent: number): Mode
   latent,
   epochs: 1,
   testLoss: null,
+  datasetMissing: false,
+  status: 'done',
   createdAt: '2025-01-01T00:00:00Z',
   path: `/models/${id}`,
 });

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { PNG } from 'pngjs';
 import { base64ToBytes } from '../../shared/image8';
 import { initBackend } from '../engine/backend/backend';
-import { loadDataset } from '../engine/data/datasets';
+import { loadModelDataset } from '../engine/data/datasets';
 import { UserError } from '../engine/errors';
 import { decodeGrid, pcaPlane, reconstructImages, samplePrior } from '../engine/explore/explore';
 import { loadModelFolder } from '../engine/persistence/model-folder';
@@ -39,7 +39,8 @@ export function registerFigure(program: Command): void {
     .option('--n <n>', 'grid side (manifold), or columns', wholeNumberFrom(1), 15)
     .option('--seed <n>', 'seed for prior samples', wholeNumberFrom(0), 1)
     .option('--backend <name>', 'compute backend: gpu, node, wasm or cpu')
-    .action(async (dir: string, options: { out: string; kind: string; n: number; seed: number; backend?: string }) => {
+    .option('--dataset <path>', 'where the dataset folder the model was trained on lies now, if it has moved')
+    .action(async (dir: string, options: { out: string; kind: string; n: number; seed: number; backend?: string; dataset?: string }) => {
       if (!(KINDS as readonly string[]).includes(options.kind)) throw new UserError(`--kind must be one of ${KINDS.join(', ')}, got "${options.kind}"`);
       if (!Number.isInteger(options.n) || options.n < 1 || options.n > 64) throw new UserError(`--n must be a whole number from 1 to 64, got ${options.n}`);
       await initBackend(options.backend);
@@ -52,7 +53,7 @@ export function registerFigure(program: Command): void {
         const plane =
           model.latentDim === 2
             ? undefined
-            : (({ mean, axes }) => ({ base: mean, axisU: axes[0]!, axisV: axes[1]! }))(pcaPlane(model, (await loadDataset(manifest.dataset.ref)).test));
+            : (({ mean, axes }) => ({ base: mean, axisU: axes[0]!, axisV: axes[1]! }))(pcaPlane(model, (await loadModelDataset(manifest.dataset, options.dataset)).test));
         images = decodeGrid(model, options.n, 'quantiles', undefined, plane).images;
       }
       else if (kind === 'samples') {
@@ -61,7 +62,7 @@ export function registerFigure(program: Command): void {
         columns = 18;
       } else {
         const indices = Array.from({ length: options.n }, (_, i) => i);
-        const { originals, reconstructions } = reconstructImages(model, (await loadDataset(manifest.dataset.ref)).test, indices);
+        const { originals, reconstructions } = reconstructImages(model, (await loadModelDataset(manifest.dataset, options.dataset)).test, indices);
         images = [...originals, ...reconstructions];
       }
       writeFileSync(options.out, tileGrid(images, columns));

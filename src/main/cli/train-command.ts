@@ -4,13 +4,14 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import type { EpochRecord } from '../../shared/contract';
+import type { BackendInfo, EpochRecord } from '../../shared/contract';
 import { describeBackend, initBackend } from '../engine/backend/backend';
-import { loadDataset } from '../engine/data/datasets';
+import { loadDataset, type Dataset } from '../engine/data/datasets';
 import { UserError } from '../engine/errors';
 import { buildModel, requireRecipe, resolveSettings } from '../engine/models/build';
 import { RunControl } from '../engine/training/run-control';
-import { train, type BatchProgress } from '../engine/training/trainer';
+import { inUseError, liveRunLock, RUN_LOCK_FILE, takeRunLock } from '../engine/persistence/run-lock';
+import { train, trainingImages, type BatchProgress } from '../engine/training/trainer';
 import { addSettingOptions, settingsFromOptions } from './settings-options';
 
 interface TrainOptions extends Record<string, unknown> {
@@ -34,7 +35,10 @@ function epochLine(r: EpochRecord, epochs: number): string {
 }
 
 function checkOutDir(out: string, force: boolean | undefined): void {
-  if (existsSync(out) && readdirSync(out).length > 0 && !force) {
+  const holder = liveRunLock(out);
+  if (holder) throw inUseError(out, holder);
+  // A stale lock alone is what a run killed before its first save leaves: nothing to keep.
+  if (existsSync(out) && readdirSync(out).some((entry) => entry !== RUN_LOCK_FILE) && !force) {
     throw new UserError(`--out ${out} already exists and is not empty: choose another folder, or pass --force to replace the model there`, 'conflict');
   }
 }
@@ -50,16 +54,26 @@ export function registerTrain(program: Command): void {
     .option('--json', 'one JSON object per line instead of a progress bar')
     .option('--force', 'replace an existing model folder');
   addSettingOptions(command).action(async (options: TrainOptions) => {
-    // Everything is checked before anything is written.
+    // Everything is checked before anything is written (the run lock below goes again if the data cannot load).
     const recipe = requireRecipe(options.recipe);
     const settings = resolveSettings(recipe, settingsFromOptions(options));
     const out = resolve(options.out);
     checkOutDir(out, options.force);
-    const backend = await initBackend(options.backend);
-    const dataset = await loadDataset(options.dataset ?? recipe.defaultDataset);
+    // Held from here, so a second run of the same folder is refused while this one loads its data.
+    const lock = takeRunLock(out);
+    let backend: BackendInfo;
+    let dataset: Dataset;
+    try {
+      backend = await initBackend(options.backend);
+      dataset = await loadDataset(options.dataset ?? recipe.defaultDataset);
+    } catch (error) {
+      lock.release(true);
+      throw error;
+    }
+    const images = trainingImages(settings.limit, dataset.train);
     const emit = (object: object) => process.stdout.write(JSON.stringify(object) + '\n');
-    if (options.json) emit({ type: 'start', recipe: recipe.name, dataset: dataset.name, backend: backend.name, backendReason: backend.reason, threads: backend.threads, skipped: backend.skipped, settings, out });
-    else console.error(`${describeBackend(backend)}\n${recipe.name} on ${dataset.title} (${settings.limit || dataset.train.count} training images), ${settings.epochs} epochs → ${out}`);
+    if (options.json) emit({ type: 'start', recipe: recipe.name, dataset: dataset.name, backend: backend.name, backendReason: backend.reason, threads: backend.threads, skipped: backend.skipped, settings, trainImages: images.set.count, ...(images.note ? { note: images.note } : {}), out });
+    else console.error(`${describeBackend(backend)}\n${recipe.name} on ${dataset.title} (${images.set.count} training images${images.note ? `; ${images.note}` : ''}), ${settings.epochs} epochs → ${out}`);
 
     const model = buildModel(recipe, settings);
     const control = new RunControl();
@@ -92,7 +106,7 @@ export function registerTrain(program: Command): void {
       }
       console.error(epochLine(r, settings.epochs));
     };
-    const outcome = await train({ model, dataset, dir: out, name: basename(out), backend: backend.name, control, onProgress, onEpoch });
+    const outcome = await train({ model, dataset, dir: out, lock, name: basename(out), backend: backend.name, control, onProgress, onEpoch });
     bar?.stop();
     process.off('SIGINT', onSigint);
     if (options.json) emit({ type: 'end', status: outcome.status, message: outcome.message, epochs: outcome.history.length, out });

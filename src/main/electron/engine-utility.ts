@@ -4,7 +4,7 @@
 // deleted models to the OS trash for it (shell.trashItem exists in main only).
 import { shell, utilityProcess, type MessagePortMain, type UtilityProcess } from 'electron';
 import type { Events } from '../../shared/contract';
-import { CONNECT_MESSAGE, encodeEngineArgs, isTrashRequest, type TrashReply } from '../host/engine-process-args';
+import { BACKEND_FAULT_EXIT_CODE, CONNECT_MESSAGE, encodeEngineArgs, isTrashRequest, type TrashReply } from '../host/engine-process-args';
 import type { EngineOptions } from '../host/engine-host';
 import { logLine, logOutput } from './main-log';
 import { modelFolderWithin } from './model-folders';
@@ -44,7 +44,8 @@ export function createEngineUtility(entry: string, options: EngineOptions, onExi
     started.once('exit', (code) => {
       if (proc !== started) return; // stopped on purpose
       proc = null;
-      lastExit = { code, signal: null, message: `the engine process stopped (exit code ${code}); models saved so far are kept` };
+      const why = code === BACKEND_FAULT_EXIT_CODE ? 'after a fault in the compute backend' : `(exit code ${code})`;
+      lastExit = { code, signal: null, message: `the engine process stopped ${why}; models saved so far are kept` };
       logLine(lastExit.message);
       onExit(lastExit);
     });

@@ -6,7 +6,7 @@
 export class UserError extends Error {
   constructor(
     message: string,
-    readonly code: 'bad-request' | 'not-found' | 'conflict' | 'unavailable' = 'bad-request'
+    readonly code: 'bad-request' | 'not-found' | 'conflict' | 'unavailable' | 'too-large' = 'bad-request'
   ) {
     super(message);
     this.name = 'UserError';

@@ -6,8 +6,8 @@ import { Requests } from '../../shared/contract';
 import type { EventListener } from '../../shared/rpc';
 import * as tf from '../engine/backend/tf';
 import { RECIPES } from '../../shared/recipes';
-import { initBackend } from '../engine/backend/backend';
-import { datasetInfos, loadDataset } from '../engine/data/datasets';
+import { initBackend, isBackendFault } from '../engine/backend/backend';
+import { datasetInfos, loadDataset, loadModelDataset } from '../engine/data/datasets';
 import { UserError } from '../engine/errors';
 import {
   codebookStats,
@@ -49,6 +49,11 @@ export interface EngineOptions {
   backend?: string;
   /** How a deleted model goes to the OS trash: the `trash` package unless the host has its own (Electron's shell). */
   moveToTrash?: MoveToTrash;
+  /**
+   * Called after a request failed inside the compute backend (isBackendFault), once its caller
+   * has been told; the engine process exits here so that its supervisor starts a fresh one.
+   */
+  onBackendFault?: () => void;
 }
 
 /** Methods the engine answers; 'engine.restart' belongs to whoever supervises the engine process. */
@@ -67,12 +72,20 @@ function parseParams<M extends Method>(method: M, params: unknown) {
   return parsed.data as Params<M>;
 }
 
-function hostFromHandlers(handlers: Handlers, listeners: Set<EventListener>, dispose: () => Promise<void>): EngineHost {
+function hostFromHandlers(handlers: Handlers, listeners: Set<EventListener>, dispose: () => Promise<void>, onBackendFault?: () => void): EngineHost {
   return {
     async call(method, params) {
       if (!Object.hasOwn(handlers, method)) throw new UserError(`unknown method "${String(method)}"`, 'not-found');
       const handler = handlers[method as EngineMethod] as (p: unknown) => Promise<Result<typeof method>>;
-      return handler(parseParams(method, params));
+      try {
+        return await handler(parseParams(method, params));
+      } catch (error) {
+        if (!isBackendFault(error)) throw error;
+        const next = onBackendFault ? 'the engine restarts itself: try again in a moment' : 'restart the engine to continue';
+        // Told after this answer has gone out, so the caller learns what happened before the engine stops.
+        if (onBackendFault) setImmediate(onBackendFault);
+        throw new UserError(`${method} failed inside the compute backend (${(error as Error).message}); ${next}; models saved so far are kept`, 'unavailable');
+      }
     },
     onEvent(listener) {
       listeners.add(listener);
@@ -94,7 +107,7 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
   const runs = new TrainingRuns(library, backend.name, emit, (id) => models.forget(id));
   /** `f` with the model under a lease (see ModelCache), so that nothing frees it mid-request. */
   const withModel = <T>(id: string, f: (model: Autoencoder, loaded: LoadedModel) => T | Promise<T>) => models.use(id, (loaded) => f(loaded.model, loaded));
-  const datasetOf = (loaded: LoadedModel) => loadDataset(loaded.manifest.dataset.ref);
+  const datasetOf = (loaded: LoadedModel) => loadModelDataset(loaded.manifest.dataset);
 
   const handlers: Handlers = {
     'engine.info': async () => ({ version: APP_VERSION, backend, modelsDir: options.modelsDir }),
@@ -117,6 +130,12 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
       return library.delete(id);
     },
     'models.history': async ({ id }) => ({ history: readManifest(library.dirOf(id).dir).history }),
+    'models.locateDataset': async ({ id, dataset }) => {
+      runs.assertIdle(id);
+      const summary = await library.locateDataset(id, dataset);
+      models.forget(id);
+      return summary;
+    },
     'train.start': (params) => runs.start(params),
     'train.pause': async ({ runId }) => ({ paused: runs.pause(runId) }),
     'train.resume': async ({ runId }) => ({ paused: runs.resume(runId) }),
@@ -147,9 +166,14 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
     'model.codebook': ({ id, limit }) => withModel(id, async (m, loaded) => codebookStats(m, (await datasetOf(loaded)).test, limit)),
     'model.codeUsers': ({ id, code, count }) => withModel(id, async (m, loaded) => codeUsers(m, (await datasetOf(loaded)).test, code, count)),
   };
-  return hostFromHandlers(handlers, listeners, async () => {
-    await runs.cancelAll();
-    models.clear();
-    listeners.clear();
-  });
+  return hostFromHandlers(
+    handlers,
+    listeners,
+    async () => {
+      await runs.cancelAll();
+      models.clear();
+      listeners.clear();
+    },
+    options.onBackendFault
+  );
 }

@@ -6,6 +6,12 @@ import type { EngineOptions } from './engine-host';
 /** Posted by Electron main on the utility process's parent port, with the port to serve. */
 export const CONNECT_MESSAGE = 'connect';
 
+/**
+ * The engine process's exit code after a fault inside the compute backend (see isBackendFault):
+ * the engine cannot go on, so it answers the request that failed, then exits for a fresh start.
+ */
+export const BACKEND_FAULT_EXIT_CODE = 70;
+
 /** Engine → main: move `path` to the trash (Electron's shell.trashItem, main process only). */
 export interface TrashRequest {
   type: 'trash';

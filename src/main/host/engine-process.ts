@@ -3,10 +3,13 @@
 // RPC on every channel it is handed: MessagePorts from Electron main (one per window connection),
 // or the IPC channel to the Node parent.
 import { messagePortChannel, processChannel, serveRpc, type MessagePortLike, type RpcHost } from '../../shared/rpc';
-import { CONNECT_MESSAGE, decodeEngineArgs, isTrashReply, type TrashRequest } from './engine-process-args';
+import { BACKEND_FAULT_EXIT_CODE, CONNECT_MESSAGE, decodeEngineArgs, isTrashReply, type TrashRequest } from './engine-process-args';
 import type { EngineOptions } from './engine-host';
 import { UserError } from '../engine/errors';
 import type { MoveToTrash } from './model-library';
+
+/** Time for the answer to the failed request to leave before the process exits. */
+const REPLY_FLUSH_MS = 200;
 
 /** What Electron gives a utility process as `process.parentPort`. */
 interface ParentPortLike {
@@ -67,8 +70,15 @@ function lazyHost(options: EngineOptions): { host: RpcHost; dispose(): Promise<v
 
 function main(): void {
   const parentPort = (process as { parentPort?: ParentPortLike }).parentPort;
-  const options = decodeEngineArgs(process.argv.slice(2));
-  const engine = lazyHost(parentPort ? { ...options, moveToTrash: trashThroughMain(parentPort) } : options);
+  const engine = lazyHost({
+    ...decodeEngineArgs(process.argv.slice(2)),
+    ...(parentPort ? { moveToTrash: trashThroughMain(parentPort) } : {}),
+    // A backend that faulted cannot be trusted again: a fresh process is the only clean state.
+    onBackendFault: () => {
+      console.error('latent-explorer engine: the compute backend faulted; exiting for a fresh start');
+      setTimeout(() => process.exit(BACKEND_FAULT_EXIT_CODE), REPLY_FLUSH_MS);
+    },
+  });
   const onInternalError = (method: string, error: unknown) => console.error(`latent-explorer engine: ${method} failed:`, error);
   const shutDown = () => void engine.dispose().finally(() => process.exit(0));
   process.once('SIGTERM', shutDown);

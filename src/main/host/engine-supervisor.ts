@@ -5,7 +5,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Requests, type EventName, type Events, type Method, type Result } from '../../shared/contract';
 import { RpcError, createRpcClient, processChannel, type EventListener, type RpcClient } from '../../shared/rpc';
-import { encodeEngineArgs } from './engine-process-args';
+import { BACKEND_FAULT_EXIT_CODE, encodeEngineArgs } from './engine-process-args';
 import type { EngineHost, EngineOptions } from './engine-host';
 
 export interface SupervisorOptions extends EngineOptions {
@@ -55,6 +55,12 @@ export function createEngineSupervisor(options: SupervisorOptions): EngineSuperv
       if (child !== proc) return; // stopped on purpose: not news
       child = null;
       client = null;
+      if (code === BACKEND_FAULT_EXIT_CODE) {
+        // The engine stopped itself after a fault in the compute backend: start a fresh one at once.
+        emit('engine.log', { level: 'warn', message: 'the engine restarted after a fault in the compute backend; models saved so far are kept' });
+        void restart();
+        return;
+      }
       lastExit = { code, signal, message };
       emit('engine.exited', lastExit);
     };

@@ -5,7 +5,9 @@ import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:f
 import { join, resolve, sep } from 'node:path';
 import { ModelName, type ModelSummary } from '../../shared/contract';
 import { UserError } from '../engine/errors';
-import { readManifest } from '../engine/persistence/model-folder';
+import { datasetChecksum, isBundledDataset, loadModelDataset } from '../engine/data/datasets';
+import { readManifest, updateManifest } from '../engine/persistence/model-folder';
+import { inUseError, liveRunLock, runStatus } from '../engine/persistence/run-lock';
 
 type Source = ModelSummary['source'];
 
@@ -56,9 +58,11 @@ export class ModelLibrary {
       family: manifest.family,
       recipe: manifest.recipe,
       dataset: manifest.dataset.name,
+      datasetMissing: !isBundledDataset(manifest.dataset.ref) && !existsSync(manifest.dataset.ref),
       latent: manifest.family === 'vqvae' ? manifest.settings.codeDim : manifest.settings.latent,
       epochs: manifest.history.length,
       testLoss: manifest.metrics?.testLoss ?? null,
+      status: runStatus(dir, manifest.status),
       createdAt: manifest.createdAt,
       path: dir,
     };
@@ -93,17 +97,43 @@ export class ModelLibrary {
     return dir;
   }
 
+  /** Refuses to touch a folder that a live run (this engine's or a `train` command's) is writing. */
+  private assertNotTraining(dir: string): void {
+    const holder = liveRunLock(dir);
+    if (holder) throw inUseError(dir, holder);
+  }
+
   rename(id: string, name: string): ModelSummary {
     const { source, dir } = this.dirOf(id);
     if (source === 'bundled') throw new UserError('bundled models are read-only: train your own copy to rename it', 'conflict');
+    this.assertNotTraining(dir);
     renameSync(dir, this.newModelDir(name));
     return this.summary('user', name);
+  }
+
+  /**
+   * Points a user model at the new place of its dataset folder: the folder must load and hold the
+   * images the model was trained on (checksum, or for models saved before checksums the image
+   * counts); the checksum is stored from then on.
+   */
+  async locateDataset(id: string, place: string): Promise<ModelSummary> {
+    const { source, dir, folder } = this.dirOf(id);
+    if (source === 'bundled') throw new UserError('bundled models are read-only and use the bundled datasets', 'conflict');
+    this.assertNotTraining(dir);
+    const trained = readManifest(dir).dataset;
+    const found = await loadModelDataset(trained, place);
+    if (!trained.sha256 && (found.train.count !== trained.trainCount || found.test.count !== trained.testCount)) {
+      throw new UserError(`${place} has ${found.train.count} training and ${found.test.count} test images, but this model was trained on ${trained.trainCount} and ${trained.testCount}: give the folder it was trained on`);
+    }
+    updateManifest(dir, (manifest) => ({ ...manifest, dataset: { ...manifest.dataset, ref: found.name, name: found.name, sha256: datasetChecksum(found) } }));
+    return this.summary(source, folder);
   }
 
   /** Moves a user model to the OS trash, so a mistaken delete can be undone there. */
   async delete(id: string): Promise<{ deleted: string; trashed: boolean }> {
     const { source, dir } = this.dirOf(id);
     if (source === 'bundled') throw new UserError('bundled models are read-only and cannot be deleted', 'conflict');
+    this.assertNotTraining(dir);
     await this.moveToTrash(dir);
     return { deleted: id, trashed: true };
   }

@@ -8,7 +8,8 @@ import { UserError } from '../engine/errors';
 import type { ModelLibrary } from './model-library';
 import { buildModel, requireRecipe, resolveSettings } from '../engine/models/build';
 import { RunControl } from '../engine/training/run-control';
-import { train } from '../engine/training/trainer';
+import { takeRunLock } from '../engine/persistence/run-lock';
+import { train, trainingImages } from '../engine/training/trainer';
 
 interface ActiveRun {
   runId: string;
@@ -45,6 +46,9 @@ export class TrainingRuns {
       this.starting = null;
     }
     const dir = this.library.newModelDir(name); // …and again after: the name may have been taken meanwhile
+    const lock = takeRunLock(dir); // a `train --out` of the same folder from the command line is refused from here on
+    const { note } = trainingImages(settings.limit, dataset.train);
+    if (note) this.emit('engine.log', { level: 'warn', message: `${modelId}: ${note}` });
     const runId = randomUUID();
     const control = new RunControl();
     const model = buildModel(recipe, settings);
@@ -53,6 +57,7 @@ export class TrainingRuns {
       model,
       dataset,
       dir,
+      lock,
       name,
       backend: this.backend,
       control,

@@ -54,13 +54,28 @@ class Library {
   async rename(id: string, name: string): Promise<boolean> {
     try {
       const renamed = await engine.call('models.rename', { id, name });
-      this.models = this.models.map((m) => (m.id === id ? renamed : m)).sort(libraryOrder);
+      this.replace(id, renamed);
       if (this.currentId === id) this.open(renamed.id);
       return true;
     } catch (error) {
       notify(`Could not rename: ${errorText(error)}`, 'error');
       return false;
     }
+  }
+
+  /** Points a model at the new place of its dataset folder; resolves true when the engine accepted it. */
+  async locateDataset(id: string, place: string): Promise<boolean> {
+    try {
+      this.replace(id, await engine.call('models.locateDataset', { id, dataset: place }));
+      return true;
+    } catch (error) {
+      notify(`Could not use that folder: ${errorText(error)}`, 'error');
+      return false;
+    }
+  }
+
+  private replace(id: string, summary: ModelSummary): void {
+    this.models = this.models.map((m) => (m.id === id ? summary : m)).sort(libraryOrder);
   }
 
   async remove(model: ModelSummary): Promise<void> {

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import type { BackendInfo } from '../../../shared/contract';
 import { UserError } from '../errors';
 import { shareClonedDataOnWasm } from './wasm-identity';
+import { webAssembly } from './webassembly';
 import { useThreadedWasm, wantedThreads } from './wasm-threads';
 
 // Not named `require`: electron-vite's ESM shim declares `require` in every chunk that calls it.
@@ -110,6 +111,15 @@ export async function initBackend(requested?: string): Promise<BackendInfo> {
     skipped.push({ name: candidate.name, reason: outcome.problem });
   }
   throw new UserError(`no compute backend could be loaded: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`, 'unavailable');
+}
+
+/**
+ * Whether `error` came from inside the compute backend's own code (a WebAssembly trap such as
+ * "memory access out of bounds", or an emscripten abort) rather than from ours: after one, the
+ * backend's memory and thread pool may be left inconsistent, so the engine must not go on using it.
+ */
+export function isBackendFault(error: unknown): boolean {
+  return error instanceof webAssembly.RuntimeError || (error instanceof Error && /^Aborted\(/.test(error.message));
 }
 
 export function describeBackend(info: BackendInfo): string {

@@ -9,6 +9,8 @@ interface WebAssemblyApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
   instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: object; module: object }>;
+  /** What a trap inside WebAssembly code throws ("memory access out of bounds", "unreachable"). */
+  RuntimeError: new (message?: string) => Error;
 }
 
 export const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;

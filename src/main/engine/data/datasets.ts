@@ -2,7 +2,8 @@
  * The datasets the engine trains on: bundled MNIST and Fashion-MNIST, or the user's own IDX files.
  * Images are held once per process as compact bytes; batches.ts turns them into floats per batch.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -52,13 +53,53 @@ const loaded = new Map<string, Promise<Dataset>>();
  * Each is loaded once per process; a failed load is forgotten so that a retry reads again.
  */
 export async function loadDataset(ref: string): Promise<Dataset> {
-  const bundled = Object.hasOwn(BUNDLED, ref) ? BUNDLED[ref] : undefined; // refs are untrusted: no 'constructor'
+  const bundled = isBundledDataset(ref) ? BUNDLED[ref] : undefined; // refs are untrusted: no 'constructor'
   const key = bundled ? ref : resolve(ref);
   let dataset = loaded.get(key);
   if (!dataset) {
     dataset = Promise.resolve().then(() => (bundled ? bundled.load() : loadIdxDataset(ref)));
     loaded.set(key, dataset);
     dataset.catch(() => loaded.delete(key));
+  }
+  return dataset;
+}
+
+/** Whether `ref` names a bundled dataset ('mnist', 'fashion-mnist') rather than a folder. */
+export function isBundledDataset(ref: string): boolean {
+  return Object.hasOwn(BUNDLED, ref);
+}
+
+const checksums = new WeakMap<Dataset, string>();
+
+/** SHA-256 (hex) of a dataset's train and test images and labels: the same images hash the same wherever their folder lies. */
+export function datasetChecksum(dataset: Dataset): string {
+  let sum = checksums.get(dataset);
+  if (!sum) {
+    const hash = createHash('sha256');
+    for (const set of [dataset.train, dataset.test]) hash.update(set.pixels).update(set.labels);
+    sum = hash.digest('hex');
+    checksums.set(dataset, sum);
+  }
+  return sum;
+}
+
+/**
+ * The dataset a saved model was trained on (its manifest's `dataset`), from where it was, or from
+ * `moved` (the folder's new place). Throws a 'not-found' UserError naming the folder when it is no
+ * longer where the model says, and a 'bad-request' one when the folder holds other images than
+ * the model was trained on (its checksum differs).
+ */
+export async function loadModelDataset(trained: { ref: string; sha256?: string }, moved?: string): Promise<Dataset> {
+  const ref = moved ?? trained.ref;
+  if (!moved && !isBundledDataset(ref) && !existsSync(ref)) {
+    throw new UserError(
+      `the dataset folder this model was trained on, ${ref}, is missing (moved, or the model was copied from another machine): give its new place (--dataset on the command line, "Locate dataset" in the app)`,
+      'not-found'
+    );
+  }
+  const dataset = await loadDataset(ref);
+  if (trained.sha256 && datasetChecksum(dataset) !== trained.sha256) {
+    throw new UserError(`${ref} holds other images than this model was trained on (their checksum differs): give the folder it was trained on`);
   }
   return dataset;
 }

@@ -2,7 +2,7 @@
 // prior samples, interpolation, PCA planes, inpainting, denoising and the VQ codebook.
 // Images cross this boundary as bytes in base64 (src/shared/image8.ts).
 import * as tf from '../backend/tf';
-import { IMAGE_PIXELS } from '../../../shared/contract';
+import { CODE_MAP_SIDE, IMAGE_PIXELS } from '../../../shared/contract';
 import { base64ToBytes, bytesToBase64, unitToBytes } from '../../../shared/image8';
 import type { ImageSet } from '../data/datasets';
 import { UserError } from '../errors';
@@ -63,7 +63,28 @@ function inChunks(set: ImageSet, limit: number, f: (x: tf.Tensor2D) => tf.Tensor
   return values;
 }
 
+/**
+ * Most latent values one answer may carry (8 M numbers, ~150 MB of JSON): 10,000 encodings of a
+ * 784-wide VQ-VAE map fit, while 70,000 of a 12,544-wide one (code dimension 256) would need 7 GB
+ * in the engine before the reply could even be written.
+ */
+export const MAX_REPLY_VALUES = 1 << 23;
+
+/** Refuses, before any work, an answer of `count` latent vectors of `dims` values that would exceed MAX_REPLY_VALUES. */
+function assertReplySize(what: string, count: number, dims: number): void {
+  if (count * dims <= MAX_REPLY_VALUES) return;
+  throw new UserError(
+    `${what}: ${count} × ${dims} latent values is more than one answer may hold (${MAX_REPLY_VALUES}); ask for at most ${Math.floor(MAX_REPLY_VALUES / dims)}`,
+    'too-large'
+  );
+}
+
+/**
+ * The latent vectors of the first `limit` images of a set: `points` is [n × dims] row-major, n =
+ * min(limit, set.count). Throws a 'too-large' UserError when that many values exceed MAX_REPLY_VALUES.
+ */
 export function encodeSet(model: Autoencoder, set: ImageSet, limit: number): { dims: number; points: number[]; labels: number[] } {
+  assertReplySize('encoding', Math.min(limit, set.count), model.latentDim);
   const points = inChunks(set, limit, (x) => model.encode(x));
   return { dims: model.latentDim, points, labels: Array.from(set.labels.subarray(0, Math.min(limit, set.count))) };
 }
@@ -111,7 +132,9 @@ export function decodeGrid(model: Autoencoder, n: number, mode: 'quantiles' | 'r
   return { n, images: decodePoints(model, z), xs, ys };
 }
 
+/** `count` seeded draws z ~ N(0, I) and their decodings; 'too-large' UserError as encodeSet for very wide latents. */
 export function samplePrior(model: Autoencoder, count: number, seed: number): { images: string[]; z: number[][] } {
+  assertReplySize('sampling', count, model.latentDim);
   return tf.tidy(() => {
     const z = tf.randomNormal([count, model.latentDim], 0, 1, 'float32', seed) as tf.Tensor2D;
     return { images: imagesOf(model.decode(z)), z: z.arraySync() };
@@ -142,27 +165,38 @@ export function interpolate(model: Autoencoder, from: number[], to: number[], st
   return { z, images: decodePoints(model, z) };
 }
 
-/** The two main axes of the encodings (power iteration on the covariance), for a default plane. */
+/**
+ * The two main axes of the encodings of the first `limit` images, for a default plane: power
+ * iteration on the covariance C = Z_cᵀZ_c / n, applied as Z_cᵀ(Z_c v) / n so that the [d, d]
+ * matrix is never formed (d = 12,544 for a VQ-VAE with code dimension 256: 630 MB). `explained`
+ * is each axis's share of the total variance trace(C).
+ */
 export function pcaPlane(model: Autoencoder, set: ImageSet, limit = 2000): { mean: number[]; axes: number[][]; explained: number[] } {
+  const n = Math.min(limit, set.count);
+  const d = model.latentDim;
+  const encoded = Float32Array.from(inChunks(set, n, (x) => model.encode(x)));
   return tf.tidy(() => {
-    const { x } = setImages(set, firstN(set, limit));
-    const z = model.encode(x);
+    const z = tf.tensor2d(encoded, [n, d]);
     const mean = tf.mean(z, 0);
     const centred = z.sub(mean);
-    let cov = tf.matMul(centred, centred, true, false).div(z.shape[0]) as tf.Tensor2D;
-    const total = tf.sum(tf.diag(cov).reshape([-1])).dataSync()[0]! || 1;
-    const axes: number[][] = [];
-    const explained: number[] = [];
-    for (let k = 0; k < Math.min(2, model.latentDim); k++) {
-      let v = tf.ones([model.latentDim, 1]).div(Math.sqrt(model.latentDim)) as tf.Tensor2D;
-      for (let i = 0; i < 100; i++) v = tf.matMul(cov, v).div(tf.norm(tf.matMul(cov, v)).add(1e-12));
-      const lambda = tf.sum(v.mul(tf.matMul(cov, v))).dataSync()[0]!;
-      axes.push(Array.from(v.dataSync()));
-      explained.push(lambda / total);
-      cov = cov.sub(tf.matMul(v, v, false, true).mul(lambda));
+    const total = tf.sum(tf.square(centred)).dataSync()[0]! / n || 1;
+    const found: { v: tf.Tensor2D; lambda: number }[] = [];
+    // C v with the axes already found deflated out: (C − Σ λ_k v_k v_kᵀ) v.
+    const covTimes = (v: tf.Tensor2D) =>
+      found.reduce((acc, axis) => acc.sub(axis.v.mul(tf.sum(axis.v.mul(v)).mul(axis.lambda))), tf.matMul(centred, tf.matMul(centred, v), true, false).div(n)) as tf.Tensor2D;
+    for (let k = 0; k < Math.min(2, d); k++) {
+      let v = tf.ones([d, 1]).div(Math.sqrt(d)) as tf.Tensor2D;
+      for (let i = 0; i < 100; i++) {
+        v = tf.tidy(() => {
+          const cv = covTimes(v);
+          return cv.div(tf.norm(cv).add(1e-12)) as tf.Tensor2D;
+        });
+      }
+      found.push({ v, lambda: tf.sum(v.mul(covTimes(v))).dataSync()[0]! });
     }
-    if (axes.length < 2) axes.push(new Array(model.latentDim).fill(0)); // a 1-D latent: the plane's second axis is empty
-    return { mean: Array.from(mean.dataSync()), axes, explained };
+    const axes = found.map(({ v }) => Array.from(v.dataSync()));
+    if (axes.length < 2) axes.push(new Array(d).fill(0)); // a 1-D latent: the plane's second axis is empty
+    return { mean: Array.from(mean.dataSync()), axes, explained: found.map(({ lambda }) => lambda / total) };
   });
 }
 
@@ -231,12 +265,20 @@ function codeMaps(vq: VqVae, set: ImageSet, limit: number): Int32Array {
   return maps;
 }
 
+/** Codebook tiles decoded per chunk. */
+const TILE_CHUNK = 256;
+
 /** Every codebook entry as a tile (a code map filled with that code), with usage over a set. */
 export function codebookStats(model: Autoencoder, set: ImageSet, limit: number) {
   const vq = requireFamily(model, VqVae, 'a VQ-VAE', 'the codebook view');
   const size = vq.settings.codebookSize;
   const usage = countCodes(codeMaps(vq, set, limit), size);
-  const tiles = tf.tidy(() => imagesOf(vq.decodeCodes(tf.tile(tf.range(0, size, 1, 'int32').expandDims(1), [1, 49]) as tf.Tensor2D)));
+  // A chunk of tiles at a time: the decoder's activations for 4096 tiles at once need gigabytes.
+  const tiles: string[] = [];
+  for (let start = 0; start < size; start += TILE_CHUNK) {
+    const codes = Math.min(TILE_CHUNK, size - start);
+    tiles.push(...tf.tidy(() => imagesOf(vq.decodeCodes(tf.tile(tf.range(start, start + codes, 1, 'int32').expandDims(1), [1, CODE_MAP_SIDE * CODE_MAP_SIDE]) as tf.Tensor2D))));
+  }
   return { tiles, usage, ...usageStats(usage) };
 }
 

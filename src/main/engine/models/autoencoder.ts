@@ -37,6 +37,8 @@ export interface Autoencoder {
   layers(): LayerSummary[];
   /** End of a training epoch (VQ-VAE restarts dead codes here). */
   afterEpoch?(ctx: StepContext): void;
+  /** End of a training run, however it ended: frees what only training held (VQ-VAE: recent encoder outputs). */
+  afterTraining?(): void;
   /** Figures of the last training epoch that are not loss terms (VQ-VAE: perplexity, codes in use). */
   epochStats?(): Record<string, number>;
 }

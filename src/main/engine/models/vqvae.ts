@@ -7,6 +7,7 @@ import type { Autoencoder, LossResult, StepContext } from './autoencoder';
 import { codebookLoss, commitmentLoss, mse, straightThrough } from './losses';
 import { buildNetwork, imagePixels, type Network } from './network';
 import { ParamStore } from './params';
+import { codebookLookup, nearestCode } from '../nn/codebook';
 import { linearWeightInit } from '../nn/init';
 import { makeRng } from '../random';
 
@@ -59,17 +60,12 @@ export class VqVae implements Autoencoder {
 
   /** k = argmin_j ‖z_e − e_j‖² for each row of z_e [N, D]. */
   nearestCodes(zE: tf.Tensor2D): tf.Tensor1D {
-    return tf.tidy(() => {
-      const e = this.codebook as tf.Tensor2D;
-      // ‖z‖² is the same for every j, so it does not change the argmin.
-      const distances = tf.sum(tf.square(e), 1).expandDims(0).sub(tf.matMul(zE, tf.transpose(e)).mul(2));
-      return tf.argMin(distances, 1) as tf.Tensor1D;
-    });
+    return nearestCode(zE, this.codebook as tf.Tensor2D);
   }
 
-  /** e_k for each code, as one-hot · E so the codebook's gradient is a plain matrix product. */
+  /** e_k for each code [N] → [N, D]. */
   lookup(codes: tf.Tensor1D): tf.Tensor2D {
-    return tf.tidy(() => tf.matMul(tf.oneHot(codes, this.settings.codebookSize).toFloat(), this.codebook as tf.Tensor2D));
+    return codebookLookup(this.codebook as tf.Tensor2D, codes);
   }
 
   private flat(z: tf.Tensor4D): tf.Tensor2D {
@@ -117,6 +113,12 @@ export class VqVae implements Autoencoder {
       this.codebook.assign(value);
       value.dispose();
     }
+    this.epochCounts.fill(0);
+  }
+
+  afterTraining(): void {
+    this.recentZe?.dispose();
+    this.recentZe = null;
     this.epochCounts.fill(0);
   }
 

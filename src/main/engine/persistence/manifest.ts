@@ -1,14 +1,12 @@
 // The manifest of a saved model folder: everything needed to rebuild the model and to show it
 // without loading weights. Validated on every load; `format` guards against newer app versions.
 import { z } from 'zod';
-import { EpochRecord, TrainSettingsSchema } from '../../../shared/contract';
+import { EpochRecord, RUN_STATUSES, TrainSettingsSchema } from '../../../shared/contract';
 import { FAMILIES } from '../../../shared/recipes';
 
 export const MANIFEST_FORMAT = 1;
 export const MANIFEST_FILE = 'manifest.json';
 export const HISTORY_CSV = 'history.csv';
-
-const RUN_STATUSES = ['training', 'done', 'stopped-early', 'cancelled', 'diverged', 'failed'] as const;
 
 const TensorEntry = z.object({
   name: z.string(),
@@ -31,6 +29,8 @@ export const Manifest = z.object({
     classes: z.array(z.string()),
     trainCount: z.number().int(),
     testCount: z.number().int(),
+    /** SHA-256 of the images and labels (datasetChecksum); tells the right folder from another one after a move. Absent in older models. */
+    sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   }),
   backend: z.string(),
   createdAt: z.string(),

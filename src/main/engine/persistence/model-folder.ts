@@ -96,6 +96,13 @@ export function readManifest(dir: string): Manifest {
   return parsed.data;
 }
 
+/** Rewrites a saved model's manifest with `change` applied (atomically), keeping its weights as they are. */
+export function updateManifest(dir: string, change: (manifest: Manifest) => Manifest): Manifest {
+  const manifest = { ...change(readManifest(dir)), updatedAt: new Date().toISOString() };
+  writeFileAtomic(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 1));
+  return manifest;
+}
+
 export interface LoadedModel {
   model: Autoencoder;
   manifest: Manifest;

@@ -2,18 +2,16 @@
 // test evaluation, a checkpoint after every completed epoch, early stopping, and a hard stop
 // when any loss term stops being finite.
 import * as tf from '../backend/tf';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import type { EpochRecord, TrainEnd, TrainProgress } from '../../../shared/contract';
 import { epochOrder, gatherBatch } from '../data/batches';
-import { takeFirst, type Dataset, type ImageSet } from '../data/datasets';
+import { datasetChecksum, isBundledDataset, takeFirst, type Dataset, type ImageSet } from '../data/datasets';
 import { Adam } from '../nn/adam';
 import { makeRng, seedFrom } from '../random';
 import type { Autoencoder, StepContext } from '../models/autoencoder';
-import { metricsOf, readManifest, saveModelFolder, writeFileAtomic, type ManifestMeta } from '../persistence/model-folder';
-import { MANIFEST_FILE } from '../persistence/manifest';
+import { metricsOf, saveModelFolder, updateManifest, type ManifestMeta } from '../persistence/model-folder';
+import { takeRunLock, type RunLock } from '../persistence/run-lock';
 import { APP_NAME, APP_VERSION } from '../version';
 import type { RunControl } from './run-control';
-import { join } from 'node:path';
 
 /** Per-batch progress: the contract's event without the run's ids. */
 export type BatchProgress = Omit<TrainProgress, 'runId' | 'modelId'>;
@@ -23,6 +21,8 @@ export interface TrainJob {
   dataset: Dataset;
   /** The model folder; created here, removed again if no epoch completes. */
   dir: string;
+  /** The folder's run lock, where the caller took it before loading data; else taken here (see run-lock.ts). */
+  lock?: RunLock;
   name: string;
   backend: string;
   control: RunControl;
@@ -41,6 +41,16 @@ export interface TrainOutcome {
 class Divergence extends Error {}
 
 const EVAL_BATCH = 1000;
+
+/**
+ * The training images a run uses: the first `limit` (0 = all). `note` says so when the limit asks
+ * for more images than the data holds, so that a report never claims images that do not exist.
+ */
+export function trainingImages(limit: number, train: ImageSet): { set: ImageSet; note?: string } {
+  if (limit === 0) return { set: train };
+  const set = takeFirst(train, limit);
+  return limit > train.count ? { set, note: `--limit ${limit} is more than the ${train.count} training images in the data: all ${train.count} are used` } : { set };
+}
 
 /** A context whose seeds are a deterministic stream from (seed, epoch, phase). */
 export function stepContext(training: boolean, seed: number | string): StepContext {
@@ -122,6 +132,7 @@ function manifestMeta(job: TrainJob, history: EpochRecord[], status: ManifestMet
       classes: dataset.classes,
       trainCount: dataset.train.count,
       testCount: dataset.test.count,
+      ...(isBundledDataset(dataset.name) ? {} : { sha256: datasetChecksum(dataset) }),
     },
     backend: job.backend,
     createdAt,
@@ -132,21 +143,25 @@ function manifestMeta(job: TrainJob, history: EpochRecord[], status: ManifestMet
   };
 }
 
-/** Rewrites only the manifest's status, keeping the last saved weights as they are. */
-function markStatus(dir: string, status: ManifestMeta['status']): void {
-  const manifest = readManifest(dir);
-  writeFileAtomic(join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, status, updatedAt: new Date().toISOString() }, null, 1));
-}
 
 /** torch.optim.Adam as the recipes configure it (ε = 1e-8, weight decay as L2 on the gradient). */
 export function adamFor(settings: Autoencoder['settings']): tf.Optimizer {
   return new Adam({ lr: settings.lr, beta1: settings.adamBeta1, beta2: settings.adamBeta2, epsilon: 1e-8, weightDecay: settings.weightDecay });
 }
 
+/**
+ * Trains `job.model` on `job.dataset`, saving the folder after every epoch, until the last epoch,
+ * early stopping, a cancel, or a non-finite loss (status 'diverged'). Throws a 'conflict'
+ * UserError when another live run holds the folder; other errors end the run as 'failed' and are
+ * rethrown. Either way the run lock is released and training-only tensors are freed.
+ */
 export async function train(job: TrainJob): Promise<TrainOutcome> {
+  // A folder this run creates is removed again if no epoch completes; one that existed (train
+  // --force over an older model) is left as it was until the first save replaces its model.
+  const lock = job.lock ?? takeRunLock(job.dir);
   const { model, control } = job;
   const { settings } = model;
-  const trainSet = settings.limit > 0 ? takeFirst(job.dataset.train, settings.limit) : job.dataset.train;
+  const trainSet = trainingImages(settings.limit, job.dataset.train).set;
   const batches = Math.ceil(trainSet.count / settings.batch);
   const optimizer = adamFor(settings);
   const history: EpochRecord[] = [];
@@ -155,20 +170,26 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
   const interval = job.progressIntervalMs ?? 100;
   let best = Infinity;
   let sinceBest = 0;
-  // A folder this run creates is removed again if no epoch completes; one that existed (train
-  // --force over an older model) is left as it was until the first save replaces its model.
-  const createdDir = !existsSync(job.dir);
-  mkdirSync(job.dir, { recursive: true });
 
   const finish = (status: TrainOutcome['status'], message: string): TrainOutcome => {
+    model.afterTraining?.();
     if (history.length === 0) {
-      if (createdDir) rmSync(job.dir, { recursive: true, force: true });
-    } else if (status !== 'done' && status !== 'stopped-early') {
-      markStatus(job.dir, status);
+      lock.release(true);
+    } else {
+      // The status first, then the lock: a reader never sees 'training' without a live run.
+      if (status !== 'done' && status !== 'stopped-early') updateManifest(job.dir, (manifest) => ({ ...manifest, status }));
+      lock.release();
     }
     optimizer.dispose();
     return { status, message, history };
   };
+  /** What a run that stops now leaves in its folder, for its last message. */
+  const onDisk = () =>
+    history.length > 0
+      ? `the last good epoch (${history.length}) is kept`
+      : lock.createdDir
+        ? 'no epoch completed, so nothing was saved and no model folder is left'
+        : `no epoch completed, so ${job.dir} still holds the model that was there before`;
 
   try {
     for (let epoch = 1; epoch <= settings.epochs; epoch++) {
@@ -225,7 +246,7 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
     }
     return finish('done', `trained ${settings.epochs} epochs`);
   } catch (error) {
-    if (error instanceof Divergence) return finish('diverged', `${error.message}; the last good epoch (${history.length}) is kept`);
+    if (error instanceof Divergence) return finish('diverged', `${error.message}; ${onDisk()}`);
     finish('failed', (error as Error).message);
     throw error;
   }
