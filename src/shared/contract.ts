@@ -73,11 +73,16 @@ export const EpochRecord = z.object({
 });
 export type EpochRecord = z.infer<typeof EpochRecord>;
 
+/** What an imported model lists as its recipe: it was trained elsewhere and imported from ONNX. */
+export const IMPORTED_RECIPE = 'imported (ONNX)';
+
 export const ModelSummary = z.object({
   id: z.string(),
   name: z.string(),
   source: z.enum(['bundled', 'user']),
   family: z.enum(FAMILIES),
+  /** Trained elsewhere and imported as ONNX graphs: the latent views work, training and the family tools do not. */
+  imported: z.boolean(),
   recipe: z.string(),
   dataset: z.string(),
   latent: z.number(),

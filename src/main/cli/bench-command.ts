@@ -70,18 +70,18 @@ function trainingThroughput(recipeName: string, dataset: Dataset, batch: number,
   return { model, trainSamplesPerSec: median(rates), tensorsBefore, tensorsAfter };
 }
 
-function inferenceLatency(model: ReturnType<typeof buildModel>, dataset: Dataset) {
+async function inferenceLatency(model: ReturnType<typeof buildModel>, dataset: Dataset) {
   const point = [new Array(model.latentDim).fill(0.1)];
   const decodes: number[] = [];
   for (let i = 0; i < 220; i++) {
     const started = performance.now();
-    decodePoints(model, point);
+    await decodePoints(model, point);
     if (i >= 20) decodes.push(performance.now() - started);
   }
   const encodes: number[] = [];
   for (let i = 0; i < 4; i++) {
     const started = performance.now();
-    encodeSet(model, dataset.test, 10_000);
+    await encodeSet(model, dataset.test, 10_000);
     if (i > 0) encodes.push(performance.now() - started);
   }
   return { decodeP50Ms: median(decodes), decodeP95Ms: quantile(decodes, 0.95), encode10kMs: median(encodes) };
@@ -109,7 +109,7 @@ export async function runBench(options: Timing & { recipes: string[]; batch: num
   const rows: BenchRow[] = [];
   for (const recipe of options.recipes) {
     const { model, ...train } = trainingThroughput(recipe, dataset, options.batch, options);
-    const inference = inferenceLatency(model, dataset);
+    const inference = await inferenceLatency(model, dataset);
     model.params.dispose();
     const torchSamplesPerSec = options.torch && options.batch === REFERENCE_BATCH ? torchThroughput(recipe, options.loader, options) : null;
     rows.push({

@@ -9,7 +9,7 @@ import { initBackend } from '../engine/backend/backend';
 import { loadDataset } from '../engine/data/datasets';
 import { UserError } from '../engine/errors';
 import { decodeGrid, pcaPlane, reconstructImages, samplePrior } from '../engine/explore/explore';
-import { loadModelFolder } from '../engine/persistence/model-folder';
+import { openModelFolder } from '../engine/persistence/library-model';
 import { wholeNumberFrom } from './settings-options';
 
 const SIDE = 28;
@@ -43,7 +43,8 @@ export function registerFigure(program: Command): void {
       if (!(KINDS as readonly string[]).includes(options.kind)) throw new UserError(`--kind must be one of ${KINDS.join(', ')}, got "${options.kind}"`);
       if (!Number.isInteger(options.n) || options.n < 1 || options.n > 64) throw new UserError(`--n must be a whole number from 1 to 64, got ${options.n}`);
       await initBackend(options.backend);
-      const { model, manifest } = loadModelFolder(resolve(dir));
+      const opened = await openModelFolder(resolve(dir));
+      const { latent: model, manifest } = opened;
       const kind = options.kind as Kind;
       let images: string[];
       let columns = options.n;
@@ -52,19 +53,19 @@ export function registerFigure(program: Command): void {
         const plane =
           model.latentDim === 2
             ? undefined
-            : (({ mean, axes }) => ({ base: mean, axisU: axes[0]!, axisV: axes[1]! }))(pcaPlane(model, (await loadDataset(manifest.dataset.ref)).test));
-        images = decodeGrid(model, options.n, 'quantiles', undefined, plane).images;
+            : (({ mean, axes }) => ({ base: mean, axisU: axes[0]!, axisV: axes[1]! }))(await pcaPlane(model, (await loadDataset(manifest.dataset.ref)).test));
+        images = (await decodeGrid(model, options.n, 'quantiles', undefined, plane)).images;
       }
       else if (kind === 'samples') {
         // The 4×18 grid of the vae-mlp-2 recipe.
-        images = samplePrior(model, 4 * 18, options.seed).images;
+        images = (await samplePrior(model, 4 * 18, options.seed)).images;
         columns = 18;
       } else {
         const indices = Array.from({ length: options.n }, (_, i) => i);
-        const { originals, reconstructions } = reconstructImages(model, (await loadDataset(manifest.dataset.ref)).test, indices);
+        const { originals, reconstructions } = await reconstructImages(model, (await loadDataset(manifest.dataset.ref)).test, indices);
         images = [...originals, ...reconstructions];
       }
       writeFileSync(options.out, tileGrid(images, columns));
-      console.log(`${kind} of ${manifest.name} (${manifest.recipe}) → ${options.out}`);
+      console.log(`${kind} of ${manifest.name} (${opened.kind === 'imported' ? 'imported from ONNX' : opened.manifest.recipe}) → ${options.out}`);
     });
 }

@@ -6,6 +6,7 @@ import { registerBench } from './bench-command';
 import { registerEval } from './eval-command';
 import { registerFigure } from './figure-command';
 import { registerHistory } from './history-command';
+import { registerImport } from './import-command';
 import { registerRecipes } from './recipes-command';
 import { registerServe } from './serve-command';
 import { registerTrain } from './train-command';
@@ -22,6 +23,7 @@ registerHistory(program);
 registerServe(program);
 registerBench(program);
 registerFigure(program);
+registerImport(program);
 
 try {
   await program.parseAsync(process.argv);

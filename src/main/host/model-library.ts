@@ -3,9 +3,9 @@
 // can never point outside the models folder.
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { ModelName, type ModelSummary } from '../../shared/contract';
+import { IMPORTED_RECIPE, ModelName, type ModelSummary } from '../../shared/contract';
 import { UserError } from '../engine/errors';
-import { readManifest } from '../engine/persistence/model-folder';
+import { readLibraryManifest } from '../engine/persistence/library-model';
 
 type Source = ModelSummary['source'];
 
@@ -48,19 +48,16 @@ export class ModelLibrary {
 
   summary(source: Source, folder: string): ModelSummary {
     const dir = join(this.root(source), folder);
-    const manifest = readManifest(dir);
+    const manifest = readLibraryManifest(dir);
+    const common = { id: `${source}/${folder}`, name: folder, source, family: manifest.family, dataset: manifest.dataset.name, createdAt: manifest.createdAt, path: dir };
+    if (manifest.kind === 'imported') return { ...common, imported: true, recipe: IMPORTED_RECIPE, latent: manifest.latent, epochs: 0, testLoss: null };
     return {
-      id: `${source}/${folder}`,
-      name: folder,
-      source,
-      family: manifest.family,
+      ...common,
+      imported: false,
       recipe: manifest.recipe,
-      dataset: manifest.dataset.name,
       latent: manifest.family === 'vqvae' ? manifest.settings.codeDim : manifest.settings.latent,
       epochs: manifest.history.length,
       testLoss: manifest.metrics?.testLoss ?? null,
-      createdAt: manifest.createdAt,
-      path: dir,
     };
   }
 
