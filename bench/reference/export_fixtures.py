@@ -7,14 +7,16 @@ check that the app's ONNX Runtime inference matches PyTorch. Also holds the refe
 app's safetensors export loads into (`load_state_dict`), and a `roundtrip` mode the tests call.
 
     python3 bench/reference/export_fixtures.py export [OUT_DIR]   # default test/fixtures/onnx
-    python3 bench/reference/export_fixtures.py roundtrip KIND WEIGHTS.safetensors Z.json
-        # prints PyTorch's decodings of the latent points in Z.json as JSON (KIND: ae-mlp-8 | vae-mlp-2)
+    python3 bench/reference/export_fixtures.py roundtrip WEIGHTS.safetensors Z.json
+        # loads `latent-explorer export --format safetensors` output into its reference class and
+        # prints PyTorch's decodings of the latent points in Z.json as JSON
 
 Needs torch (Debian: apt-get install python3-torch). Fixture files stay small (hidden widths are
 narrower than the tutorials' so the committed ONNX files total a few hundred KB).
 """
 import json
 import os
+import re
 import struct
 import sys
 
@@ -202,37 +204,40 @@ def export(out_dir):
 
 
 def read_safetensors(path):
-    """A float32 safetensors file → {name: tensor}, read as the format specifies (no extra package)."""
+    """A float32 safetensors file → ({name: tensor}, metadata), read as the format specifies (no extra package)."""
     with open(path, "rb") as f:
         (length,) = struct.unpack("<Q", f.read(8))
         header = json.loads(f.read(length))
         data = f.read()
+    metadata = header.pop("__metadata__", {})
     tensors = {}
     for name, entry in header.items():
-        if name == "__metadata__":
-            continue
         assert entry["dtype"] == "F32", f"{name}: expected F32, got {entry['dtype']}"
         start, end = entry["data_offsets"]
         tensors[name] = torch.frombuffer(bytearray(data[start:end]), dtype=torch.float32).view(entry["shape"])
-    return tensors
+    return tensors, metadata
 
 
-def roundtrip(kind, weights_path, z_path):
-    """Loads exported weights into the reference class with load_state_dict (strict) and decodes z."""
-    model = {"ae-mlp-8": lambda: AE(), "vae-mlp-2": lambda: VAE(hidden=256, latent=2)}[kind]()
-    model.load_state_dict(read_safetensors(weights_path), strict=True)
+def roundtrip(weights_path, z_path):
+    """Builds the reference class the file names (e.g. "VAE(hidden=256, latent=2)"), loads the weights
+    with load_state_dict (strict), and prints its decodings of the latent points in Z.json."""
+    state, metadata = read_safetensors(weights_path)
+    match = re.fullmatch(r"(AE|VAE)\((.*)\)", metadata["class"])
+    arguments = {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", match.group(2))}
+    model = (AE if match.group(1) == "AE" else VAE)(**arguments)
+    model.load_state_dict(state, strict=True)
     model.eval()
     with open(z_path) as f:
         z = torch.tensor(json.load(f), dtype=torch.float32)
     with torch.no_grad():
-        images = model.decoder(z) if kind == "ae-mlp-8" else vae_decode(model, z)
+        images = model.decoder(z) if isinstance(model, AE) else vae_decode(model, z)
     json.dump(floats(images), sys.stdout)
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["export"]:
         export(sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, "test", "fixtures", "onnx"))
-    elif sys.argv[1:2] == ["roundtrip"] and len(sys.argv) == 5:
-        roundtrip(*sys.argv[2:5])
+    elif sys.argv[1:2] == ["roundtrip"] and len(sys.argv) == 4:
+        roundtrip(*sys.argv[2:4])
     else:
         sys.exit(__doc__)

@@ -4,6 +4,7 @@ import { UserError } from '../engine/errors';
 import { APP_VERSION } from '../engine/version';
 import { registerBench } from './bench-command';
 import { registerEval } from './eval-command';
+import { registerExport } from './export-command';
 import { registerFigure } from './figure-command';
 import { registerHistory } from './history-command';
 import { registerImport } from './import-command';
@@ -24,6 +25,7 @@ registerServe(program);
 registerBench(program);
 registerFigure(program);
 registerImport(program);
+registerExport(program);
 
 try {
   await program.parseAsync(process.argv);
