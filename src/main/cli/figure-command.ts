@@ -3,31 +3,16 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PNG } from 'pngjs';
-import { base64ToBytes } from '../../shared/image8';
 import { initBackend } from '../engine/backend/backend';
 import { loadDataset } from '../engine/data/datasets';
 import { UserError } from '../engine/errors';
 import { decodeGrid, pcaPlane, reconstructImages, samplePrior } from '../engine/explore/explore';
 import { openModelFolder } from '../engine/persistence/library-model';
+import { tileGrid } from './png-grid';
 import { wholeNumberFrom } from './settings-options';
 
-const SIDE = 28;
 const KINDS = ['manifold', 'samples', 'reconstructions'] as const;
 type Kind = (typeof KINDS)[number];
-
-/** Image8 tiles laid out row-major in `columns` columns → one grayscale PNG. */
-function tileGrid(images: string[], columns: number): Buffer {
-  const rows = Math.ceil(images.length / columns);
-  const png = new PNG({ width: columns * SIDE, height: rows * SIDE, colorType: 0, inputColorType: 0, inputHasAlpha: false });
-  const pixels = Buffer.alloc(png.width * png.height);
-  images.forEach((image, k) => {
-    const bytes = base64ToBytes(image);
-    const [top, left] = [Math.floor(k / columns) * SIDE, (k % columns) * SIDE];
-    for (let y = 0; y < SIDE; y++) pixels.set(bytes.subarray(y * SIDE, (y + 1) * SIDE), (top + y) * png.width + left);
-  });
-  return PNG.sync.write({ ...png, data: pixels } as PNG, { colorType: 0, inputColorType: 0, inputHasAlpha: false });
-}
 
 export function registerFigure(program: Command): void {
   program

@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../engine/errors';
 import { APP_VERSION } from '../engine/version';
 import { registerBench } from './bench-command';
+import { registerDecode } from './decode-command';
+import { registerEncode } from './encode-command';
 import { registerEval } from './eval-command';
 import { registerExport } from './export-command';
 import { registerFigure } from './figure-command';
@@ -26,6 +28,8 @@ registerBench(program);
 registerFigure(program);
 registerImport(program);
 registerExport(program);
+registerEncode(program);
+registerDecode(program);
 
 try {
   await program.parseAsync(process.argv);
