@@ -98,6 +98,12 @@ export type LayerSummary = z.infer<typeof LayerSummary>;
 
 const Empty = z.object({}).strict();
 
+/** Largest ONNX file the app's import takes, in base64 characters (two must fit in one message; the CLI takes any size). */
+export const MAX_ONNX_BASE64 = 1_900_000;
+/** An ONNX file sent by the renderer: its name (for messages) and its bytes in base64. */
+const OnnxUpload = z.object({ fileName: z.string().min(1).max(255), data: z.string().min(1).max(MAX_ONNX_BASE64) }).strict();
+const TensorName = z.string().min(1).max(500);
+
 /** Every request: its parameter schema. Results are typed by `Results` below. */
 export const Requests = {
   'engine.info': Empty,
@@ -110,6 +116,18 @@ export const Requests = {
   'models.rename': z.object({ id: ModelId, name: ModelName }).strict(),
   'models.delete': z.object({ id: ModelId }).strict(),
   'models.history': z.object({ id: ModelId }).strict(),
+  /** A PyTorch-trained autoencoder exported as ONNX: encoder and decoder, the images' dataset and range. */
+  'models.import': z
+    .object({
+      name: ModelName,
+      dataset: DatasetRef,
+      range: z.enum(['unit', 'symmetric']),
+      /** A VAE encoder's outputs by name, μ first, where their names do not say which is which. */
+      outputs: z.tuple([TensorName, TensorName]).optional(),
+      encoder: OnnxUpload,
+      decoder: OnnxUpload,
+    })
+    .strict(),
   'train.start': z
     .object({ name: ModelName, recipe: z.string().min(1).max(100), dataset: DatasetRef, settings: TrainSettingsSchema.partial().strict() })
     .strict(),
@@ -168,6 +186,7 @@ export interface Results {
   'models.rename': ModelSummary;
   'models.delete': { deleted: string; trashed: boolean };
   'models.history': { history: EpochRecord[] };
+  'models.import': ModelSummary;
   'train.start': { runId: string; modelId: string };
   'train.pause': { paused: boolean };
   'train.resume': { paused: boolean };

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { loadDataset } from '../../src/main/engine/data/datasets';
 import { setPixels } from '../../src/main/engine/explore/explore';
-import { importOnnxModel, type OnnxImport } from '../../src/main/engine/imported/import-onnx';
+import { importOnnxModel, readGraphFile, type OnnxImport } from '../../src/main/engine/imported/import-onnx';
 import { closeModel, openModelFolder, readLibraryManifest } from '../../src/main/engine/persistence/library-model';
 import { createEngineHost } from '../../src/main/host/engine-host';
 
@@ -31,8 +31,8 @@ const mnist = await loadDataset('mnist');
 const library = mkdtempSync(join(tmpdir(), 'le-onnx-'));
 
 const options = (kind: string, extra: Partial<OnnxImport> = {}): OnnxImport => ({
-  encoderPath: fixture(`${kind}.encoder.onnx`),
-  decoderPath: fixture(`${kind}.decoder.onnx`),
+  encoder: readGraphFile(fixture(`${kind}.encoder.onnx`)),
+  decoder: readGraphFile(fixture(`${kind}.decoder.onnx`)),
   dataset: mnist,
   datasetRef: 'mnist',
   name: kind,
@@ -81,13 +81,12 @@ test('bad input: one line naming the file, tensor or op and the fix; nothing wri
   const notOnnx = join(badLibrary, '..', `not-onnx-${process.pid}.onnx`);
   writeFileSync(notOnnx, 'this is not a protobuf');
   const cases: [Partial<OnnxImport>, RegExp][] = [
-    [{ encoderPath: notOnnx }, /not-onnx-\d+\.onnx is not an ONNX model .*: export it from PyTorch with torch\.onnx\.export/],
-    [{ encoderPath: fixture('unknown-op.encoder.onnx') }, /unknown-op\.encoder\.onnx: ONNX Runtime cannot run this graph: .*Frobnicate.*re-export it with standard ONNX ops/],
-    [{ decoderPath: fixture('vae-mlp-2.decoder.onnx') }, /latent mismatch: .*ae-mlp-8\.encoder\.onnx output "z" has 8 values .*vae-mlp-2\.decoder\.onnx input "z" has shape \[batch, 2\].*takes \[batch, 8\]/],
-    [{ encoderPath: fixture('wrong-size.encoder.onnx') }, /wrong-size\.encoder\.onnx: input "image" has shape \[batch, 1, 32, 32\] but MNIST digits images are 1×28×28.*export the encoder for \[batch, 1, 28, 28\]/],
-    [{ encoderPath: fixture('ae-mlp-8.decoder.onnx') }, /ae-mlp-8\.decoder\.onnx: input "z" has shape \[batch, 8\] but MNIST digits images/],
-    [{ encoderPath: fixture('vae-mlp-2.encoder.onnx'), decoderPath: fixture('vae-mlp-2.decoder.onnx'), outputs: ['mean', 'logvar'] }, /has no output "mean" \(its outputs are mu, logvar\): name μ and log σ² with --outputs MU,LOGVAR/],
-    [{ encoderPath: join(badLibrary, 'missing.onnx') }, /missing\.onnx cannot be read/],
+    [{ encoder: readGraphFile(notOnnx) }, /not-onnx-\d+\.onnx is not an ONNX model .*: export it from PyTorch with torch\.onnx\.export/],
+    [{ encoder: readGraphFile(fixture('unknown-op.encoder.onnx')) }, /unknown-op\.encoder\.onnx: ONNX Runtime cannot run this graph: .*Frobnicate.*re-export it with standard ONNX ops/],
+    [{ decoder: readGraphFile(fixture('vae-mlp-2.decoder.onnx')) }, /latent mismatch: .*ae-mlp-8\.encoder\.onnx output "z" has 8 values .*vae-mlp-2\.decoder\.onnx input "z" has shape \[batch, 2\].*takes \[batch, 8\]/],
+    [{ encoder: readGraphFile(fixture('wrong-size.encoder.onnx')) }, /wrong-size\.encoder\.onnx: input "image" has shape \[batch, 1, 32, 32\] but MNIST digits images are 1×28×28.*export the encoder for \[batch, 1, 28, 28\]/],
+    [{ encoder: readGraphFile(fixture('ae-mlp-8.decoder.onnx')) }, /ae-mlp-8\.decoder\.onnx: input "z" has shape \[batch, 8\] but MNIST digits images/],
+    [{ ...options('vae-mlp-2'), outputs: ['mean', 'logvar'] }, /has no output "mean" \(its outputs are mu, logvar\): name μ and log σ² with --outputs MU,LOGVAR/],
   ];
   for (const [change, pattern] of cases) {
     await assert.rejects(importOnnxModel(options('ae-mlp-8', change), join(badLibrary, 'model')), (error: Error) => {
@@ -96,6 +95,7 @@ test('bad input: one line naming the file, tensor or op and the fix; nothing wri
       return true;
     });
   }
+  assert.throws(() => readGraphFile(join(badLibrary, 'missing.onnx')), /missing\.onnx cannot be read/);
   assert.deepEqual(readdirSync(badLibrary), [], 'nothing written');
 });
 
@@ -123,6 +123,13 @@ test('the engine lists imported models beside trained ones and explores them', a
     assert.equal(encoded.points.length, 50 * 16);
     const pca = await host.call('model.pca', { id: 'user/conv-ae-16' });
     assert.equal(pca.axes[0]!.length, 16);
+    const upload = (file: string) => ({ fileName: file, data: readFileSync(fixture(file)).toString('base64') });
+    const summary = await host.call('models.import', { name: 'uploaded', dataset: 'mnist', range: 'unit', encoder: upload('ae-mlp-8.encoder.onnx'), decoder: upload('ae-mlp-8.decoder.onnx') });
+    assert.deepEqual([summary.id, summary.imported, summary.family, summary.latent], ['user/uploaded', true, 'ae', 8]);
+    await assert.rejects(
+      host.call('models.import', { name: 'mismatched', dataset: 'mnist', range: 'unit', encoder: upload('ae-mlp-8.encoder.onnx'), decoder: upload('vae-mlp-2.decoder.onnx') }),
+      /latent mismatch: ae-mlp-8\.encoder\.onnx output "z" has 8 values per image but vae-mlp-2\.decoder\.onnx input "z"/
+    );
     await assert.rejects(host.call('model.codebook', { id: 'user/vae-mlp-2', limit: 10 }), /the codebook view needs a model trained here; user\/vae-mlp-2 was imported from ONNX/);
   } finally {
     await host.dispose();

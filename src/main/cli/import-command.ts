@@ -5,7 +5,7 @@ import { basename, resolve } from 'node:path';
 import { ModelName } from '../../shared/contract';
 import { loadDataset } from '../engine/data/datasets';
 import { UserError } from '../engine/errors';
-import { importOnnxModel } from '../engine/imported/import-onnx';
+import { importOnnxModel, readGraphFile } from '../engine/imported/import-onnx';
 import type { ImportedManifest } from '../engine/imported/imported-manifest';
 import { defaultModelsDir } from '../host/app-paths';
 import { ModelLibrary } from '../host/model-library';
@@ -58,7 +58,7 @@ export function registerImport(program: Command): void {
       const dir = library.newModelDir(name);
       const dataset = await loadDataset(options.dataset);
       const manifest = await importOnnxModel(
-        { encoderPath: options.encoder, decoderPath: options.decoder, dataset, datasetRef: options.dataset, name, range: options.range, outputs: options.outputs },
+        { encoder: readGraphFile(options.encoder), decoder: readGraphFile(options.decoder), dataset, datasetRef: options.dataset, name, range: options.range, outputs: options.outputs },
         dir
       );
       if (options.json) {

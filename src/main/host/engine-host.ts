@@ -26,6 +26,7 @@ import {
   samplePrior,
   setImages,
 } from '../engine/explore/explore';
+import { importOnnxModel } from '../engine/imported/import-onnx';
 import { ModelLibrary, type MoveToTrash } from './model-library';
 import { ModelCache } from './model-cache';
 import type { Autoencoder } from '../engine/models/autoencoder';
@@ -124,6 +125,12 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
       return library.delete(id);
     },
     'models.history': async ({ id }) => ({ history: readManifest(library.dirOf(id).dir).history }),
+    'models.import': async ({ name, dataset, range, outputs, encoder, decoder }) => {
+      const upload = ({ fileName, data }: { fileName: string; data: string }) => ({ source: fileName, bytes: Buffer.from(data, 'base64') });
+      const dir = library.newModelDir(name);
+      await importOnnxModel({ encoder: upload(encoder), decoder: upload(decoder), dataset: await loadDataset(dataset), datasetRef: dataset, name, range, outputs }, dir);
+      return library.summary('user', name);
+    },
     'train.start': (params) => runs.start(params),
     'train.pause': async ({ runId }) => ({ paused: runs.pause(runId) }),
     'train.resume': async ({ runId }) => ({ paused: runs.resume(runId) }),

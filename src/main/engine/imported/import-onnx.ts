@@ -15,9 +15,25 @@ import { APP_NAME, APP_VERSION } from '../version';
 import type { ImportedManifest } from './imported-manifest';
 import { runInBatches } from './onnx-autoencoder';
 
+/** An ONNX file's bytes and what to call it in messages and the manifest (its path, or an uploaded file's name). */
+export interface GraphSource {
+  source: string;
+  bytes: Uint8Array;
+}
+
+/** Reads an ONNX file named on the command line; a message naming it when it cannot be read. */
+export function readGraphFile(path: string): GraphSource {
+  const source = resolve(path);
+  try {
+    return { source, bytes: readRegularFile(source) };
+  } catch (error) {
+    throw new UserError(`${source} cannot be read: ${(error as Error).message}`, 'not-found');
+  }
+}
+
 export interface OnnxImport {
-  encoderPath: string;
-  decoderPath: string;
+  encoder: GraphSource;
+  decoder: GraphSource;
   /** The images the model was trained on: sets the image shape and the map's points and labels. */
   dataset: Dataset;
   /** The dataset as the user named it (a bundled name or a folder), kept in the manifest. */
@@ -34,13 +50,7 @@ function runtimeMessage(error: unknown): string {
   return String((error as Error).message ?? error).split('\n')[0]!.replace(/^\[[^\]]*\]\s*/, '').trim();
 }
 
-async function openGraph(path: string): Promise<{ session: ort.InferenceSession; bytes: Buffer }> {
-  let bytes: Buffer;
-  try {
-    bytes = readRegularFile(path);
-  } catch (error) {
-    throw new UserError(`${path} cannot be read: ${(error as Error).message}`, 'not-found');
-  }
+async function openGraph({ source: path, bytes }: GraphSource): Promise<{ session: ort.InferenceSession; bytes: Uint8Array }> {
   try {
     return { session: await ort.InferenceSession.create(bytes), bytes };
   } catch (error) {
@@ -116,10 +126,9 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
  * tensor or op and the fix, and then nothing is written.
  */
 export async function importOnnxModel(options: OnnxImport, dir: string): Promise<ImportedManifest> {
-  const encoderPath = resolve(options.encoderPath);
-  const decoderPath = resolve(options.decoderPath);
-  const encoder = await openGraph(encoderPath);
-  const decoder = await openGraph(decoderPath);
+  const [encoderPath, decoderPath] = [options.encoder.source, options.decoder.source];
+  const encoder = await openGraph(options.encoder);
+  const decoder = await openGraph(options.decoder);
   try {
     const { dataset } = options;
     const [encoderInput, ...extraInputs] = encoder.session.inputMetadata;
