@@ -89,24 +89,17 @@ class ConvAE(nn.Module):
         return self.decoder(self.encoder(x))
 
 
-class Encoder(nn.Module):
-    """The VAE's encoder as its own module, so its ONNX graph has the two outputs mu and logvar."""
+class Part(nn.Module):
+    """One half of the VAE as its own module (`part` is vae_encode or vae_decode), so each exports
+    as its own ONNX graph: the encoder's with the two outputs mu and logvar."""
 
-    def __init__(self, vae):
+    def __init__(self, vae, part):
         super().__init__()
         self.vae = vae
+        self.part = part
 
     def forward(self, x):
-        return vae_encode(self.vae, x)
-
-
-class Decoder(nn.Module):
-    def __init__(self, vae):
-        super().__init__()
-        self.vae = vae
-
-    def forward(self, z):
-        return vae_decode(self.vae, z)
+        return self.part(self.vae, x)
 
 
 def train(model, x, loss_of, epochs, batch=64):
@@ -170,8 +163,8 @@ def export(out_dir):
                                 "reconstructions": floats(ae(x))}
 
     vae = train(VAE(hidden=32, latent=2), train_x, vae_loss, epochs=3)
-    export_onnx(Encoder(vae), x[:1], os.path.join(out_dir, "vae-mlp-2.encoder.onnx"), "image", ["mu", "logvar"])
-    export_onnx(Decoder(vae), torch.zeros(1, 2), os.path.join(out_dir, "vae-mlp-2.decoder.onnx"), "z", ["image"])
+    export_onnx(Part(vae, vae_encode), x[:1], os.path.join(out_dir, "vae-mlp-2.encoder.onnx"), "image", ["mu", "logvar"])
+    export_onnx(Part(vae, vae_decode), torch.zeros(1, 2), os.path.join(out_dir, "vae-mlp-2.decoder.onnx"), "z", ["image"])
     z = torch.randn(4, 2, generator=g)
     with torch.no_grad():
         mu, _ = vae_encode(vae, x)
