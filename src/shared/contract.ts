@@ -128,6 +128,8 @@ export const Requests = {
       decoder: OnnxUpload,
     })
     .strict(),
+  /** A model trained here as PyTorch weights for its recipe's reference class (safetensors). */
+  'models.export': z.object({ id: ModelId, format: z.literal('safetensors') }).strict(),
   'train.start': z
     .object({ name: ModelName, recipe: z.string().min(1).max(100), dataset: DatasetRef, settings: TrainSettingsSchema.partial().strict() })
     .strict(),
@@ -187,6 +189,8 @@ export interface Results {
   'models.delete': { deleted: string; trashed: boolean };
   'models.history': { history: EpochRecord[] };
   'models.import': ModelSummary;
+  /** `data`: the safetensors file in base64; `construct`: the PyTorch class call that loads it, e.g. "VAE(hidden=256, latent=2)". */
+  'models.export': { fileName: string; data: string; construct: string };
   'train.start': { runId: string; modelId: string };
   'train.pause': { paused: boolean };
   'train.resume': { paused: boolean };

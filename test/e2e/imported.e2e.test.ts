@@ -1,7 +1,8 @@
 // End to end in Chromium against web mode: a PyTorch VAE exported to ONNX (the reference fixture)
 // is imported from the Library, shows as imported, and the latent space explorer works on it:
-// dragging the probe over its map changes the decoded image.
+// dragging the probe over its map changes the decoded image. A trained model exports to PyTorch.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -28,6 +29,18 @@ test('Import model in the Library adds the ONNX VAE to the library, marked impor
   assert.equal(await item.locator('.tag.imported').innerText(), 'imported');
   assert.equal(await item.getByRole('button', { name: 'Open pytorch-vae' }).isDisabled(), true, 'opened once imported');
   await page.screenshot({ path: join(SHOTS, 'library-imported.png') });
+  assert.equal(await item.getByRole('button', { name: 'Export pytorch-vae to PyTorch' }).isDisabled(), true, 'an imported model is already PyTorch');
+});
+
+test('a trained model exports from the Library as PyTorch weights (a safetensors download)', async () => {
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export mnist-vae-2d to PyTorch' }).click();
+  const download = await downloading;
+  assert.equal(download.suggestedFilename(), 'mnist-vae-2d.safetensors');
+  const bytes = await readFile((await download.path())!);
+  const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString('utf8'));
+  assert.deepEqual(header['fc21.weight'], { dtype: 'F32', shape: [2, 256], data_offsets: header['fc21.weight'].data_offsets });
+  assert.equal(header.__metadata__.class, 'VAE(hidden=256, latent=2)');
 });
 
 test('dragging the probe over the imported model changes the decoded image', async () => {

@@ -130,6 +130,7 @@ test('the engine lists imported models beside trained ones and explores them', a
       host.call('models.import', { name: 'mismatched', dataset: 'mnist', range: 'unit', encoder: upload('ae-mlp-8.encoder.onnx'), decoder: upload('vae-mlp-2.decoder.onnx') }),
       /latent mismatch: ae-mlp-8\.encoder\.onnx output "z" has 8 values per image but vae-mlp-2\.decoder\.onnx input "z"/
     );
+    await assert.rejects(host.call('models.export', { id: 'user/vae-mlp-2', format: 'safetensors' }), /export to PyTorch needs a model trained here; user\/vae-mlp-2 was imported from ONNX/);
     await assert.rejects(host.call('model.codebook', { id: 'user/vae-mlp-2', limit: 10 }), /the codebook view needs a model trained here; user\/vae-mlp-2 was imported from ONNX/);
   } finally {
     await host.dispose();

@@ -12,6 +12,7 @@ import { latentModelOf } from '../../src/main/engine/explore/latent-model';
 import { loadModelFolder } from '../../src/main/engine/persistence/model-folder';
 import { pytorchSafetensors } from '../../src/main/engine/persistence/pytorch-export';
 import { encodeSafetensors } from '../../src/main/engine/persistence/safetensors';
+import { createEngineHost } from '../../src/main/host/engine-host';
 
 await initBackend();
 const SCRIPT = resolve('bench/reference/export_fixtures.py');
@@ -54,6 +55,21 @@ test('safetensors layout as specified: u64 header length, JSON header, raw littl
   assert.equal((8 + length) % 8, 0, 'data aligned to 8 bytes');
   assert.deepEqual([view.getFloat32(8 + length, true), view.getFloat32(12 + length, true)], [1.5, -2]);
   assert.equal(bytes.length, 8 + length + 8);
+});
+
+test('the engine hands the same file to the window (models.export), and refuses imported models', async () => {
+  const host = await createEngineHost({ modelsDir: mkdtempSync(join(tmpdir(), 'le-export-host-')), bundledDir: resolve('resources/models') });
+  const { model } = loadModelFolder(resolve('resources/models/mnist-vae-2d'));
+  try {
+    const exported = await host.call('models.export', { id: 'bundled/mnist-vae-2d', format: 'safetensors' });
+    assert.equal(exported.fileName, 'mnist-vae-2d.safetensors');
+    assert.equal(exported.construct, 'VAE(hidden=256, latent=2)');
+    assert.deepEqual(Buffer.from(exported.data, 'base64'), Buffer.from(pytorchSafetensors(model).bytes));
+    await assert.rejects(host.call('models.export', { id: 'bundled/mnist-vqvae', format: 'safetensors' }), /recipe vqvae-conv has no PyTorch reference class/);
+  } finally {
+    model.params.dispose();
+    await host.dispose();
+  }
 });
 
 test('a recipe without a PyTorch reference class is refused, naming those that have one', () => {

@@ -32,6 +32,7 @@ import { ModelCache } from './model-cache';
 import type { Autoencoder } from '../engine/models/autoencoder';
 import type { OpenedModel } from '../engine/persistence/library-model';
 import { readManifest } from '../engine/persistence/model-folder';
+import { pytorchSafetensors } from '../engine/persistence/pytorch-export';
 import { TrainingRuns } from './training-runs';
 import { APP_VERSION } from '../engine/version';
 
@@ -131,6 +132,11 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
       await importOnnxModel({ encoder: upload(encoder), decoder: upload(decoder), dataset: await loadDataset(dataset), datasetRef: dataset, name, range, outputs }, dir);
       return library.summary('user', name);
     },
+    'models.export': ({ id }) =>
+      withTrained(id, 'export to PyTorch', (m) => {
+        const { bytes, construct } = pytorchSafetensors(m);
+        return { fileName: `${library.dirOf(id).folder}.safetensors`, data: Buffer.from(bytes).toString('base64'), construct };
+      }),
     'train.start': (params) => runs.start(params),
     'train.pause': async ({ runId }) => ({ paused: runs.pause(runId) }),
     'train.resume': async ({ runId }) => ({ paused: runs.resume(runId) }),
