@@ -162,7 +162,7 @@ def export(out_dir):
                                 "encodings": floats(ae.encoder(x)), "z": floats(z), "decodings": floats(ae.decoder(z)),
                                 "reconstructions": floats(ae(x))}
 
-    vae = train(VAE(hidden=32, latent=2), train_x, vae_loss, epochs=3)
+    vae = train(VAE(hidden=32, latent=2), train_x, vae_loss, epochs=10)
     export_onnx(Part(vae, vae_encode), x[:1], os.path.join(out_dir, "vae-mlp-2.encoder.onnx"), "image", ["mu", "logvar"])
     export_onnx(Part(vae, vae_decode), torch.zeros(1, 2), os.path.join(out_dir, "vae-mlp-2.decoder.onnx"), "z", ["image"])
     z = torch.randn(4, 2, generator=g)
