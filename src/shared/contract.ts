@@ -129,7 +129,7 @@ export const Requests = {
     })
     .strict(),
   /** A model trained here as PyTorch weights for its recipe's reference class (safetensors). */
-  'models.export': z.object({ id: ModelId, format: z.literal('safetensors') }).strict(),
+  'models.export': z.object({ id: ModelId, format: z.enum(['safetensors']) }).strict(),
   'train.start': z
     .object({ name: ModelName, recipe: z.string().min(1).max(100), dataset: DatasetRef, settings: TrainSettingsSchema.partial().strict() })
     .strict(),

@@ -33,7 +33,7 @@ const library = mkdtempSync(join(tmpdir(), 'le-onnx-'));
 const options = (kind: string, extra: Partial<OnnxImport> = {}): OnnxImport => ({
   encoder: readGraphFile(fixture(`${kind}.encoder.onnx`)),
   decoder: readGraphFile(fixture(`${kind}.decoder.onnx`)),
-  dataset: mnist,
+  dataset: async () => mnist,
   datasetRef: 'mnist',
   name: kind,
   range: 'unit',

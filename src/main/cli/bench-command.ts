@@ -96,7 +96,7 @@ async function importedDecodeLatency(dataset: Dataset) {
   const home = mkdtempSync(join(tmpdir(), 'le-bench-onnx-'));
   try {
     const graph = (part: string) => readGraphFile(join(ONNX_FIXTURES, `${kind}.${part}.onnx`));
-    const manifest = await importOnnxModel({ encoder: graph('encoder'), decoder: graph('decoder'), dataset, datasetRef: 'mnist', name: kind, range: 'unit' }, join(home, kind));
+    const manifest = await importOnnxModel({ encoder: graph('encoder'), decoder: graph('decoder'), dataset: async () => dataset, datasetRef: 'mnist', name: kind, range: 'unit' }, join(home, kind));
     const model = await OnnxAutoencoder.open(join(home, kind), manifest);
     try {
       return { model: `${kind} (PyTorch → ONNX)`, ...(await decodeLatency(model, manifest.latent)) };

@@ -56,9 +56,8 @@ export function registerImport(program: Command): void {
       if (!valid.success) throw new UserError(`--name "${name}" ${valid.error.issues[0]!.message}: choose another with --name`);
       const library = new ModelLibrary(resolve(options.models), resolve(options.models));
       const dir = library.newModelDir(name);
-      const dataset = await loadDataset(options.dataset);
       const manifest = await importOnnxModel(
-        { encoder: readGraphFile(options.encoder), decoder: readGraphFile(options.decoder), dataset, datasetRef: options.dataset, name, range: options.range, outputs: options.outputs },
+        { encoder: readGraphFile(options.encoder), decoder: readGraphFile(options.decoder), dataset: () => loadDataset(options.dataset), datasetRef: options.dataset, name, range: options.range, outputs: options.outputs },
         dir
       );
       if (options.json) {
@@ -67,7 +66,7 @@ export function registerImport(program: Command): void {
       }
       const posterior = manifest.family === 'vae' ? `μ "${manifest.encoder.mu}", log σ² "${manifest.encoder.logvar}"` : `code "${manifest.encoder.mu}"`;
       console.log(
-        `imported ${name} (${manifest.family.toUpperCase()}, ${manifest.latent}-D latent, ${posterior}; images [${manifest.encoder.inputShape.join(', ')}] in ${options.range === 'unit' ? '[0, 1]' : '[-1, 1]'}, ${dataset.title}) → ${dir}`
+        `imported ${name} (${manifest.family.toUpperCase()}, ${manifest.latent}-D latent, ${posterior}; images [${manifest.encoder.inputShape.join(', ')}] in ${options.range === 'unit' ? '[0, 1]' : '[-1, 1]'}, ${manifest.dataset.title}) → ${dir}`
       );
     });
 }

@@ -30,8 +30,7 @@ import { importOnnxModel } from '../engine/imported/import-onnx';
 import { ModelLibrary, type MoveToTrash } from './model-library';
 import { ModelCache } from './model-cache';
 import type { Autoencoder } from '../engine/models/autoencoder';
-import type { OpenedModel } from '../engine/persistence/library-model';
-import { readManifest } from '../engine/persistence/model-folder';
+import { readLibraryManifest, type OpenedModel } from '../engine/persistence/library-model';
 import { pytorchSafetensors } from '../engine/persistence/pytorch-export';
 import { TrainingRuns } from './training-runs';
 import { APP_VERSION } from '../engine/version';
@@ -125,11 +124,14 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
       models.forget(id);
       return library.delete(id);
     },
-    'models.history': async ({ id }) => ({ history: readManifest(library.dirOf(id).dir).history }),
+    'models.history': async ({ id }) => {
+      const manifest = readLibraryManifest(library.dirOf(id).dir);
+      return { history: manifest.kind === 'imported' ? [] : manifest.history }; // trained elsewhere: no epochs here
+    },
     'models.import': async ({ name, dataset, range, outputs, encoder, decoder }) => {
       const upload = ({ fileName, data }: { fileName: string; data: string }) => ({ source: fileName, bytes: Buffer.from(data, 'base64') });
       const dir = library.newModelDir(name);
-      await importOnnxModel({ encoder: upload(encoder), decoder: upload(decoder), dataset: await loadDataset(dataset), datasetRef: dataset, name, range, outputs }, dir);
+      await importOnnxModel({ encoder: upload(encoder), decoder: upload(decoder), dataset: () => loadDataset(dataset), datasetRef: dataset, name, range, outputs }, dir);
       return library.summary('user', name);
     },
     'models.export': ({ id }) =>

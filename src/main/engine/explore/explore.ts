@@ -140,6 +140,7 @@ export async function samplePrior(model: Explorable, count: number, seed: number
   return { images: await decodePoints(latent, z), z };
 }
 
+/** The set's images at `indices` and the model's reconstructions of them (Image8 each). */
 export async function reconstructImages(model: Explorable, set: ImageSet, indices: number[]): Promise<{ originals: string[]; reconstructions: string[] }> {
   const x = setPixels(set, indices);
   return { originals: imagesOfValues(x), reconstructions: imagesOfValues(await latentOf(model).reconstruct(x, indices.length)) };
@@ -157,6 +158,7 @@ export function interpolatePoints(from: number[], to: number[], steps: number, m
   });
 }
 
+/** `steps` latent points from `from` to `to` (linear or slerp) and their decodings. */
 export async function interpolate(model: Explorable, from: number[], to: number[], steps: number, mode: 'linear' | 'slerp') {
   const z = interpolatePoints(from, to, steps, mode);
   return { z, images: await decodePoints(model, z) };

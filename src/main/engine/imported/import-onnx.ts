@@ -34,8 +34,11 @@ export function readGraphFile(path: string): GraphSource {
 export interface OnnxImport {
   encoder: GraphSource;
   decoder: GraphSource;
-  /** The images the model was trained on: sets the image shape and the map's points and labels. */
-  dataset: Dataset;
+  /**
+   * The images the model was trained on (their title and counts go in the manifest; the map
+   * encodes them), loaded only once both files have opened as ONNX graphs.
+   */
+  dataset: () => Promise<Dataset>;
   /** The dataset as the user named it (a bundled name or a folder), kept in the manifest. */
   datasetRef: string;
   name: string;
@@ -130,7 +133,7 @@ export async function importOnnxModel(options: OnnxImport, dir: string): Promise
   const encoder = await openGraph(options.encoder);
   const decoder = await openGraph(options.decoder);
   try {
-    const { dataset } = options;
+    const dataset = await options.dataset();
     const [encoderInput, ...extraInputs] = encoder.session.inputMetadata;
     if (!encoderInput || extraInputs.length > 0) throw new UserError(`${encoderPath} has ${encoder.session.inputNames.length} inputs: the encoder must take one, the batch of images`);
     const imageShape = imageInputShape(encoderPath, encoderInput, dataset.title);

@@ -67,6 +67,7 @@ export class OnnxAutoencoder implements LatentModel {
     return new OnnxAutoencoder(manifest, encoder, decoder);
   }
 
+  /** [count, 784] in [0, 1] → the encoder's μ (or code), [count, latent]; the graph's own range is applied first. */
   async encode(x: Float32Array, count: number): Promise<Float32Array> {
     const { encoder, range } = this.manifest;
     const input = range === 'symmetric' ? x.map((v) => v * 2 - 1) : x;
@@ -74,6 +75,7 @@ export class OnnxAutoencoder implements LatentModel {
     return mu!;
   }
 
+  /** [count, latent] → the decoder's images flattened to [count, 784], mapped to [0, 1] from the graph's range. */
   async decode(z: Float32Array, count: number): Promise<Float32Array> {
     const { decoder, range } = this.manifest;
     const [images] = await runInBatches(this.decoder, decoder.input, decoder.inputShape, [decoder.output], z, count);
