@@ -75,12 +75,16 @@ export type EpochRecord = z.infer<typeof EpochRecord>;
 
 /** What a model folder's manifest says of the run that wrote it. */
 export const RUN_STATUSES = ['training', 'done', 'stopped-early', 'cancelled', 'diverged', 'failed'] as const;
+/** What an imported model lists as its recipe: it was trained elsewhere and imported from ONNX. */
+export const IMPORTED_RECIPE = 'imported (ONNX)';
 
 export const ModelSummary = z.object({
   id: z.string(),
   name: z.string(),
   source: z.enum(['bundled', 'user']),
   family: z.enum(FAMILIES),
+  /** Trained elsewhere and imported as ONNX graphs: the latent views work, training and the family tools do not. */
+  imported: z.boolean(),
   recipe: z.string(),
   dataset: z.string(),
   latent: z.number(),
@@ -100,6 +104,12 @@ export type LayerSummary = z.infer<typeof LayerSummary>;
 
 const Empty = z.object({}).strict();
 
+/** Largest ONNX file the app's import takes, in base64 characters (two must fit in one message; the CLI takes any size). */
+export const MAX_ONNX_BASE64 = 1_900_000;
+/** An ONNX file sent by the renderer: its name (for messages) and its bytes in base64. */
+const OnnxUpload = z.object({ fileName: z.string().min(1).max(255), data: z.string().min(1).max(MAX_ONNX_BASE64) }).strict();
+const TensorName = z.string().min(1).max(500);
+
 /** Every request: its parameter schema. Results are typed by `Results` below. */
 export const Requests = {
   'engine.info': Empty,
@@ -114,6 +124,20 @@ export const Requests = {
   'models.history': z.object({ id: ModelId }).strict(),
   /** Points a user model at the new place of the dataset folder it was trained on (checked by checksum). */
   'models.locateDataset': z.object({ id: ModelId, dataset: DatasetRef }).strict(),
+  /** A PyTorch-trained autoencoder exported as ONNX: encoder and decoder, the images' dataset and range. */
+  'models.import': z
+    .object({
+      name: ModelName,
+      dataset: DatasetRef,
+      range: z.enum(['unit', 'symmetric']),
+      /** A VAE encoder's outputs by name, μ first, where their names do not say which is which. */
+      outputs: z.tuple([TensorName, TensorName]).optional(),
+      encoder: OnnxUpload,
+      decoder: OnnxUpload,
+    })
+    .strict(),
+  /** A model trained here as PyTorch weights for its recipe's reference class (safetensors). */
+  'models.export': z.object({ id: ModelId, format: z.enum(['safetensors']) }).strict(),
   'train.start': z
     .object({ name: ModelName, recipe: z.string().min(1).max(100), dataset: DatasetRef, settings: TrainSettingsSchema.partial().strict() })
     .strict(),
@@ -173,6 +197,9 @@ export interface Results {
   'models.delete': { deleted: string; trashed: boolean };
   'models.history': { history: EpochRecord[] };
   'models.locateDataset': ModelSummary;
+  'models.import': ModelSummary;
+  /** `data`: the safetensors file in base64; `construct`: the PyTorch class call that loads it, e.g. "VAE(hidden=256, latent=2)". */
+  'models.export': { fileName: string; data: string; construct: string };
   'train.start': { runId: string; modelId: string };
   'train.pause': { paused: boolean };
   'train.resume': { paused: boolean };

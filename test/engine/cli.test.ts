@@ -79,6 +79,7 @@ test('bench times training and inference, and its counts are checked', () => {
   for (const key of ['trainSamplesPerSec', 'decodeP50Ms', 'decodeP95Ms', 'encode10kMs']) assert.ok(row[key] > 0, key);
   assert.equal(row.tensorsAfter, row.tensorsBefore);
   assert.equal(row.torchSamplesPerSec, null);
+  assert.ok(result.imported.decodeP95Ms > 0, 'decode latency of the imported PyTorch MLP is measured');
   const bad = cli('bench', '--no-torch', '--steps', '0');
   assert.notEqual(bad.code, 0);
   assert.match(bad.stderr, /--steps.*expected a whole number from 1 up, got "0"/);

@@ -35,38 +35,38 @@ const mae = model('mae-mlp-8');
 const vq = model('vqvae-conv');
 const firstImage = bytesToBase64(mnist.test.pixels.subarray(0, 784));
 
-test('encode gives one latent mean per image, with labels', () => {
-  const { dims, points, labels } = encodeSet(vae, mnist.test, 100);
+test('encode gives one latent mean per image, with labels', async () => {
+  const { dims, points, labels } = await encodeSet(vae, mnist.test, 100);
   assert.equal(dims, 2);
   assert.equal(points.length, 200);
   assert.deepEqual(labels, Array.from(mnist.test.labels.subarray(0, 100)));
 });
 
-test('decode, sample, grid and reconstruct return 28×28 byte images', () => {
-  const [image] = decodePoints(vae, [[0.5, -1]]);
+test('decode, sample, grid and reconstruct return 28×28 byte images', async () => {
+  const [image] = await decodePoints(vae, [[0.5, -1]]);
   assert.equal(base64ToBytes(image!).length, 784);
-  assert.throws(() => decodePoints(vae, [[1, 2, 3]]), /has 3 values but this model's latent space has 2/);
-  const samples = samplePrior(vae, 6, 42);
+  await assert.rejects(decodePoints(vae, [[1, 2, 3]]), /has 3 values but this model's latent space has 2/);
+  const samples = await samplePrior(vae, 6, 42);
   assert.equal(samples.images.length, 6);
-  assert.deepEqual(samplePrior(vae, 6, 42).z, samples.z, 'seeded');
-  const grid = decodeGrid(vae, 15, 'quantiles');
+  assert.deepEqual((await samplePrior(vae, 6, 42)).z, samples.z, 'seeded');
+  const grid = await decodeGrid(vae, 15, 'quantiles');
   assert.equal(grid.images.length, 225);
   assert.ok(Math.abs(grid.xs[0]! - normalQuantile(0.05)) < 1e-12 && grid.ys[0]! > grid.ys[14]!, 'rows from the top');
-  const region = decodeGrid(vae, 3, 'region', [-1, 1, -2, 2]);
+  const region = await decodeGrid(vae, 3, 'region', [-1, 1, -2, 2]);
   assert.deepEqual(region.xs, [-1, 0, 1]);
   assert.deepEqual(region.ys, [2, 0, -2]);
-  const rec = reconstructImages(vae, mnist.test, [0, 5]);
+  const rec = await reconstructImages(vae, mnist.test, [0, 5]);
   assert.equal(rec.originals[0], firstImage);
   assert.equal(rec.reconstructions.length, 2);
 });
 
-test('normal quantiles match known values', () => {
+test('normal quantiles match known values', async () => {
   assert.ok(Math.abs(normalQuantile(0.5)) < 1e-12);
   assert.ok(Math.abs(normalQuantile(0.975) - 1.959963985) < 1e-8);
   assert.ok(Math.abs(normalQuantile(0.05) + 1.644853627) < 1e-8);
 });
 
-test('interpolation: linear and spherical paths start and end at the two points', () => {
+test('interpolation: linear and spherical paths start and end at the two points', async () => {
   const a = [1, 0];
   const b = [0, 2];
   for (const mode of ['linear', 'slerp'] as const) {
@@ -78,19 +78,19 @@ test('interpolation: linear and spherical paths start and end at the two points'
   assert.deepEqual(interpolatePoints(a, b, 3, 'linear')[1], [0.5, 1]);
 });
 
-test('PCA plane: orthonormal axes of the encodings, for latents wider than 2', () => {
+test('PCA plane: orthonormal axes of the encodings, for latents wider than 2', async () => {
   const wide = model('vae-mlp-20');
-  const { mean, axes, explained } = pcaPlane(wide, mnist.test, 500);
+  const { mean, axes, explained } = await pcaPlane(wide, mnist.test, 500);
   assert.equal(mean.length, 20);
   const dot = (u: number[], v: number[]) => u.reduce((s, x, i) => s + x * v[i]!, 0);
   assert.ok(Math.abs(dot(axes[0]!, axes[0]!) - 1) < 1e-3 && Math.abs(dot(axes[0]!, axes[1]!)) < 1e-2);
   assert.ok(explained[0]! >= explained[1]!);
-  assert.equal(decodeGrid(wide, 2, 'quantiles', undefined, { base: mean, axisU: axes[0]!, axisV: axes[1]! }).images.length, 4);
-  assert.throws(() => decodeGrid(wide, 2, 'quantiles'), /give a plane/);
+  assert.equal((await decodeGrid(wide, 2, 'quantiles', undefined, { base: mean, axisU: axes[0]!, axisV: axes[1]! })).images.length, 4);
+  await assert.rejects(decodeGrid(wide, 2, 'quantiles'), /give a plane/);
   wide.params.dispose();
 });
 
-test('inpainting leaves visible pixels exactly as given and scores only hidden ones', () => {
+test('inpainting leaves visible pixels exactly as given and scores only hidden ones', async () => {
   const mask = new Uint8Array(784).fill(255);
   for (let i = 300; i < 500; i++) mask[i] = 0;
   const result = inpaint(mae, firstImage, bytesToBase64(mask));
@@ -107,14 +107,14 @@ test('inpainting leaves visible pixels exactly as given and scores only hidden o
   assert.throws(() => inpaint(mae, bytesToBase64(new Uint8Array(100)), bytesToBase64(mask)), (e: Error) => e instanceof UserError && /784 bytes/.test(e.message));
 });
 
-test('denoising adds seeded noise and reconstructs', () => {
-  const a = denoise(vae, firstImage, 0.5, 1);
-  assert.equal(a.noisy, denoise(vae, firstImage, 0.5, 1).noisy);
-  assert.notEqual(a.noisy, denoise(vae, firstImage, 0.5, 2).noisy);
-  assert.equal(denoise(vae, firstImage, 0, 1).noisy, firstImage);
+test('denoising adds seeded noise and reconstructs', async () => {
+  const a = await denoise(vae, firstImage, 0.5, 1);
+  assert.equal(a.noisy, (await denoise(vae, firstImage, 0.5, 1)).noisy);
+  assert.notEqual(a.noisy, (await denoise(vae, firstImage, 0.5, 2)).noisy);
+  assert.equal((await denoise(vae, firstImage, 0, 1)).noisy, firstImage);
 });
 
-test('VQ: code maps, decoding edited maps, usage counts and perplexity', () => {
+test('VQ: code maps, decoding edited maps, usage counts and perplexity', async () => {
   const { codes, image } = quantize(vq, firstImage);
   assert.equal(codes.length, 49);
   assert.ok(codes.every((c) => Number.isInteger(c) && c >= 0 && c < 64));
@@ -122,7 +122,7 @@ test('VQ: code maps, decoding edited maps, usage counts and perplexity', () => {
   assert.notEqual(decodeCodes(vq, codes.map(() => (codes[0]! + 1) % 64)), image);
   assert.throws(() => decodeCodes(vq, codes.map(() => 64)), /code 64 is out of range: this codebook has 64 entries/);
 
-  const stats = codebookStats(vq, mnist.test, 200);
+  const stats = await codebookStats(vq, mnist.test, 200);
   assert.equal(stats.tiles.length, 64);
   assert.equal(stats.usage.reduce((a, b) => a + b, 0), 200 * 49, 'usage counts sum to the number of code-map cells');
   const p = stats.usage.filter((c) => c > 0).map((c) => c / (200 * 49));
@@ -130,11 +130,11 @@ test('VQ: code maps, decoding edited maps, usage counts and perplexity', () => {
   assert.equal(stats.deadCodes, stats.usage.filter((c) => c === 0).length);
 
   const used = stats.usage.findIndex((c) => c > 0);
-  const users = codeUsers(vq, mnist.test, used, 5, 200);
+  const users = await codeUsers(vq, mnist.test, used, 5, 200);
   assert.ok(users.indices.length > 0 && users.counts.every((c, i) => i === 0 || c <= users.counts[i - 1]!));
 });
 
-test('usage statistics by hand: uniform over k codes has perplexity k', () => {
+test('usage statistics by hand: uniform over k codes has perplexity k', async () => {
   const counts = countCodes([0, 1, 2, 3, 0, 1, 2, 3], 6);
   assert.deepEqual(counts, [2, 2, 2, 2, 0, 0]);
   const { perplexity, deadCodes } = usageStats(counts);
@@ -142,12 +142,12 @@ test('usage statistics by hand: uniform over k codes has perplexity k', () => {
   assert.equal(deadCodes, 2);
 });
 
-test('no tensor leak across many encode/decode calls', () => {
-  decodePoints(vae, [[0, 0]]);
+test('no tensor leak across many encode/decode calls', async () => {
+  await decodePoints(vae, [[0, 0]]);
   const before = tf.memory().numTensors;
   for (let i = 0; i < 200; i++) {
-    decodePoints(vae, [[i / 100, -i / 100]]);
-    encodeSet(vae, mnist.test, 10);
+    await decodePoints(vae, [[i / 100, -i / 100]]);
+    await encodeSet(vae, mnist.test, 10);
     quantize(vq, firstImage);
   }
   assert.equal(tf.memory().numTensors, before);

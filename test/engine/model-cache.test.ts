@@ -22,7 +22,7 @@ test('a model forgotten while a request uses it keeps its weights until the requ
   await cache.use(VAE, async ({ model }) => {
     cache.forget(VAE);
     await tick();
-    assert.equal(decodePoints(model, [[0, 0]]).length, 1);
+    assert.equal((await decodePoints(model, [[0, 0]])).length, 1);
   });
   assert.equal(tf.memory().numTensors, baseline, 'freed once the request ended');
 });
@@ -33,7 +33,7 @@ test('a model evicted by newer ones while in use stays valid; each is freed exac
   await cache.use(VAE, async ({ model }) => {
     for (const id of OTHERS) await cache.use(id, () => {});
     await tick();
-    assert.equal(decodePoints(model, [[0.5, -0.5]]).length, 1);
+    assert.equal((await decodePoints(model, [[0.5, -0.5]])).length, 1);
     cache.forget(VAE); // already evicted: nothing more to free
   });
   cache.clear();
@@ -47,7 +47,7 @@ test('a model nobody is using is freed when forgotten, and reloaded when asked f
   assert.ok(tf.memory().numTensors > baseline);
   cache.forget(VAE);
   assert.equal(tf.memory().numTensors, baseline);
-  const images = await cache.use(VAE, ({ model }) => decodePoints(model, [[0, 0]]));
+  const images = await cache.use(VAE, ({ latent }) => decodePoints(latent, [[0, 0]]));
   assert.equal(images.length, 1);
   cache.clear();
   assert.equal(tf.memory().numTensors, baseline);

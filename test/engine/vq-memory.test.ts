@@ -25,8 +25,8 @@ const { codebookSize, codeDim } = SETTING_SPECS;
 
 async function peakOf(what: string, f: () => unknown): Promise<number> {
   const before = tf.memory().numTensors;
-  const { peakBytes, result } = await tf.profile(() => {
-    f();
+  const { peakBytes, result } = await tf.profile(async () => {
+    await f();
     return tf.scalar(0);
   });
   tf.dispose(result);
@@ -53,10 +53,10 @@ for (const corner of CORNERS) {
     peaks.decodeCodes = await peakOf('decodeCodes', () => explore.decodeCodes(model, codes.map(() => corner.codebookSize - 1)));
     peaks.reconstruct = await peakOf('reconstruct', () => explore.reconstructImages(model, mnist.test, Array.from({ length: 256 }, (_, i) => i)));
     peaks.denoise = await peakOf('denoise', () => explore.denoise(model, image, 0.5, 1));
-    peaks.codebook = await peakOf('codebook', () => assert.equal(explore.codebookStats(model, mnist.test, corner.images).tiles.length, corner.codebookSize));
+    peaks.codebook = await peakOf('codebook', async () => assert.equal((await explore.codebookStats(model, mnist.test, corner.images)).tiles.length, corner.codebookSize));
     peaks.codeUsers = await peakOf('codeUsers', () => explore.codeUsers(model, mnist.test, codes[0]!, 64, corner.images));
     peaks.encode = await peakOf('encode', () => explore.encodeSet(model, mnist.test, corner.images));
-    peaks.pca = await peakOf('pca', () => assert.equal(explore.pcaPlane(model, mnist.test, corner.images).axes[0]!.length, model.latentDim));
+    peaks.pca = await peakOf('pca', async () => assert.equal((await explore.pcaPlane(model, mnist.test, corner.images)).axes[0]!.length, model.latentDim));
     model.params.dispose();
     t.diagnostic(`peaks (MiB): ${Object.entries(peaks).map(([k, v]) => `${k} ${(v / 2 ** 20).toFixed(0)}`).join(', ')}`);
   });

@@ -8,6 +8,7 @@ const model = (id: string, family: ModelSummary['family'], latent: number): Mode
   name: id.split('/')[1]!,
   source: id.startsWith('bundled/') ? 'bundled' : 'user',
   family,
+  imported: false,
   recipe: `${family}-x`,
   dataset: 'mnist',
   latent,

@@ -2,12 +2,15 @@
 // to the same recipes in PyTorch when python3 with torch is importable (bench/reference/recipes.py).
 import type { Command } from 'commander';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describeBackend, initBackend } from '../engine/backend/backend';
 import { epochOrder } from '../engine/data/batches';
 import { loadDataset, type Dataset } from '../engine/data/datasets';
-import { decodePoints, encodeSet } from '../engine/explore/explore';
+import { decodePoints, encodeSet, type Explorable } from '../engine/explore/explore';
+import { importOnnxModel, readGraphFile } from '../engine/imported/import-onnx';
+import { OnnxAutoencoder } from '../engine/imported/onnx-autoencoder';
 import { buildModel, requireRecipe, resolveSettings } from '../engine/models/build';
 import * as tf from '../engine/backend/tf';
 import { adamFor, stepContext, trainOnBatch } from '../engine/training/trainer';
@@ -16,6 +19,7 @@ import { wholeNumberFrom } from './settings-options';
 
 const BENCH_RECIPES = ['ae-mlp-8', 'vae-mlp-20', 'mae-mlp-8', 'vqvae-conv'];
 const REFERENCE_SCRIPT = resolve(import.meta.dirname, '../../../bench/reference/recipes.py');
+const ONNX_FIXTURES = resolve(import.meta.dirname, '../../../test/fixtures/onnx');
 
 export interface BenchRow {
   recipe: string;
@@ -70,21 +74,49 @@ function trainingThroughput(recipeName: string, dataset: Dataset, batch: number,
   return { model, trainSamplesPerSec: median(rates), tensorsBefore, tensorsAfter };
 }
 
-function inferenceLatency(model: ReturnType<typeof buildModel>, dataset: Dataset) {
-  const point = [new Array(model.latentDim).fill(0.1)];
+/** Milliseconds to decode one point (as the dragged probe does), 200 timed after 20 untimed; p50 and p95. */
+async function decodeLatency(model: Explorable, latentDim: number): Promise<{ decodeP50Ms: number; decodeP95Ms: number }> {
+  const point = [new Array(latentDim).fill(0.1)];
   const decodes: number[] = [];
   for (let i = 0; i < 220; i++) {
     const started = performance.now();
-    decodePoints(model, point);
+    await decodePoints(model, point);
     if (i >= 20) decodes.push(performance.now() - started);
   }
+  return { decodeP50Ms: median(decodes), decodeP95Ms: quantile(decodes, 0.95) };
+}
+
+/**
+ * Decode latency of an imported model: the reference script's PyTorch MLP VAE (test/fixtures/onnx),
+ * imported into a temporary folder and run by ONNX Runtime; null outside a checkout.
+ */
+async function importedDecodeLatency(dataset: Dataset) {
+  const kind = 'vae-mlp-2';
+  if (!existsSync(join(ONNX_FIXTURES, `${kind}.encoder.onnx`))) return null;
+  const home = mkdtempSync(join(tmpdir(), 'le-bench-onnx-'));
+  try {
+    const graph = (part: string) => readGraphFile(join(ONNX_FIXTURES, `${kind}.${part}.onnx`));
+    const manifest = await importOnnxModel({ encoder: graph('encoder'), decoder: graph('decoder'), dataset: async () => dataset, datasetRef: 'mnist', name: kind, range: 'unit' }, join(home, kind));
+    const model = await OnnxAutoencoder.open(join(home, kind), manifest);
+    try {
+      return { model: `${kind} (PyTorch → ONNX)`, ...(await decodeLatency(model, manifest.latent)) };
+    } finally {
+      await model.release();
+    }
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+async function inferenceLatency(model: ReturnType<typeof buildModel>, dataset: Dataset) {
+  const decodes = await decodeLatency(model, model.latentDim);
   const encodes: number[] = [];
   for (let i = 0; i < 4; i++) {
     const started = performance.now();
-    encodeSet(model, dataset.test, 10_000);
+    await encodeSet(model, dataset.test, 10_000);
     if (i > 0) encodes.push(performance.now() - started);
   }
-  return { decodeP50Ms: median(decodes), decodeP95Ms: quantile(decodes, 0.95), encode10kMs: median(encodes) };
+  return { ...decodes, encode10kMs: median(encodes) };
 }
 
 /** PyTorch's recipes train with batch 128 (bench/reference/recipes.py), so only that batch is compared. */
@@ -109,7 +141,7 @@ export async function runBench(options: Timing & { recipes: string[]; batch: num
   const rows: BenchRow[] = [];
   for (const recipe of options.recipes) {
     const { model, ...train } = trainingThroughput(recipe, dataset, options.batch, options);
-    const inference = inferenceLatency(model, dataset);
+    const inference = await inferenceLatency(model, dataset);
     model.params.dispose();
     const torchSamplesPerSec = options.torch && options.batch === REFERENCE_BATCH ? torchThroughput(recipe, options.loader, options) : null;
     rows.push({
@@ -121,7 +153,8 @@ export async function runBench(options: Timing & { recipes: string[]; batch: num
       ratio: torchSamplesPerSec ? train.trainSamplesPerSec / torchSamplesPerSec : null,
     });
   }
-  return { backend, loader: options.loader, peakRssMiB: process.resourceUsage().maxRSS / 1024, rows };
+  const imported = await importedDecodeLatency(dataset);
+  return { backend, loader: options.loader, peakRssMiB: process.resourceUsage().maxRSS / 1024, rows, imported };
 }
 
 const r = (x: number | null, digits = 0) => (x === null ? '—' : x.toFixed(digits));
@@ -152,6 +185,7 @@ export function registerBench(program: Command): void {
           `${row.recipe.padEnd(14)}${r(row.trainSamplesPerSec).padStart(15)}   ${r(row.torchSamplesPerSec).padStart(18)}   ${r(row.ratio, 2).padStart(12)}   ${`${r(row.decodeP50Ms, 2)}/${r(row.decodeP95Ms, 2)}`.padStart(17)}   ${r(row.encode10kMs).padStart(13)}   ${row.tensorsBefore}/${row.tensorsAfter}`
         );
       }
+      if (result.imported) console.log(`imported ${result.imported.model}: decode one point p50/p95 ${r(result.imported.decodeP50Ms, 2)}/${r(result.imported.decodeP95Ms, 2)} ms (ONNX Runtime, CPU)`);
       console.log(`peak RSS ${r(result.peakRssMiB)} MiB`);
     });
 }

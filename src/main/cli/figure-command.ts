@@ -3,31 +3,16 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PNG } from 'pngjs';
-import { base64ToBytes } from '../../shared/image8';
 import { initBackend } from '../engine/backend/backend';
 import { loadModelDataset } from '../engine/data/datasets';
 import { UserError } from '../engine/errors';
 import { decodeGrid, pcaPlane, reconstructImages, samplePrior } from '../engine/explore/explore';
-import { loadModelFolder } from '../engine/persistence/model-folder';
+import { openModelFolder } from '../engine/persistence/library-model';
+import { tileGrid } from './png-grid';
 import { wholeNumberFrom } from './settings-options';
 
-const SIDE = 28;
 const KINDS = ['manifold', 'samples', 'reconstructions'] as const;
 type Kind = (typeof KINDS)[number];
-
-/** Image8 tiles laid out row-major in `columns` columns → one grayscale PNG. */
-function tileGrid(images: string[], columns: number): Buffer {
-  const rows = Math.ceil(images.length / columns);
-  const png = new PNG({ width: columns * SIDE, height: rows * SIDE, colorType: 0, inputColorType: 0, inputHasAlpha: false });
-  const pixels = Buffer.alloc(png.width * png.height);
-  images.forEach((image, k) => {
-    const bytes = base64ToBytes(image);
-    const [top, left] = [Math.floor(k / columns) * SIDE, (k % columns) * SIDE];
-    for (let y = 0; y < SIDE; y++) pixels.set(bytes.subarray(y * SIDE, (y + 1) * SIDE), (top + y) * png.width + left);
-  });
-  return PNG.sync.write({ ...png, data: pixels } as PNG, { colorType: 0, inputColorType: 0, inputHasAlpha: false });
-}
 
 export function registerFigure(program: Command): void {
   program
@@ -44,7 +29,8 @@ export function registerFigure(program: Command): void {
       if (!(KINDS as readonly string[]).includes(options.kind)) throw new UserError(`--kind must be one of ${KINDS.join(', ')}, got "${options.kind}"`);
       if (!Number.isInteger(options.n) || options.n < 1 || options.n > 64) throw new UserError(`--n must be a whole number from 1 to 64, got ${options.n}`);
       await initBackend(options.backend);
-      const { model, manifest } = loadModelFolder(resolve(dir));
+      const opened = await openModelFolder(resolve(dir));
+      const { latent: model, manifest } = opened;
       const kind = options.kind as Kind;
       let images: string[];
       let columns = options.n;
@@ -53,19 +39,19 @@ export function registerFigure(program: Command): void {
         const plane =
           model.latentDim === 2
             ? undefined
-            : (({ mean, axes }) => ({ base: mean, axisU: axes[0]!, axisV: axes[1]! }))(pcaPlane(model, (await loadModelDataset(manifest.dataset, options.dataset)).test));
-        images = decodeGrid(model, options.n, 'quantiles', undefined, plane).images;
+            : (({ mean, axes }) => ({ base: mean, axisU: axes[0]!, axisV: axes[1]! }))(await pcaPlane(model, (await loadModelDataset(manifest.dataset, options.dataset)).test));
+        images = (await decodeGrid(model, options.n, 'quantiles', undefined, plane)).images;
       }
       else if (kind === 'samples') {
         // The 4×18 grid of the vae-mlp-2 recipe.
-        images = samplePrior(model, 4 * 18, options.seed).images;
+        images = (await samplePrior(model, 4 * 18, options.seed)).images;
         columns = 18;
       } else {
         const indices = Array.from({ length: options.n }, (_, i) => i);
-        const { originals, reconstructions } = reconstructImages(model, (await loadModelDataset(manifest.dataset, options.dataset)).test, indices);
+        const { originals, reconstructions } = await reconstructImages(model, (await loadModelDataset(manifest.dataset, options.dataset)).test, indices);
         images = [...originals, ...reconstructions];
       }
       writeFileSync(options.out, tileGrid(images, columns));
-      console.log(`${kind} of ${manifest.name} (${manifest.recipe}) → ${options.out}`);
+      console.log(`${kind} of ${manifest.name} (${opened.kind === 'imported' ? 'imported from ONNX' : opened.manifest.recipe}) → ${options.out}`);
     });
 }

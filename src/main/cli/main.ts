@@ -3,9 +3,13 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../engine/errors';
 import { APP_VERSION } from '../engine/version';
 import { registerBench } from './bench-command';
+import { registerDecode } from './decode-command';
+import { registerEncode } from './encode-command';
 import { registerEval } from './eval-command';
+import { registerExport } from './export-command';
 import { registerFigure } from './figure-command';
 import { registerHistory } from './history-command';
+import { registerImport } from './import-command';
 import { registerRecipes } from './recipes-command';
 import { registerServe } from './serve-command';
 import { registerTrain } from './train-command';
@@ -28,6 +32,10 @@ registerHistory(program);
 registerServe(program);
 registerBench(program);
 registerFigure(program);
+registerImport(program);
+registerExport(program);
+registerEncode(program);
+registerDecode(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -26,10 +26,12 @@ import {
   samplePrior,
   setImages,
 } from '../engine/explore/explore';
+import { importOnnxModel } from '../engine/imported/import-onnx';
 import { ModelLibrary, type MoveToTrash } from './model-library';
 import { ModelCache } from './model-cache';
 import type { Autoencoder } from '../engine/models/autoencoder';
-import { readManifest, type LoadedModel } from '../engine/persistence/model-folder';
+import { readLibraryManifest, type OpenedModel } from '../engine/persistence/library-model';
+import { pytorchSafetensors } from '../engine/persistence/pytorch-export';
 import { TrainingRuns } from './training-runs';
 import { APP_VERSION } from '../engine/version';
 
@@ -106,8 +108,14 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
   const models = new ModelCache(library);
   const runs = new TrainingRuns(library, backend.name, emit, (id) => models.forget(id));
   /** `f` with the model under a lease (see ModelCache), so that nothing frees it mid-request. */
-  const withModel = <T>(id: string, f: (model: Autoencoder, loaded: LoadedModel) => T | Promise<T>) => models.use(id, (loaded) => f(loaded.model, loaded));
-  const datasetOf = (loaded: LoadedModel) => loadModelDataset(loaded.manifest.dataset);
+  const withModel = <T>(id: string, f: (opened: OpenedModel) => T | Promise<T>) => models.use(id, f);
+  /** `f` with a model trained here: the family-specific tools need its layers, not only encode and decode. */
+  const withTrained = <T>(id: string, what: string, f: (model: Autoencoder, opened: Extract<OpenedModel, { kind: 'trained' }>) => T | Promise<T>) =>
+    models.use(id, (opened) => {
+      if (opened.kind === 'imported') throw new UserError(`${what} needs a model trained here; ${id} was imported from ONNX (an encoder and a decoder)`);
+      return f(opened.model, opened);
+    });
+  const datasetOf = (opened: OpenedModel) => loadModelDataset(opened.manifest.dataset);
 
   const handlers: Handlers = {
     'engine.info': async () => ({ version: APP_VERSION, backend, modelsDir: options.modelsDir }),
@@ -115,7 +123,7 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
     'catalog.datasets': async () => datasetInfos(),
     'models.list': async () => library.list((message) => emit('engine.log', { level: 'warn', message })),
     'models.describe': ({ id }) =>
-      withModel(id, (m, { manifest }) => {
+      withTrained(id, 'describing layers', (m, { manifest }) => {
         const { source, folder } = library.dirOf(id);
         return { summary: library.summary(source, folder), settings: manifest.settings, layers: m.layers(), totalParams: m.params.count };
       }),
@@ -129,13 +137,27 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
       models.forget(id);
       return library.delete(id);
     },
-    'models.history': async ({ id }) => ({ history: readManifest(library.dirOf(id).dir).history }),
+    'models.history': async ({ id }) => {
+      const manifest = readLibraryManifest(library.dirOf(id).dir);
+      return { history: manifest.kind === 'imported' ? [] : manifest.history }; // trained elsewhere: no epochs here
+    },
     'models.locateDataset': async ({ id, dataset }) => {
       runs.assertIdle(id);
       const summary = await library.locateDataset(id, dataset);
       models.forget(id);
       return summary;
     },
+    'models.import': async ({ name, dataset, range, outputs, encoder, decoder }) => {
+      const upload = ({ fileName, data }: { fileName: string; data: string }) => ({ source: fileName, bytes: Buffer.from(data, 'base64') });
+      const dir = library.newModelDir(name);
+      await importOnnxModel({ encoder: upload(encoder), decoder: upload(decoder), dataset: () => loadDataset(dataset), datasetRef: dataset, name, range, outputs }, dir);
+      return library.summary('user', name);
+    },
+    'models.export': ({ id }) =>
+      withTrained(id, 'export to PyTorch', (m) => {
+        const { bytes, construct } = pytorchSafetensors(m);
+        return { fileName: `${library.dirOf(id).folder}.safetensors`, data: Buffer.from(bytes).toString('base64'), construct };
+      }),
     'train.start': (params) => runs.start(params),
     'train.pause': async ({ runId }) => ({ paused: runs.pause(runId) }),
     'train.resume': async ({ runId }) => ({ paused: runs.resume(runId) }),
@@ -151,20 +173,20 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
       });
     },
     'model.encode': ({ id, split, limit }) =>
-      withModel(id, async (m, loaded) => encodeSet(m, (await datasetOf(loaded))[split], limit)),
-    'model.decode': ({ id, z }) => withModel(id, (m) => ({ images: decodePoints(m, z) })),
-    'model.grid': ({ id, n, mode, region, plane }) => withModel(id, (m) => decodeGrid(m, n, mode, region, plane)),
-    'model.sample': ({ id, count, seed }) => withModel(id, (m) => samplePrior(m, count, seed)),
+      withModel(id, async (opened) => encodeSet(opened.latent, (await datasetOf(opened))[split], limit)),
+    'model.decode': ({ id, z }) => withModel(id, async ({ latent }) => ({ images: await decodePoints(latent, z) })),
+    'model.grid': ({ id, n, mode, region, plane }) => withModel(id, ({ latent }) => decodeGrid(latent, n, mode, region, plane)),
+    'model.sample': ({ id, count, seed }) => withModel(id, ({ latent }) => samplePrior(latent, count, seed)),
     'model.reconstruct': ({ id, split, indices }) =>
-      withModel(id, async (m, loaded) => reconstructImages(m, (await datasetOf(loaded))[split], indices)),
-    'model.interpolate': ({ id, from, to, steps, mode }) => withModel(id, (m) => interpolate(m, from, to, steps, mode)),
-    'model.pca': ({ id }) => withModel(id, async (m, loaded) => pcaPlane(m, (await datasetOf(loaded)).test)),
-    'model.inpaint': ({ id, image, mask }) => withModel(id, (m) => inpaint(m, image, mask)),
-    'model.denoise': ({ id, image, sigma, seed }) => withModel(id, (m) => denoise(m, image, sigma, seed)),
-    'model.quantize': ({ id, image }) => withModel(id, (m) => quantize(m, image)),
-    'model.decodeCodes': ({ id, codes }) => withModel(id, (m) => ({ image: decodeCodes(m, codes) })),
-    'model.codebook': ({ id, limit }) => withModel(id, async (m, loaded) => codebookStats(m, (await datasetOf(loaded)).test, limit)),
-    'model.codeUsers': ({ id, code, count }) => withModel(id, async (m, loaded) => codeUsers(m, (await datasetOf(loaded)).test, code, count)),
+      withModel(id, async (opened) => reconstructImages(opened.latent, (await datasetOf(opened))[split], indices)),
+    'model.interpolate': ({ id, from, to, steps, mode }) => withModel(id, ({ latent }) => interpolate(latent, from, to, steps, mode)),
+    'model.pca': ({ id }) => withModel(id, async (opened) => pcaPlane(opened.latent, (await datasetOf(opened)).test)),
+    'model.inpaint': ({ id, image, mask }) => withTrained(id, 'inpainting', (m) => inpaint(m, image, mask)),
+    'model.denoise': ({ id, image, sigma, seed }) => withModel(id, ({ latent }) => denoise(latent, image, sigma, seed)),
+    'model.quantize': ({ id, image }) => withTrained(id, 'quantising', (m) => quantize(m, image)),
+    'model.decodeCodes': ({ id, codes }) => withTrained(id, 'decoding a code map', (m) => ({ image: decodeCodes(m, codes) })),
+    'model.codebook': ({ id, limit }) => withTrained(id, 'the codebook view', async (m, opened) => codebookStats(m, (await datasetOf(opened)).test, limit)),
+    'model.codeUsers': ({ id, code, count }) => withTrained(id, 'finding code users', async (m, opened) => codeUsers(m, (await datasetOf(opened)).test, code, count)),
   };
   return hostFromHandlers(
     handlers,

@@ -3,9 +3,10 @@
 // can never point outside the models folder.
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { ModelName, type ModelSummary } from '../../shared/contract';
+import { IMPORTED_RECIPE, ModelName, type ModelSummary } from '../../shared/contract';
 import { UserError } from '../engine/errors';
 import { datasetChecksum, isBundledDataset, loadModelDataset } from '../engine/data/datasets';
+import { readLibraryManifest } from '../engine/persistence/library-model';
 import { readManifest, updateManifest } from '../engine/persistence/model-folder';
 import { inUseError, liveRunLock, runStatus } from '../engine/persistence/run-lock';
 
@@ -50,21 +51,18 @@ export class ModelLibrary {
 
   summary(source: Source, folder: string): ModelSummary {
     const dir = join(this.root(source), folder);
-    const manifest = readManifest(dir);
+    const manifest = readLibraryManifest(dir);
+    const datasetMissing = !isBundledDataset(manifest.dataset.ref) && !existsSync(manifest.dataset.ref);
+    const common = { id: `${source}/${folder}`, name: folder, source, family: manifest.family, dataset: manifest.dataset.name, datasetMissing, createdAt: manifest.createdAt, path: dir };
+    if (manifest.kind === 'imported') return { ...common, imported: true, recipe: IMPORTED_RECIPE, latent: manifest.latent, epochs: 0, testLoss: null, status: 'done' };
     return {
-      id: `${source}/${folder}`,
-      name: folder,
-      source,
-      family: manifest.family,
+      ...common,
+      imported: false,
       recipe: manifest.recipe,
-      dataset: manifest.dataset.name,
-      datasetMissing: !isBundledDataset(manifest.dataset.ref) && !existsSync(manifest.dataset.ref),
       latent: manifest.family === 'vqvae' ? manifest.settings.codeDim : manifest.settings.latent,
       epochs: manifest.history.length,
       testLoss: manifest.metrics?.testLoss ?? null,
       status: runStatus(dir, manifest.status),
-      createdAt: manifest.createdAt,
-      path: dir,
     };
   }
 

@@ -1,6 +1,6 @@
 // The model library and the current model: which model the explorer views work on. The choice
 // survives a reload (localStorage) because reopening the app should land where the user left.
-import type { ModelSummary } from '../../shared/contract';
+import type { ModelSummary, Params } from '../../shared/contract';
 import { engine } from './engine';
 import { errorText, notify } from './notices.svelte';
 
@@ -70,6 +70,20 @@ class Library {
       return true;
     } catch (error) {
       notify(`Could not use that folder: ${errorText(error)}`, 'error');
+      return false;
+    }
+  }
+
+  /** Imports an ONNX encoder and decoder as a new model and opens it; resolves true when imported (failures are notices). */
+  async importModel(params: Params<'models.import'>): Promise<boolean> {
+    try {
+      const imported = await engine.call('models.import', params);
+      this.models = [...this.models, imported].sort(libraryOrder);
+      this.open(imported.id);
+      notify(`Imported "${imported.name}" (${imported.family.toUpperCase()}, ${imported.latent}-D latent).`);
+      return true;
+    } catch (error) {
+      notify(`Could not import: ${errorText(error)}`, 'error');
       return false;
     }
   }

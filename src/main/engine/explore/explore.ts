@@ -1,5 +1,7 @@
-// What the explorer views ask of a trained model, as plain functions: encode, decode, grids,
-// prior samples, interpolation, PCA planes, inpainting, denoising and the VQ codebook.
+// What the explorer views ask of a model, as plain functions: encode, decode, grids, prior
+// samples, interpolation, PCA planes, inpainting, denoising and the VQ codebook. The latent views
+// take any model (trained here or imported from ONNX, see latent-model.ts) and are asynchronous;
+// the family-specific tools (inpainting, the codebook) need a model trained here.
 // Images cross this boundary as bytes in base64 (src/shared/image8.ts).
 import * as tf from '../backend/tf';
 import { CODE_MAP_SIDE, IMAGE_PIXELS } from '../../../shared/contract';
@@ -10,13 +12,25 @@ import { addNoise } from '../models/ae';
 import type { Autoencoder } from '../models/autoencoder';
 import { MaskedAutoencoder } from '../models/mae';
 import { countCodes, usageStats, VqVae } from '../models/vqvae';
+import { latentModelOf, type LatentModel } from './latent-model';
 import { normalQuantile } from './normal-quantile';
 
-export function imagesOf(pixels: tf.Tensor2D): string[] {
-  const values = pixels.dataSync();
+/** A model the latent views can explore: one trained here, or any LatentModel (an imported one). */
+export type Explorable = Autoencoder | LatentModel;
+
+function latentOf(model: Explorable): LatentModel {
+  return 'params' in model ? latentModelOf(model) : model;
+}
+
+/** [count, 784] values in [0, 1] → `count` Image8 strings. */
+export function imagesOfValues(values: Float32Array): string[] {
   const images: string[] = [];
-  for (let i = 0; i < pixels.shape[0]; i++) images.push(bytesToBase64(unitToBytes(values.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS))));
+  for (let i = 0; i < values.length / IMAGE_PIXELS; i++) images.push(bytesToBase64(unitToBytes(values.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS))));
   return images;
+}
+
+export function imagesOf(pixels: tf.Tensor2D): string[] {
+  return imagesOfValues(pixels.dataSync() as Float32Array);
 }
 
 /** An Image8 from a request → [1, 784] in [0, 1]; a wrong size is the caller's problem to fix. */
@@ -31,14 +45,19 @@ export function imageTensor(image: string, what = 'image'): tf.Tensor2D {
   return tf.tensor2d(Float32Array.from(bytes, (b) => b / 255), [1, IMAGE_PIXELS]);
 }
 
-export function setImages(set: ImageSet, indices: number[]): { x: tf.Tensor2D; labels: number[] } {
+/** The set's images at `indices` as [indices.length, 784] floats in [0, 1]. */
+export function setPixels(set: ImageSet, indices: number[]): Float32Array {
   const out = new Float32Array(indices.length * IMAGE_PIXELS);
   indices.forEach((index, row) => {
     if (index >= set.count) throw new UserError(`image index ${index} is out of range (the set has ${set.count} images)`);
     const source = set.pixels.subarray(index * IMAGE_PIXELS, (index + 1) * IMAGE_PIXELS);
     for (let i = 0; i < IMAGE_PIXELS; i++) out[row * IMAGE_PIXELS + i] = source[i]! / 255;
   });
-  return { x: tf.tensor2d(out, [indices.length, IMAGE_PIXELS]), labels: indices.map((i) => set.labels[i]!) };
+  return out;
+}
+
+export function setImages(set: ImageSet, indices: number[]): { x: tf.Tensor2D; labels: number[] } {
+  return { x: tf.tensor2d(setPixels(set, indices), [indices.length, IMAGE_PIXELS]), labels: indices.map((i) => set.labels[i]!) };
 }
 
 function firstN(set: ImageSet, limit: number): number[] {
@@ -49,15 +68,12 @@ function firstN(set: ImageSet, limit: number): number[] {
 const CHUNK = 1000;
 
 /** `f` over the first `limit` images of a set, a chunk at a time; the chunks' values concatenated. */
-function inChunks(set: ImageSet, limit: number, f: (x: tf.Tensor2D) => tf.Tensor): number[] {
+async function inChunks(set: ImageSet, limit: number, f: (x: Float32Array, count: number) => ArrayLike<number> | Promise<ArrayLike<number>>): Promise<number[]> {
   const indices = firstN(set, limit);
   const values: number[] = [];
   for (let start = 0; start < indices.length; start += CHUNK) {
-    // Read outside the tidy: tidy walks what it returns, element by element for a typed array
-    // (~4 s for the 7.8M values of 10,000 VQ code vectors).
-    const out = tf.tidy(() => f(setImages(set, indices.slice(start, start + CHUNK)).x));
-    const chunk = out.dataSync();
-    out.dispose();
+    const chunkIndices = indices.slice(start, start + CHUNK);
+    const chunk = await f(setPixels(set, chunkIndices), chunkIndices.length);
     for (let i = 0; i < chunk.length; i++) values.push(chunk[i]!);
   }
   return values;
@@ -80,23 +96,28 @@ function assertReplySize(what: string, count: number, dims: number): void {
 }
 
 /**
- * The latent vectors of the first `limit` images of a set: `points` is [n × dims] row-major, n =
- * min(limit, set.count). Throws a 'too-large' UserError when that many values exceed MAX_REPLY_VALUES.
+ * The latent vectors of the first `limit` images of a set (latent means for a VAE): `points` is
+ * [n × dims] row-major, n = min(limit, set.count). Throws a 'too-large' UserError when that many
+ * values exceed MAX_REPLY_VALUES.
  */
-export function encodeSet(model: Autoencoder, set: ImageSet, limit: number): { dims: number; points: number[]; labels: number[] } {
-  assertReplySize('encoding', Math.min(limit, set.count), model.latentDim);
-  const points = inChunks(set, limit, (x) => model.encode(x));
-  return { dims: model.latentDim, points, labels: Array.from(set.labels.subarray(0, Math.min(limit, set.count))) };
+export async function encodeSet(model: Explorable, set: ImageSet, limit: number): Promise<{ dims: number; points: number[]; labels: number[] }> {
+  const latent = latentOf(model);
+  assertReplySize('encoding', Math.min(limit, set.count), latent.latentDim);
+  const points = await inChunks(set, limit, (x, count) => latent.encode(x, count));
+  return { dims: latent.latentDim, points, labels: Array.from(set.labels.subarray(0, Math.min(limit, set.count))) };
 }
 
-function latentTensor(model: Autoencoder, z: number[][]): tf.Tensor2D {
-  const bad = z.findIndex((row) => row.length !== model.latentDim);
-  if (bad >= 0) throw new UserError(`latent point ${bad} has ${z[bad]!.length} values but this model's latent space has ${model.latentDim}`);
-  return tf.tensor2d(z, [z.length, model.latentDim]);
+/** Latent points → [count × latentDim] floats; a point of the wrong width is the caller's to fix. */
+function latentValues(latentDim: number, z: number[][]): Float32Array {
+  const bad = z.findIndex((row) => row.length !== latentDim);
+  if (bad >= 0) throw new UserError(`latent point ${bad} has ${z[bad]!.length} values but this model's latent space has ${latentDim}`);
+  return Float32Array.from(z.flat());
 }
 
-export function decodePoints(model: Autoencoder, z: number[][]): string[] {
-  return tf.tidy(() => imagesOf(model.decode(latentTensor(model, z))));
+/** Decoded images (Image8) of latent points, each of the model's latent width. */
+export async function decodePoints(model: Explorable, z: number[][]): Promise<string[]> {
+  const latent = latentOf(model);
+  return imagesOfValues(await latent.decode(latentValues(latent.latentDim, z), z.length));
 }
 
 export interface Plane {
@@ -106,9 +127,9 @@ export interface Plane {
 }
 
 /** A point on a 2-D plane through the latent space (the identity plane for a 2-D latent). */
-function onPlane(model: Autoencoder, u: number, v: number, plane?: Plane): number[] {
+function onPlane(latentDim: number, u: number, v: number, plane?: Plane): number[] {
   if (plane) return plane.base.map((b, i) => b + u * plane.axisU[i]! + v * plane.axisV[i]!);
-  if (model.latentDim !== 2) throw new UserError(`this model's latent space has ${model.latentDim} dimensions: give a plane (base and two axes) to draw a grid`);
+  if (latentDim !== 2) throw new UserError(`this model's latent space has ${latentDim} dimensions: give a plane (base and two axes) to draw a grid`);
   return [u, v];
 }
 
@@ -116,7 +137,7 @@ function onPlane(model: Autoencoder, u: number, v: number, plane?: Plane): numbe
  * An n×n grid of decodings, rows from top (high v) to bottom: at Gaussian quantiles of
  * 0.05…0.95 (the classic manifold figure) or evenly over a region [u0, u1] × [v0, v1].
  */
-export function decodeGrid(model: Autoencoder, n: number, mode: 'quantiles' | 'region', region?: [number, number, number, number], plane?: Plane) {
+export async function decodeGrid(model: Explorable, n: number, mode: 'quantiles' | 'region', region?: [number, number, number, number], plane?: Plane) {
   const steps = (a: number, b: number) => Array.from({ length: n }, (_, i) => (n === 1 ? (a + b) / 2 : a + ((b - a) * i) / (n - 1)));
   let xs: number[];
   let ys: number[];
@@ -128,24 +149,23 @@ export function decodeGrid(model: Autoencoder, n: number, mode: 'quantiles' | 'r
     xs = steps(region[0], region[1]);
     ys = steps(region[2], region[3]).reverse();
   }
-  const z = ys.flatMap((v) => xs.map((u) => onPlane(model, u, v, plane)));
-  return { n, images: decodePoints(model, z), xs, ys };
+  const latentDim = latentOf(model).latentDim;
+  const z = ys.flatMap((v) => xs.map((u) => onPlane(latentDim, u, v, plane)));
+  return { n, images: await decodePoints(model, z), xs, ys };
 }
 
 /** `count` seeded draws z ~ N(0, I) and their decodings; 'too-large' UserError as encodeSet for very wide latents. */
-export function samplePrior(model: Autoencoder, count: number, seed: number): { images: string[]; z: number[][] } {
-  assertReplySize('sampling', count, model.latentDim);
-  return tf.tidy(() => {
-    const z = tf.randomNormal([count, model.latentDim], 0, 1, 'float32', seed) as tf.Tensor2D;
-    return { images: imagesOf(model.decode(z)), z: z.arraySync() };
-  });
+export async function samplePrior(model: Explorable, count: number, seed: number): Promise<{ images: string[]; z: number[][] }> {
+  const latent = latentOf(model);
+  assertReplySize('sampling', count, latent.latentDim);
+  const z = tf.tidy(() => (tf.randomNormal([count, latent.latentDim], 0, 1, 'float32', seed) as tf.Tensor2D).arraySync());
+  return { images: await decodePoints(latent, z), z };
 }
 
-export function reconstructImages(model: Autoencoder, set: ImageSet, indices: number[]): { originals: string[]; reconstructions: string[] } {
-  return tf.tidy(() => {
-    const { x } = setImages(set, indices);
-    return { originals: imagesOf(x), reconstructions: imagesOf(model.reconstruct(x)) };
-  });
+/** The set's images at `indices` and the model's reconstructions of them (Image8 each). */
+export async function reconstructImages(model: Explorable, set: ImageSet, indices: number[]): Promise<{ originals: string[]; reconstructions: string[] }> {
+  const x = setPixels(set, indices);
+  return { originals: imagesOfValues(x), reconstructions: imagesOfValues(await latentOf(model).reconstruct(x, indices.length)) };
 }
 
 /** Linear interpolation, or spherical (slerp) along the great circle between the two points. */
@@ -160,9 +180,10 @@ export function interpolatePoints(from: number[], to: number[], steps: number, m
   });
 }
 
-export function interpolate(model: Autoencoder, from: number[], to: number[], steps: number, mode: 'linear' | 'slerp') {
+/** `steps` latent points from `from` to `to` (linear or slerp) and their decodings. */
+export async function interpolate(model: Explorable, from: number[], to: number[], steps: number, mode: 'linear' | 'slerp') {
   const z = interpolatePoints(from, to, steps, mode);
-  return { z, images: decodePoints(model, z) };
+  return { z, images: await decodePoints(model, z) };
 }
 
 /**
@@ -171,10 +192,11 @@ export function interpolate(model: Autoencoder, from: number[], to: number[], st
  * matrix is never formed (d = 12,544 for a VQ-VAE with code dimension 256: 630 MB). `explained`
  * is each axis's share of the total variance trace(C).
  */
-export function pcaPlane(model: Autoencoder, set: ImageSet, limit = 2000): { mean: number[]; axes: number[][]; explained: number[] } {
+export async function pcaPlane(model: Explorable, set: ImageSet, limit = 2000): Promise<{ mean: number[]; axes: number[][]; explained: number[] }> {
+  const latent = latentOf(model);
   const n = Math.min(limit, set.count);
-  const d = model.latentDim;
-  const encoded = Float32Array.from(inChunks(set, n, (x) => model.encode(x)));
+  const d = latent.latentDim;
+  const encoded = Float32Array.from(await inChunks(set, n, (x, count) => latent.encode(x, count)));
   return tf.tidy(() => {
     const z = tf.tensor2d(encoded, [n, d]);
     const mean = tf.mean(z, 0);
@@ -225,11 +247,9 @@ export function inpaint(model: Autoencoder, image: string, mask: string) {
 }
 
 /** Denoising: the image with N(0, σ²) noise (clipped, seeded), and the model's reconstruction of it. */
-export function denoise(model: Autoencoder, image: string, sigma: number, seed: number): { noisy: string; output: string } {
-  return tf.tidy(() => {
-    const noisy = addNoise(imageTensor(image), sigma, seed);
-    return { noisy: imagesOf(noisy)[0]!, output: imagesOf(model.reconstruct(noisy))[0]! };
-  });
+export async function denoise(model: Explorable, image: string, sigma: number, seed: number): Promise<{ noisy: string; output: string }> {
+  const noisy = tf.tidy(() => addNoise(imageTensor(image), sigma, seed).dataSync() as Float32Array);
+  return { noisy: imagesOfValues(noisy)[0]!, output: imagesOfValues(await latentOf(model).reconstruct(noisy, 1))[0]! };
 }
 
 export function quantize(model: Autoencoder, image: string): { codes: number[]; image: string } {
@@ -252,14 +272,21 @@ export function decodeCodes(model: Autoencoder, codes: number[]): string {
 const codeMapCache = new WeakMap<VqVae, WeakMap<ImageSet, Map<number, Int32Array>>>();
 
 /** Code maps of the first `limit` images of a set, [count, 49]. */
-function codeMaps(vq: VqVae, set: ImageSet, limit: number): Int32Array {
+async function codeMaps(vq: VqVae, set: ImageSet, limit: number): Promise<Int32Array> {
   const perSet = codeMapCache.get(vq) ?? new WeakMap<ImageSet, Map<number, Int32Array>>();
   codeMapCache.set(vq, perSet);
   const perLimit = perSet.get(set) ?? new Map<number, Int32Array>();
   perSet.set(set, perLimit);
   let maps = perLimit.get(limit);
   if (!maps) {
-    maps = Int32Array.from(inChunks(set, limit, (x) => vq.quantize(x)));
+    maps = Int32Array.from(
+      await inChunks(set, limit, (x, count) => {
+        const codes = tf.tidy(() => vq.quantize(tf.tensor2d(x, [count, IMAGE_PIXELS])));
+        const values = codes.dataSync();
+        codes.dispose();
+        return values;
+      })
+    );
     perLimit.set(limit, maps);
   }
   return maps;
@@ -269,10 +296,10 @@ function codeMaps(vq: VqVae, set: ImageSet, limit: number): Int32Array {
 const TILE_CHUNK = 256;
 
 /** Every codebook entry as a tile (a code map filled with that code), with usage over a set. */
-export function codebookStats(model: Autoencoder, set: ImageSet, limit: number) {
+export async function codebookStats(model: Autoencoder, set: ImageSet, limit: number) {
   const vq = requireFamily(model, VqVae, 'a VQ-VAE', 'the codebook view');
   const size = vq.settings.codebookSize;
-  const usage = countCodes(codeMaps(vq, set, limit), size);
+  const usage = countCodes(await codeMaps(vq, set, limit), size);
   // A chunk of tiles at a time: the decoder's activations for 4096 tiles at once need gigabytes.
   const tiles: string[] = [];
   for (let start = 0; start < size; start += TILE_CHUNK) {
@@ -283,9 +310,9 @@ export function codebookStats(model: Autoencoder, set: ImageSet, limit: number) 
 }
 
 /** The test images that use `code` most often. */
-export function codeUsers(model: Autoencoder, set: ImageSet, code: number, count: number, limit = 10_000) {
+export async function codeUsers(model: Autoencoder, set: ImageSet, code: number, count: number, limit = 10_000) {
   const vq = requireFamily(model, VqVae, 'a VQ-VAE', 'finding code users');
-  const maps = codeMaps(vq, set, limit);
+  const maps = await codeMaps(vq, set, limit);
   const cells = maps.length / Math.min(limit, set.count);
   const perImage = Array.from({ length: maps.length / cells }, (_, i) => ({ index: i, count: maps.subarray(i * cells, (i + 1) * cells).filter((c) => c === code).length }));
   const top = perImage.filter((p) => p.count > 0).sort((a, b) => b.count - a.count || a.index - b.index).slice(0, count);

@@ -72,8 +72,8 @@ export function saveModelFolder(dir: string, model: Autoencoder, meta: ManifestM
   return manifest;
 }
 
-/** Reads and validates manifest.json, with a message naming the file and the problem. */
-export function readManifest(dir: string): Manifest {
+/** manifest.json parsed but not yet validated, with its path; a message naming the file when it cannot be read. */
+export function readManifestJson(dir: string): { path: string; raw: unknown } {
   const path = join(dir, MANIFEST_FILE);
   if (!existsSync(dir)) throw new UserError(`model folder ${dir} does not exist`, 'not-found');
   if (!existsSync(path)) throw new UserError(`${path} is missing: ${dir} is not a saved Latent Explorer model (or its first epoch never finished)`, 'not-found');
@@ -84,11 +84,16 @@ export function readManifest(dir: string): Manifest {
     const why = (error as NodeJS.ErrnoException).code ? `cannot be read (${(error as Error).message})` : `is corrupt (not valid JSON: ${(error as Error).message})`;
     throw new UserError(`${path} ${why}`);
   }
+  return { path, raw };
+}
+
+/** Parses a manifest with `schema`, refusing a newer format, with a message naming the file and the problem. */
+export function validateManifest<T>(path: string, raw: unknown, schema: { safeParse(raw: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }): T {
   const format = (raw as { format?: unknown })?.format;
   if (typeof format === 'number' && format > MANIFEST_FORMAT) {
     throw new UserError(`${path} has format ${format}, made by a newer Latent Explorer (this one reads format ${MANIFEST_FORMAT}): update the app`);
   }
-  const parsed = Manifest.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new UserError(`${path} is invalid: ${issue.path.join('.') || 'root'}: ${issue.message}`);
@@ -101,6 +106,15 @@ export function updateManifest(dir: string, change: (manifest: Manifest) => Mani
   const manifest = { ...change(readManifest(dir)), updatedAt: new Date().toISOString() };
   writeFileAtomic(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 1));
   return manifest;
+}
+
+/** Reads and validates the manifest of a model trained here, with a message naming the file and the problem. */
+export function readManifest(dir: string): Manifest {
+  const { path, raw } = readManifestJson(dir);
+  if ((raw as { kind?: unknown })?.kind === 'imported') {
+    throw new UserError(`${dir} holds a model imported from ONNX, not one trained here: this needs a model trained by Latent Explorer (its layers and weights)`);
+  }
+  return validateManifest(path, raw, Manifest);
 }
 
 export interface LoadedModel {

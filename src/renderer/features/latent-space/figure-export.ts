@@ -1,6 +1,6 @@
 // Exports: a figure as PNG (its canvases, images and SVGs composited where they sit on screen, SVGs drawn
 // through an image with their computed styles inlined) and data as CSV, each handed to the user
-// through an <a download>, which both Electron and a browser turn into a save.
+// by widgets/download.ts.
 import { csvFormat } from 'd3';
 
 /** Styles that CSS gives SVG elements here; a serialised SVG has no stylesheet, so they go inline. */
@@ -25,24 +25,6 @@ const SVG_STYLES = [
 export interface LegendEntry {
   label: string;
   color: string;
-}
-
-export function downloadBlob(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.hidden = true;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // The click has handed the blob over; a little later it may go.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-/** A safe file name from a model name and what is in the file. */
-export function exportName(model: string, what: string, ext: string): string {
-  return `${model}-${what}`.replace(/[^\w.-]+/g, '_') + `.${ext}`;
 }
 
 export function csvBlob(rows: Record<string, string | number>[], columns: string[]): Blob {

@@ -1,0 +1,46 @@
+// What the latent views ask of any model, trained here (tfjs) or imported (ONNX Runtime, which
+// only runs asynchronously): batches of plain floats in, batches out.
+import * as tf from '../backend/tf';
+import type { Autoencoder } from '../models/autoencoder';
+
+export interface LatentModel {
+  /** Width of the latent vector `encode` returns and `decode` takes. */
+  readonly latentDim: number;
+  /**
+   * Latent means (μ for a VAE, the code for an AE) of `count` images.
+   * @param x [count, 784] row-major, pixels in [0, 1]
+   * @returns [count, latentDim] row-major
+   */
+  encode(x: Float32Array, count: number): Promise<Float32Array>;
+  /**
+   * Decoded images of `count` latent points.
+   * @param z [count, latentDim] row-major
+   * @returns [count, 784] row-major, pixels in [0, 1] (values outside are clipped when shown)
+   */
+  decode(z: Float32Array, count: number): Promise<Float32Array>;
+  /** decode(encode(x)), [count, 784] → [count, 784], both in [0, 1]. */
+  reconstruct(x: Float32Array, count: number): Promise<Float32Array>;
+}
+
+const adapters = new WeakMap<Autoencoder, LatentModel>();
+
+/** A model trained here as a LatentModel (one adapter per model; it holds no tensors of its own). */
+export function latentModelOf(model: Autoencoder): LatentModel {
+  let adapter = adapters.get(model);
+  if (!adapter) {
+    const through = (f: (t: tf.Tensor2D) => tf.Tensor2D, values: Float32Array, count: number) => {
+      const out = tf.tidy(() => f(tf.tensor2d(values, [count, values.length / count])));
+      const data = out.dataSync() as Float32Array;
+      out.dispose();
+      return Promise.resolve(data);
+    };
+    adapter = {
+      latentDim: model.latentDim,
+      encode: (x, count) => through((t) => model.encode(t), x, count),
+      decode: (z, count) => through((t) => model.decode(t), z, count),
+      reconstruct: (x, count) => through((t) => model.reconstruct(t), x, count),
+    };
+    adapters.set(model, adapter);
+  }
+  return adapter;
+}

@@ -1,0 +1,83 @@
+// Round trip to PyTorch: models trained here (the bundled ones), exported as safetensors, loaded
+// with load_state_dict (strict) into the reference classes by bench/reference/export_fixtures.py,
+// decode the same latent points to the same images. Needs python3 with torch (Debian's python3-torch).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { initBackend } from '../../src/main/engine/backend/backend';
+import { latentModelOf } from '../../src/main/engine/explore/latent-model';
+import { loadModelFolder } from '../../src/main/engine/persistence/model-folder';
+import { pytorchSafetensors } from '../../src/main/engine/persistence/pytorch-export';
+import { encodeSafetensors } from '../../src/main/engine/persistence/safetensors';
+import { createEngineHost } from '../../src/main/host/engine-host';
+
+await initBackend();
+const SCRIPT = resolve('bench/reference/export_fixtures.py');
+const scratch = mkdtempSync(join(tmpdir(), 'le-export-'));
+const PYTHON = ['/usr/bin/python3', 'python3'].find((python) => spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0);
+
+test('python3 with torch is present for the round trip (Debian: apt-get install python3-torch)', () => {
+  assert.ok(PYTHON, 'neither /usr/bin/python3 nor python3 imports torch');
+});
+
+for (const folder of ['mnist-vae-2d', 'mnist-dae']) {
+  test(`${folder}: exported to safetensors, PyTorch's reference class decodes as we do (≤ 1e-5)`, async () => {
+    const { model } = loadModelFolder(resolve('resources/models', folder));
+    try {
+      const { bytes } = pytorchSafetensors(model);
+      const weights = join(scratch, `${folder}.safetensors`);
+      writeFileSync(weights, bytes);
+      const z = Array.from({ length: 5 }, (_, i) => Array.from({ length: model.latentDim }, (_, d) => Math.sin(i * 3 + d) * 1.5));
+      const zFile = join(scratch, `${folder}.z.json`);
+      writeFileSync(zFile, JSON.stringify(z));
+      const ours = await latentModelOf(model).decode(Float32Array.from(z.flat()), z.length);
+      const run = spawnSync(PYTHON!, [SCRIPT, 'roundtrip', weights, zFile], { encoding: 'utf8' });
+      assert.equal(run.status, 0, run.stderr);
+      const theirs = (JSON.parse(run.stdout) as number[][]).flat();
+      assert.equal(theirs.length, ours.length);
+      const worst = theirs.reduce((m, v, i) => Math.max(m, Math.abs(v - ours[i]!)), 0);
+      assert.ok(worst <= 1e-5, `max abs difference ${worst}`);
+    } finally {
+      model.params.dispose();
+    }
+  });
+}
+
+test('safetensors layout as specified: u64 header length, JSON header, raw little-endian float32', () => {
+  const bytes = encodeSafetensors([{ name: 'a.weight', shape: [2, 1], values: Float32Array.of(1.5, -2) }], { class: 'X' });
+  const view = new DataView(bytes.buffer);
+  const length = Number(view.getBigUint64(0, true));
+  const header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + length)).toString('utf8'));
+  assert.deepEqual(header, { __metadata__: { class: 'X' }, 'a.weight': { dtype: 'F32', shape: [2, 1], data_offsets: [0, 8] } });
+  assert.equal((8 + length) % 8, 0, 'data aligned to 8 bytes');
+  assert.deepEqual([view.getFloat32(8 + length, true), view.getFloat32(12 + length, true)], [1.5, -2]);
+  assert.equal(bytes.length, 8 + length + 8);
+});
+
+test('the engine hands the same file to the window (models.export), and refuses imported models', async () => {
+  const host = await createEngineHost({ modelsDir: mkdtempSync(join(tmpdir(), 'le-export-host-')), bundledDir: resolve('resources/models') });
+  const { model } = loadModelFolder(resolve('resources/models/mnist-vae-2d'));
+  try {
+    const exported = await host.call('models.export', { id: 'bundled/mnist-vae-2d', format: 'safetensors' });
+    assert.equal(exported.fileName, 'mnist-vae-2d.safetensors');
+    assert.equal(exported.construct, 'VAE(hidden=256, latent=2)');
+    assert.deepEqual(Buffer.from(exported.data, 'base64'), Buffer.from(pytorchSafetensors(model).bytes));
+    await assert.rejects(host.call('models.export', { id: 'bundled/mnist-vqvae', format: 'safetensors' }), /recipe vqvae-conv has no PyTorch reference class/);
+  } finally {
+    model.params.dispose();
+    await host.dispose();
+  }
+});
+
+test('a recipe without a PyTorch reference class is refused, naming those that have one', () => {
+  const { model } = loadModelFolder(resolve('resources/models/mnist-vqvae'));
+  try {
+    assert.throws(() => pytorchSafetensors(model), /recipe vqvae-conv has no PyTorch reference class to load into: safetensors export is for ae-mlp-8, /);
+  } finally {
+    model.params.dispose();
+  }
+});
+
