@@ -133,6 +133,8 @@ export const Requests = {
     .object({ id: ModelId, from: LatentPoint, to: LatentPoint, steps: z.number().int().min(2).max(64), mode: z.enum(['linear', 'slerp']) })
     .strict(),
   'model.pca': z.object({ id: ModelId }).strict(),
+  /** VAE only: KL, posterior-mean variance (active units) and σ per latent dimension over the first `limit` images. */
+  'model.posteriorStats': z.object({ id: ModelId, split: Split, limit: z.number().int().min(1).max(70_000) }).strict(),
   'model.inpaint': z.object({ id: ModelId, image: Image8, mask: Image8 }).strict(),
   'model.denoise': z.object({ id: ModelId, image: Image8, sigma: z.number().finite().min(0).max(2), seed: z.number().int().min(0).max(2 ** 31 - 1) }).strict(),
   'model.quantize': z.object({ id: ModelId, image: Image8 }).strict(),
@@ -150,6 +152,22 @@ export interface DatasetInfo {
   classes: string[];
   train: number;
   test: number;
+}
+
+/** Per-dimension statistics of a VAE's posterior q(z|x) = N(μ, σ²) over a dataset split. */
+export interface PosteriorStats {
+  /** Images the statistics are taken over. */
+  count: number;
+  /** Mean over the data of KL(q(z_d|x) ‖ N(0, 1)) = −½(1 + log σ_d² − μ_d² − σ_d²), nats, one per dimension; they sum to the ELBO's KL term. */
+  kl: number[];
+  /** Variance over the data of the posterior mean μ_d (the population variance, dividing by count), one per dimension. */
+  meanVariance: number[];
+  /** Mean over the data of the posterior standard deviation σ_d, one per dimension. */
+  sigma: number[];
+  /** Indices of the active units: meanVariance above `threshold` (Burda, Grosse & Salakhutdinov 2016, "Importance Weighted Autoencoders"). */
+  activeUnits: number[];
+  /** The active-unit threshold on meanVariance: 0.01, as Burda et al. set it. */
+  threshold: number;
 }
 
 /** Images are base64 Image8 strings throughout. */
@@ -175,6 +193,7 @@ export interface Results {
   'model.reconstruct': { originals: string[]; reconstructions: string[] };
   'model.interpolate': { z: number[][]; images: string[] };
   'model.pca': { mean: number[]; axes: number[][]; explained: number[] };
+  'model.posteriorStats': PosteriorStats;
   'model.inpaint': { masked: string; output: string; hiddenMse: number; errorMap: string };
   'model.denoise': { noisy: string; output: string };
   'model.quantize': { codes: number[]; image: string };

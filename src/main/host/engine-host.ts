@@ -26,6 +26,7 @@ import {
   samplePrior,
   setImages,
 } from '../engine/explore/explore';
+import { vaePosteriorStats } from '../engine/explore/posterior-stats';
 import { ModelLibrary, type MoveToTrash } from './model-library';
 import { ModelCache } from './model-cache';
 import type { Autoencoder } from '../engine/models/autoencoder';
@@ -140,6 +141,8 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
       withModel(id, async (m, loaded) => reconstructImages(m, (await datasetOf(loaded))[split], indices)),
     'model.interpolate': ({ id, from, to, steps, mode }) => withModel(id, (m) => interpolate(m, from, to, steps, mode)),
     'model.pca': ({ id }) => withModel(id, async (m, loaded) => pcaPlane(m, (await datasetOf(loaded)).test)),
+    'model.posteriorStats': ({ id, split, limit }) =>
+      withModel(id, async (m, loaded) => vaePosteriorStats(m, (await datasetOf(loaded))[split], limit)),
     'model.inpaint': ({ id, image, mask }) => withModel(id, (m) => inpaint(m, image, mask)),
     'model.denoise': ({ id, image, sigma, seed }) => withModel(id, (m) => denoise(m, image, sigma, seed)),
     'model.quantize': ({ id, image }) => withModel(id, (m) => quantize(m, image)),
