@@ -3,11 +3,11 @@
 // log p(x) that equals the ELBO at K = 1 and tightens as K grows, so −it is an upper bound on the NLL.
 import * as tf from '../backend/tf';
 import { IMAGE_PIXELS } from '../../../shared/contract';
+import { binarize } from '../data/binarize';
 import type { ImageSet } from '../data/datasets';
 import { UserError } from '../errors';
 import type { Autoencoder } from '../models/autoencoder';
 import { VariationalAutoencoder } from '../models/vae';
-import { fillUniform } from '../random';
 import { requireFamily } from './explore';
 
 /** Rows (image × importance sample) per forward pass: [ROWS, 784] floats is ~13 MB, whatever K is. */
@@ -21,9 +21,7 @@ const LOG_2PI = Math.log(2 * Math.PI);
  */
 export function binarizeSet(set: ImageSet, limit: number, seed: number): Float32Array {
   const count = Math.min(limit, set.count);
-  const out = fillUniform(new Float32Array(count * IMAGE_PIXELS), seed);
-  for (let i = 0; i < out.length; i++) out[i] = out[i]! < set.pixels[i]! / 255 ? 1 : 0;
-  return out;
+  return binarize(Float32Array.from(set.pixels.subarray(0, count * IMAGE_PIXELS), (b) => b / 255), seed);
 }
 
 export interface LikelihoodEstimate {
