@@ -19,6 +19,8 @@ const ModelId = z.string().min(1).max(200);
 const Split = z.enum(['train', 'test']);
 const finite = () => z.number().finite();
 const LatentPoint = z.array(finite()).min(1).max(512);
+/** One end of a latent direction: the mean code of a class, or one image's code. */
+const DirectionEnd = z.union([z.object({ class: z.number().int().min(0).max(255) }).strict(), z.object({ index: z.number().int().min(0) }).strict()]);
 
 function numberSchema(spec: NumericSettingSpec) {
   let s = z.number().finite();
@@ -135,6 +137,24 @@ export const Requests = {
   'model.pca': z.object({ id: ModelId }).strict(),
   /** VAE only: KL, posterior-mean variance (active units) and σ per latent dimension over the first `limit` images. */
   'model.posteriorStats': z.object({ id: ModelId, split: Split, limit: z.number().int().min(1).max(70_000) }).strict(),
+  /** One row per dimension in `dims`, `steps` values over [range₀, range₁] added to z[d]; at most 4096 images. */
+  'model.traverse': z
+    .object({
+      id: ModelId,
+      z: LatentPoint,
+      dims: z.array(z.number().int().min(0).max(511)).min(1).max(64),
+      range: z.tuple([finite(), finite()]),
+      steps: z.number().int().min(2).max(64),
+    })
+    .strict(),
+  /** to − from, each end a class mean of the codes over the first `limit` images of the split, or one image's code. */
+  'model.direction': z
+    .object({ id: ModelId, split: Split, from: DirectionEnd, to: DirectionEnd, limit: z.number().int().min(1).max(70_000) })
+    .strict(),
+  /** z + s·direction decoded, for each strength s. */
+  'model.applyDirection': z
+    .object({ id: ModelId, z: LatentPoint, direction: LatentPoint, strengths: z.array(finite()).min(1).max(64) })
+    .strict(),
   'model.inpaint': z.object({ id: ModelId, image: Image8, mask: Image8 }).strict(),
   'model.denoise': z.object({ id: ModelId, image: Image8, sigma: z.number().finite().min(0).max(2), seed: z.number().int().min(0).max(2 ** 31 - 1) }).strict(),
   'model.quantize': z.object({ id: ModelId, image: Image8 }).strict(),
@@ -194,6 +214,9 @@ export interface Results {
   'model.interpolate': { z: number[][]; images: string[] };
   'model.pca': { mean: number[]; axes: number[][]; explained: number[] };
   'model.posteriorStats': PosteriorStats;
+  'model.traverse': { offsets: number[]; values: number[][]; images: string[] };
+  'model.direction': { from: number[]; to: number[]; direction: number[] };
+  'model.applyDirection': { z: number[][]; images: string[] };
   'model.inpaint': { masked: string; output: string; hiddenMse: number; errorMap: string };
   'model.denoise': { noisy: string; output: string };
   'model.quantize': { codes: number[]; image: string };

@@ -26,7 +26,9 @@ import {
   samplePrior,
   setImages,
 } from '../engine/explore/explore';
+import { applyDirection, latentDirection } from '../engine/explore/directions';
 import { vaePosteriorStats } from '../engine/explore/posterior-stats';
+import { traverse } from '../engine/explore/traversal';
 import { ModelLibrary, type MoveToTrash } from './model-library';
 import { ModelCache } from './model-cache';
 import type { Autoencoder } from '../engine/models/autoencoder';
@@ -143,6 +145,10 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
     'model.pca': ({ id }) => withModel(id, async (m, loaded) => pcaPlane(m, (await datasetOf(loaded)).test)),
     'model.posteriorStats': ({ id, split, limit }) =>
       withModel(id, async (m, loaded) => vaePosteriorStats(m, (await datasetOf(loaded))[split], limit)),
+    'model.traverse': ({ id, z, dims, range, steps }) => withModel(id, (m) => traverse(m, z, dims, range, steps)),
+    'model.direction': ({ id, split, from, to, limit }) =>
+      withModel(id, async (m, loaded) => latentDirection(m, (await datasetOf(loaded))[split], from, to, limit)),
+    'model.applyDirection': ({ id, z, direction, strengths }) => withModel(id, (m) => applyDirection(m, z, direction, strengths)),
     'model.inpaint': ({ id, image, mask }) => withModel(id, (m) => inpaint(m, image, mask)),
     'model.denoise': ({ id, image, sigma, seed }) => withModel(id, (m) => denoise(m, image, sigma, seed)),
     'model.quantize': ({ id, image }) => withModel(id, (m) => quantize(m, image)),
