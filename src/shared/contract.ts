@@ -19,6 +19,8 @@ const ModelId = z.string().min(1).max(200);
 const Split = z.enum(['train', 'test']);
 const finite = () => z.number().finite();
 const LatentPoint = z.array(finite()).min(1).max(512);
+/** Which UMAP map: the model, the split, how many of its first images, the seed. */
+const UmapRef = z.object({ id: ModelId, split: Split, limit: z.number().int().min(2).max(10_000), seed: z.number().int().min(0).max(2 ** 31 - 1) });
 /** One end of a latent direction: the mean code of a class, or one image's code. */
 const DirectionEnd = z.union([z.object({ class: z.number().int().min(0).max(255) }).strict(), z.object({ index: z.number().int().min(0) }).strict()]);
 
@@ -155,6 +157,11 @@ export const Requests = {
   'model.applyDirection': z
     .object({ id: ModelId, z: LatentPoint, direction: LatentPoint, strengths: z.array(finite()).min(1).max(64) })
     .strict(),
+  /** The UMAP map of the first `limit` encodings of the split: the points when computed, else the fit started (or running) off the request path. */
+  'model.umap': UmapRef.strict(),
+  'model.umapCancel': z.object({ jobId: z.string().max(100) }).strict(),
+  /** A point of a computed UMAP map → a latent by the documented inverse, decoded. */
+  'model.umapInverse': UmapRef.extend({ point: z.tuple([finite(), finite()]) }).strict(),
   'model.inpaint': z.object({ id: ModelId, image: Image8, mask: Image8 }).strict(),
   'model.denoise': z.object({ id: ModelId, image: Image8, sigma: z.number().finite().min(0).max(2), seed: z.number().int().min(0).max(2 ** 31 - 1) }).strict(),
   'model.quantize': z.object({ id: ModelId, image: Image8 }).strict(),
@@ -217,6 +224,11 @@ export interface Results {
   'model.traverse': { offsets: number[]; values: number[][]; images: string[] };
   'model.direction': { from: number[]; to: number[]; direction: number[] };
   'model.applyDirection': { z: number[][]; images: string[] };
+  /** points: x, y per encoding, flat; labels: the images' classes. */
+  'model.umap': { status: 'ready'; points: number[]; labels: number[] } | { status: 'running'; jobId: string; epoch: number; epochs: number };
+  'model.umapCancel': { cancelled: boolean };
+  /** latentDistance: from z to the nearest sample's latent (how far off the data the probe decodes). */
+  'model.umapInverse': { z: number[]; image: string; nearest: number; latentDistance: number };
   'model.inpaint': { masked: string; output: string; hiddenMse: number; errorMap: string };
   'model.denoise': { noisy: string; output: string };
   'model.quantize': { codes: number[]; image: string };
@@ -258,6 +270,8 @@ export interface Events {
   'train.progress': TrainProgress;
   'train.epoch': TrainEpoch;
   'train.paused': { runId: string; paused: boolean };
+  'umap.progress': { jobId: string; modelId: string; epoch: number; epochs: number };
+  'umap.end': { jobId: string; modelId: string; status: 'done' | 'cancelled' | 'failed'; message: string };
   'train.end': TrainEnd;
   'engine.log': { level: 'info' | 'warn' | 'error'; message: string };
   /** The engine process ended without being asked to (crash, kill); saved models are untouched. */

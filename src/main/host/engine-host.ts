@@ -34,6 +34,7 @@ import { ModelCache } from './model-cache';
 import type { Autoencoder } from '../engine/models/autoencoder';
 import { readManifest, type LoadedModel } from '../engine/persistence/model-folder';
 import { TrainingRuns } from './training-runs';
+import { UmapMaps } from './umap-maps';
 import { APP_VERSION } from '../engine/version';
 
 export interface EngineHost {
@@ -95,6 +96,7 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
   const library = new ModelLibrary(options.modelsDir, options.bundledDir, options.moveToTrash);
   const models = new ModelCache(library);
   const runs = new TrainingRuns(library, backend.name, emit, (id) => models.forget(id));
+  const umapMaps = new UmapMaps(emit);
   /** `f` with the model under a lease (see ModelCache), so that nothing frees it mid-request. */
   const withModel = <T>(id: string, f: (model: Autoencoder, loaded: LoadedModel) => T | Promise<T>) => models.use(id, (loaded) => f(loaded.model, loaded));
   const datasetOf = (loaded: LoadedModel) => loadDataset(loaded.manifest.dataset.ref);
@@ -149,6 +151,9 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
     'model.direction': ({ id, split, from, to, limit }) =>
       withModel(id, async (m, loaded) => latentDirection(m, (await datasetOf(loaded))[split], from, to, limit)),
     'model.applyDirection': ({ id, z, direction, strengths }) => withModel(id, (m) => applyDirection(m, z, direction, strengths)),
+    'model.umap': (params) => withModel(params.id, async (m, loaded) => umapMaps.request(m, loaded, (await datasetOf(loaded))[params.split], params)),
+    'model.umapCancel': async ({ jobId }) => ({ cancelled: umapMaps.cancel(jobId) }),
+    'model.umapInverse': (params) => withModel(params.id, (m, loaded) => umapMaps.inverse(m, loaded, params)),
     'model.inpaint': ({ id, image, mask }) => withModel(id, (m) => inpaint(m, image, mask)),
     'model.denoise': ({ id, image, sigma, seed }) => withModel(id, (m) => denoise(m, image, sigma, seed)),
     'model.quantize': ({ id, image }) => withModel(id, (m) => quantize(m, image)),
@@ -158,6 +163,7 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
   };
   return hostFromHandlers(handlers, listeners, async () => {
     await runs.cancelAll();
+    umapMaps.cancelAll();
     models.clear();
     listeners.clear();
   });
