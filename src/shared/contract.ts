@@ -22,7 +22,10 @@ const LatentPoint = z.array(finite()).min(1).max(512);
 /** Which UMAP map: the model, the split, how many of its first images, the seed. */
 const UmapRef = z.object({ id: ModelId, split: Split, limit: z.number().int().min(2).max(10_000), seed: z.number().int().min(0).max(2 ** 31 - 1) });
 /** One end of a latent direction: the mean code of a class, or one image's code. */
-const DirectionEnd = z.union([z.object({ class: z.number().int().min(0).max(255) }).strict(), z.object({ index: z.number().int().min(0) }).strict()]);
+const DirectionEnd = z
+  .object({ class: z.number().int().min(0).max(255).optional(), index: z.number().int().min(0).max(69_999).optional() })
+  .strict()
+  .refine((end) => (end.class === undefined) !== (end.index === undefined), 'give a class or an image index, not both');
 
 function numberSchema(spec: NumericSettingSpec) {
   let s = z.number().finite();

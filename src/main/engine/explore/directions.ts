@@ -25,8 +25,10 @@ function classMean(model: Autoencoder, set: ImageSet, limit: number, c: number):
 }
 
 function endCode(model: Autoencoder, set: ImageSet, limit: number, end: DirectionEnd): number[] {
-  if ('class' in end) return classMean(model, set, limit, end.class);
-  return tf.tidy(() => Array.from(model.encode(setImages(set, [end.index]).x).dataSync()));
+  if (end.class !== undefined) return classMean(model, set, limit, end.class);
+  const { index } = end;
+  if (index === undefined) throw new UserError('a direction end needs a class or an image index');
+  return tf.tidy(() => Array.from(model.encode(setImages(set, [index]).x).dataSync()));
 }
 
 /**
