@@ -19,6 +19,13 @@ const ModelId = z.string().min(1).max(200);
 const Split = z.enum(['train', 'test']);
 const finite = () => z.number().finite();
 const LatentPoint = z.array(finite()).min(1).max(512);
+/** Which UMAP map: the model, the split, how many of its first images, the seed. */
+const UmapRef = z.object({ id: ModelId, split: Split, limit: z.number().int().min(2).max(10_000), seed: z.number().int().min(0).max(2 ** 31 - 1) });
+/** One end of a latent direction: the mean code of a class, or one image's code. */
+const DirectionEnd = z
+  .object({ class: z.number().int().min(0).max(255).optional(), index: z.number().int().min(0).max(69_999).optional() })
+  .strict()
+  .refine((end) => (end.class === undefined) !== (end.index === undefined), 'give a class or an image index, not both');
 
 function numberSchema(spec: NumericSettingSpec) {
   let s = z.number().finite();
@@ -166,6 +173,31 @@ export const Requests = {
     .object({ id: ModelId, from: LatentPoint, to: LatentPoint, steps: z.number().int().min(2).max(64), mode: z.enum(['linear', 'slerp']) })
     .strict(),
   'model.pca': z.object({ id: ModelId }).strict(),
+  /** VAE only: KL, posterior-mean variance (active units) and σ per latent dimension over the first `limit` images. */
+  'model.posteriorStats': z.object({ id: ModelId, split: Split, limit: z.number().int().min(1).max(70_000) }).strict(),
+  /** One row per dimension in `dims`, `steps` values over [range₀, range₁] added to z[d]; at most 4096 images. */
+  'model.traverse': z
+    .object({
+      id: ModelId,
+      z: LatentPoint,
+      dims: z.array(z.number().int().min(0).max(511)).min(1).max(64),
+      range: z.tuple([finite(), finite()]),
+      steps: z.number().int().min(2).max(64),
+    })
+    .strict(),
+  /** to − from, each end a class mean of the codes over the first `limit` images of the split, or one image's code. */
+  'model.direction': z
+    .object({ id: ModelId, split: Split, from: DirectionEnd, to: DirectionEnd, limit: z.number().int().min(1).max(70_000) })
+    .strict(),
+  /** z + s·direction decoded, for each strength s. */
+  'model.applyDirection': z
+    .object({ id: ModelId, z: LatentPoint, direction: LatentPoint, strengths: z.array(finite()).min(1).max(64) })
+    .strict(),
+  /** The UMAP map of the first `limit` encodings of the split: the points when computed, else the fit started (or running) off the request path. */
+  'model.umap': UmapRef.strict(),
+  'model.umapCancel': z.object({ jobId: z.string().max(100) }).strict(),
+  /** A point of a computed UMAP map → a latent by the documented inverse, decoded. */
+  'model.umapInverse': UmapRef.extend({ point: z.tuple([finite(), finite()]) }).strict(),
   'model.inpaint': z.object({ id: ModelId, image: Image8, mask: Image8 }).strict(),
   'model.denoise': z.object({ id: ModelId, image: Image8, sigma: z.number().finite().min(0).max(2), seed: z.number().int().min(0).max(2 ** 31 - 1) }).strict(),
   'model.quantize': z.object({ id: ModelId, image: Image8 }).strict(),
@@ -183,6 +215,22 @@ export interface DatasetInfo {
   classes: string[];
   train: number;
   test: number;
+}
+
+/** Per-dimension statistics of a VAE's posterior q(z|x) = N(μ, σ²) over a dataset split. */
+export interface PosteriorStats {
+  /** Images the statistics are taken over. */
+  count: number;
+  /** Mean over the data of KL(q(z_d|x) ‖ N(0, 1)) = −½(1 + log σ_d² − μ_d² − σ_d²), nats, one per dimension; they sum to the ELBO's KL term. */
+  kl: number[];
+  /** Variance over the data of the posterior mean μ_d (the population variance, dividing by count), one per dimension. */
+  meanVariance: number[];
+  /** Mean over the data of the posterior standard deviation σ_d, one per dimension. */
+  sigma: number[];
+  /** Indices of the active units: meanVariance above `threshold` (Burda, Grosse & Salakhutdinov 2016, "Importance Weighted Autoencoders"). */
+  activeUnits: number[];
+  /** The active-unit threshold on meanVariance: 0.01, as Burda et al. set it. */
+  threshold: number;
 }
 
 /** Images are base64 Image8 strings throughout. */
@@ -212,6 +260,15 @@ export interface Results {
   'model.reconstruct': { originals: string[]; reconstructions: string[] };
   'model.interpolate': { z: number[][]; images: string[] };
   'model.pca': { mean: number[]; axes: number[][]; explained: number[] };
+  'model.posteriorStats': PosteriorStats;
+  'model.traverse': { offsets: number[]; values: number[][]; images: string[] };
+  'model.direction': { from: number[]; to: number[]; direction: number[] };
+  'model.applyDirection': { z: number[][]; images: string[] };
+  /** points: x, y per encoding, flat; labels: the images' classes. */
+  'model.umap': { status: 'ready'; points: number[]; labels: number[] } | { status: 'running'; jobId: string; epoch: number; epochs: number };
+  'model.umapCancel': { cancelled: boolean };
+  /** latentDistance: from z to the nearest sample's latent (how far off the data the probe decodes). */
+  'model.umapInverse': { z: number[]; image: string; nearest: number; latentDistance: number };
   'model.inpaint': { masked: string; output: string; hiddenMse: number; errorMap: string };
   'model.denoise': { noisy: string; output: string };
   'model.quantize': { codes: number[]; image: string };
@@ -253,6 +310,8 @@ export interface Events {
   'train.progress': TrainProgress;
   'train.epoch': TrainEpoch;
   'train.paused': { runId: string; paused: boolean };
+  'umap.progress': { jobId: string; modelId: string; epoch: number; epochs: number };
+  'umap.end': { jobId: string; modelId: string; status: 'done' | 'cancelled' | 'failed'; message: string };
   'train.end': TrainEnd;
   'engine.log': { level: 'info' | 'warn' | 'error'; message: string };
   /** The engine process ended without being asked to (crash, kill); saved models are untouched. */

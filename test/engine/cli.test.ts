@@ -130,3 +130,17 @@ test('figure writes the manifold, samples and reconstructions as PNG grids', () 
   }
   assert.match(cli('figure', out, '--kind', 'nope', '--out', join(scratch, 'x.png')).stderr, /--kind must be one of manifold, samples, reconstructions/);
 });
+
+test('eval --posterior --nll: per-dimension statistics and the importance-weighted NLL of a VAE; other models are refused in one line', () => {
+  const { code, stdout, stderr } = cli('eval', 'resources/models/mnist-vae-2d', '--posterior', '--nll', '--samples', '20', '--limit', '50', '--json');
+  assert.equal(code, 0, stderr);
+  const { posterior, likelihood } = JSON.parse(stdout);
+  assert.equal(posterior.count, 50);
+  assert.equal(posterior.kl.length, 2);
+  assert.deepEqual(posterior.activeUnits, [0, 1]);
+  assert.equal(likelihood.samples, 20);
+  assert.ok(likelihood.nll <= likelihood.negElbo && likelihood.nll > 0);
+  const refused = cli('eval', 'resources/models/mnist-ae-2d', '--nll', '--limit', '5');
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr.trim(), /^latent-explorer: error: the likelihood estimate needs a VAE; ae-mlp-2 is a ae model$/);
+});

@@ -1,11 +1,39 @@
-// `latent-explorer eval DIR`: what a saved model is, and its test-set loss in training units.
+// `latent-explorer eval DIR`: what a saved model is, and its test-set loss in training units; for a
+// VAE, on request, its per-dimension posterior statistics and its importance-weighted test NLL.
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
+import type { PosteriorStats } from '../../shared/contract';
 import { describeBackend, initBackend } from '../engine/backend/backend';
 import { loadModelDataset } from '../engine/data/datasets';
+import { binarizeSet, importanceWeightedNll, type LikelihoodEstimate } from '../engine/explore/likelihood';
+import { vaePosteriorStats } from '../engine/explore/posterior-stats';
 import { loadModelFolder } from '../engine/persistence/model-folder';
 import { runStatus } from '../engine/persistence/run-lock';
 import { evaluate } from '../engine/training/trainer';
+import { wholeNumberFrom } from './settings-options';
+
+interface EvalOptions {
+  json?: boolean;
+  backend?: string;
+  dataset?: string;
+  posterior?: boolean;
+  nll?: boolean;
+  samples: number;
+  limit: number;
+  seed: number;
+}
+
+function posteriorTable(stats: PosteriorStats): string {
+  const rows = stats.kl.map((kl, d) => `${String(d).padEnd(6)}${kl.toFixed(4).padStart(10)}${stats.meanVariance[d]!.toFixed(4).padStart(12)}${stats.sigma[d]!.toFixed(4).padStart(10)}${stats.activeUnits.includes(d) ? '  active' : ''}`);
+  return [
+    `\nposterior over ${stats.count} test images: ${stats.activeUnits.length} of ${stats.kl.length} units active (Var_x μ > ${stats.threshold}), KL ${stats.kl.reduce((a, b) => a + b, 0).toFixed(3)} nats`,
+    'dim   KL (nats)   Var_x(μ)   mean σ',
+    ...rows,
+  ].join('\n');
+}
+
+const nllLine = (e: LikelihoodEstimate) =>
+  `\nimportance-weighted NLL ${e.nll.toFixed(2)} nats  (K = ${e.samples}, ${e.count} binarized test images; −ELBO ${e.negElbo.toFixed(2)} from the same samples)`;
 
 export function registerEval(program: Command): void {
   program
@@ -15,11 +43,18 @@ export function registerEval(program: Command): void {
     .option('--json', 'print one JSON object')
     .option('--backend <name>', 'compute backend: gpu, node, wasm or cpu')
     .option('--dataset <path>', 'where the dataset folder the model was trained on lies now, if it has moved')
-    .action(async (dir: string, options: { json?: boolean; backend?: string; dataset?: string }) => {
+    .option('--posterior', 'VAE: KL, posterior-mean variance (active units) and σ per latent dimension on the test set')
+    .option('--nll', 'VAE with a Bernoulli decoder: importance-weighted test NLL in nats (Burda et al. 2016) on the binarized test set')
+    .option('--samples <k>', 'importance samples per image for --nll', wholeNumberFrom(1), 5000)
+    .option('--limit <n>', 'test images for --posterior and --nll (default: all)', wholeNumberFrom(1), 10_000)
+    .option('--seed <n>', 'seed of the test set binarization and the importance samples', wholeNumberFrom(0), 1)
+    .action(async (dir: string, options: EvalOptions) => {
       const backend = await initBackend(options.backend);
       const { model, manifest } = loadModelFolder(resolve(dir));
       const dataset = await loadModelDataset(manifest.dataset, options.dataset);
       const test = evaluate(model, dataset.test, manifest.settings.seed);
+      const posterior = options.posterior ? vaePosteriorStats(model, dataset.test, options.limit) : undefined;
+      const likelihood = options.nll ? importanceWeightedNll(model, binarizeSet(dataset.test, options.limit, options.seed), options.samples, options.seed) : undefined;
       const layers = model.layers();
       const totalParams = model.params.count;
       if (options.json) {
@@ -36,6 +71,8 @@ export function registerEval(program: Command): void {
             totalParams,
             testLoss: test.loss,
             terms: test.terms,
+            ...(posterior && { posterior }),
+            ...(likelihood && { likelihood }),
           })
         );
         return;
@@ -46,5 +83,7 @@ export function registerEval(program: Command): void {
       for (const layer of layers) console.log(layer.name.padEnd(33) + `[${layer.outputShape.map((d) => d ?? 'B').join(', ')}]`.padEnd(22) + layer.params);
       console.log(`${'total'.padEnd(55)}${totalParams}`);
       console.log(`\ntest loss ${test.loss.toPrecision(6)} per sample  (${Object.entries(test.terms).map(([k, v]) => `${k} ${v.toPrecision(6)}`).join(', ')})`);
+      if (posterior) console.log(posteriorTable(posterior));
+      if (likelihood) console.log(nllLine(likelihood));
     });
 }

@@ -27,12 +27,16 @@ import {
   setImages,
 } from '../engine/explore/explore';
 import { importOnnxModel } from '../engine/imported/import-onnx';
+import { applyDirection, latentDirection } from '../engine/explore/directions';
+import { vaePosteriorStats } from '../engine/explore/posterior-stats';
+import { traverse } from '../engine/explore/traversal';
 import { ModelLibrary, type MoveToTrash } from './model-library';
 import { ModelCache } from './model-cache';
 import type { Autoencoder } from '../engine/models/autoencoder';
 import { readLibraryManifest, type OpenedModel } from '../engine/persistence/library-model';
 import { pytorchSafetensors } from '../engine/persistence/pytorch-export';
 import { TrainingRuns } from './training-runs';
+import { UmapMaps } from './umap-maps';
 import { APP_VERSION } from '../engine/version';
 
 export interface EngineHost {
@@ -107,6 +111,7 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
   const library = new ModelLibrary(options.modelsDir, options.bundledDir, options.moveToTrash);
   const models = new ModelCache(library);
   const runs = new TrainingRuns(library, backend.name, emit, (id) => models.forget(id));
+  const umapMaps = new UmapMaps(emit);
   /** `f` with the model under a lease (see ModelCache), so that nothing frees it mid-request. */
   const withModel = <T>(id: string, f: (opened: OpenedModel) => T | Promise<T>) => models.use(id, f);
   /** `f` with a model trained here: the family-specific tools need its layers, not only encode and decode. */
@@ -181,6 +186,15 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
       withModel(id, async (opened) => reconstructImages(opened.latent, (await datasetOf(opened))[split], indices)),
     'model.interpolate': ({ id, from, to, steps, mode }) => withModel(id, ({ latent }) => interpolate(latent, from, to, steps, mode)),
     'model.pca': ({ id }) => withModel(id, async (opened) => pcaPlane(opened.latent, (await datasetOf(opened)).test)),
+    'model.posteriorStats': ({ id, split, limit }) =>
+      withTrained(id, 'posterior statistics', async (m, opened) => vaePosteriorStats(m, (await datasetOf(opened))[split], limit)),
+    'model.traverse': ({ id, z, dims, range, steps }) => withTrained(id, 'traversals', (m) => traverse(m, z, dims, range, steps)),
+    'model.direction': ({ id, split, from, to, limit }) =>
+      withTrained(id, 'latent directions', async (m, opened) => latentDirection(m, (await datasetOf(opened))[split], from, to, limit)),
+    'model.applyDirection': ({ id, z, direction, strengths }) => withTrained(id, 'latent directions', (m) => applyDirection(m, z, direction, strengths)),
+    'model.umap': (params) => withTrained(params.id, 'the UMAP map', async (m, opened) => umapMaps.request(m, opened, (await datasetOf(opened))[params.split], params)),
+    'model.umapCancel': async ({ jobId }) => ({ cancelled: umapMaps.cancel(jobId) }),
+    'model.umapInverse': (params) => withTrained(params.id, 'the UMAP map', (m, opened) => umapMaps.inverse(m, opened, params)),
     'model.inpaint': ({ id, image, mask }) => withTrained(id, 'inpainting', (m) => inpaint(m, image, mask)),
     'model.denoise': ({ id, image, sigma, seed }) => withModel(id, ({ latent }) => denoise(latent, image, sigma, seed)),
     'model.quantize': ({ id, image }) => withTrained(id, 'quantising', (m) => quantize(m, image)),
@@ -193,6 +207,7 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
     listeners,
     async () => {
       await runs.cancelAll();
+      umapMaps.cancelAll();
       models.clear();
       listeners.clear();
     },

@@ -222,7 +222,8 @@ export async function pcaPlane(model: Explorable, set: ImageSet, limit = 2000): 
   });
 }
 
-function requireFamily<T>(model: Autoencoder, type: new (...args: never[]) => T, needs: string, what: string): T {
+/** `model` as the family `type`, or a UserError naming what `what` needs (`needs`) and what the model is. */
+export function requireFamily<T>(model: Autoencoder, type: new (...args: never[]) => T, needs: string, what: string): T {
   if (!(model instanceof type)) throw new UserError(`${what} needs ${needs}; ${model.recipe.name} is a ${model.family} model`);
   return model as T;
 }

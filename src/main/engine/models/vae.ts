@@ -14,7 +14,7 @@ export function reparameterize(mu: tf.Tensor2D, logVar: tf.Tensor2D, seed: numbe
 }
 
 /** q(z|x) = N(μ, σ²), as its mean and log-variance [B, latent]. */
-interface Posterior {
+export interface Posterior {
   mu: tf.Tensor2D;
   logVar: tf.Tensor2D;
 }
@@ -23,12 +23,14 @@ export class VariationalAutoencoder implements Autoencoder {
   readonly family = 'vae' as const;
   readonly params: ParamStore;
   readonly latentDim: number;
-  /** x → q(z|x). */
-  private readonly posterior: (x: tf.Tensor2D) => Posterior;
+  /** x [B, 784] in [0, 1] → q(z|x); tensors the caller disposes (or tidies). */
+  readonly posterior: (x: tf.Tensor2D) => Posterior;
   /** z → the decoder's logits; p(x|z)'s mean is their sigmoid. */
   private readonly decoder: Network<tf.Tensor2D>;
   /** −log p(x|z) per sample: Bernoulli (BCE-sum) or Gaussian (squared-error sum), as the recipe says. */
   private readonly reconstructionLoss: (logits: tf.Tensor2D, x: tf.Tensor2D) => tf.Tensor1D;
+  /** p(x|z) is Bernoulli (the recipe's reconstruction is BCE), so `logLikelihood` is a true log-probability. */
+  readonly bernoulli: boolean;
 
   constructor(
     readonly recipe: RecipeInfo,
@@ -54,7 +56,8 @@ export class VariationalAutoencoder implements Autoencoder {
       };
     }
     this.decoder = build('decoder', decoder, [this.latentDim]);
-    this.reconstructionLoss = reconstruction === 'bce' ? bceSumPerSample : (logits, x) => mseSumPerSample(tf.sigmoid(logits), x);
+    this.bernoulli = reconstruction === 'bce';
+    this.reconstructionLoss = this.bernoulli ? bceSumPerSample : (logits, x) => mseSumPerSample(tf.sigmoid(logits), x);
   }
 
   lossOn(x: tf.Tensor2D, ctx: StepContext): LossResult {
@@ -76,6 +79,14 @@ export class VariationalAutoencoder implements Autoencoder {
 
   decode(z: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => tf.sigmoid(this.decoder.forward(z)));
+  }
+
+  /**
+   * log p(x|z) per row [B] in nats, for z [B, latent] and x [B, 784]: −BCE summed over pixels, a
+   * true log-probability only for binary x and a Bernoulli decoder (see `bernoulli`).
+   */
+  logLikelihood(z: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor1D {
+    return tf.tidy(() => this.reconstructionLoss(this.decoder.forward(z), x).neg());
   }
 
   reconstruct(x: tf.Tensor2D): tf.Tensor2D {

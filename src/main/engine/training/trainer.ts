@@ -4,6 +4,7 @@
 import * as tf from '../backend/tf';
 import type { EpochRecord, TrainEnd, TrainProgress } from '../../../shared/contract';
 import { epochOrder, gatherBatch } from '../data/batches';
+import { binarize } from '../data/binarize';
 import { datasetChecksum, isBundledDataset, takeFirst, type Dataset, type ImageSet } from '../data/datasets';
 import { Adam } from '../nn/adam';
 import { makeRng, seedFrom } from '../random';
@@ -69,6 +70,11 @@ function checkFinite(loss: number, terms: Record<string, number>, where: string)
 }
 
 /** Mean loss and terms per sample over a whole image set, with seeded masks/noise/sampling. */
+/** A batch as the recipe trains on it: binarized afresh (seeded by `ctx`) where it asks for it. */
+function binarizedIfAsked(model: Autoencoder, batch: Float32Array, ctx: StepContext): Float32Array {
+  return model.recipe.binarize === 'dynamic' ? binarize(batch, ctx.nextSeed()) : batch;
+}
+
 export function evaluate(model: Autoencoder, set: ImageSet, seed: number): { loss: number; terms: Record<string, number> } {
   const ctx = stepContext(false, `eval-${seed}`);
   const order = Int32Array.from({ length: set.count }, (_, i) => i);
@@ -77,7 +83,7 @@ export function evaluate(model: Autoencoder, set: ImageSet, seed: number): { los
   for (let start = 0; start < set.count; start += EVAL_BATCH) {
     const size = Math.min(EVAL_BATCH, set.count - start);
     const values = tf.tidy(() => {
-      const x = tf.tensor2d(gatherBatch(set, order, start, size), [size, 784]);
+      const x = tf.tensor2d(binarizedIfAsked(model, gatherBatch(set, order, start, size), ctx), [size, 784]);
       const result = model.lossOn(x, ctx);
       return { loss: result.loss.dataSync()[0]!, terms: readTerms(result.terms) };
     });
@@ -97,7 +103,7 @@ export interface BatchSource {
 
 /** One optimiser step on images order[start … start+size); returns the batch's loss and terms (per sample). */
 export function trainOnBatch(model: Autoencoder, optimizer: tf.Optimizer, source: BatchSource, start: number, size: number, ctx: StepContext) {
-  const x = tf.tensor2d(gatherBatch(source.set, source.order, start, size, source.buffer).subarray(0, size * 784), [size, 784]);
+  const x = tf.tensor2d(binarizedIfAsked(model, gatherBatch(source.set, source.order, start, size, source.buffer).subarray(0, size * 784), ctx), [size, 784]);
   try {
     return trainStep(model, optimizer, x, ctx);
   } finally {

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { initBackend } from '../../src/main/engine/backend/backend';
+import { loadDataset } from '../../src/main/engine/data/datasets';
+import { UserError } from '../../src/main/engine/errors';
+import { encodeSet } from '../../src/main/engine/explore/explore';
+import { fitUmap, inverseUmap } from '../../src/main/engine/explore/umap-map';
+import { loadModelFolder } from '../../src/main/engine/persistence/model-folder';
+
+await initBackend('cpu');
+const mnist = await loadDataset('mnist');
+const { model } = loadModelFolder('resources/models/mnist-vae-2d');
+const { dims, points } = await encodeSet(model, mnist.test, 150);
+const latents = Array.from({ length: 150 }, (_, i) => points.slice(i * dims, (i + 1) * dims));
+
+test('the UMAP map is seeded, reports progress, and can be cancelled', async () => {
+  const progress: number[] = [];
+  const map = await fitUmap(latents, { seed: 4, onProgress: (epoch, epochs) => progress.push(epoch / epochs) });
+  assert.equal(map.length, 150);
+  assert.ok(map.every((p) => p.length === 2 && p.every(Number.isFinite)));
+  assert.deepEqual(await fitUmap(latents, { seed: 4 }), map, 'same seed, same map');
+  assert.ok(progress.length > 1 && progress.at(-1) === 1 && progress.every((p, i) => i === 0 || p > progress[i - 1]!));
+  const controller = new AbortController();
+  await assert.rejects(fitUmap(latents, { seed: 4, signal: controller.signal, onProgress: () => controller.abort() }), (e) => e instanceof UserError && /cancelled/.test(e.message));
+});
+
+test('the inverse map returns a sample’s own latent when the probe sits on its projected point, and blends between samples', async () => {
+  const map = await fitUmap(latents, { seed: 4 });
+  for (const i of [0, 17, 149]) {
+    const { z, nearest, latentDistance } = inverseUmap(map[i] as [number, number], map, latents);
+    assert.equal(nearest, i);
+    assert.deepEqual(z, latents[i]);
+    assert.equal(latentDistance, 0);
+  }
+  const between: [number, number] = [(map[0]![0]! + map[1]![0]!) / 2, (map[0]![1]! + map[1]![1]!) / 2];
+  const { z } = inverseUmap(between, map, latents);
+  // A weighted mean of latents lies inside their bounding box.
+  for (let d = 0; d < dims; d++) {
+    const column = latents.map((l) => l[d]!);
+    assert.ok(z[d]! >= Math.min(...column) && z[d]! <= Math.max(...column));
+  }
+});
