@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import type { BackendInfo } from '../../../shared/contract';
 import { UserError } from '../errors';
+import { gpuVerdict, loadNativePackage } from './native';
 import { shareClonedDataOnWasm } from './wasm-identity';
 import { useThreadedWasm, wantedThreads } from './wasm-threads';
 
@@ -19,12 +20,14 @@ interface Candidate {
   /** The tfjs backend it registers. */
   tfName: string;
   /** Loads the package; says how many compute threads it runs on where the engine chooses that. */
-  load(threads: number): Promise<Threads | void>;
+  load(threads: number, packages: NodeJS.Require): Promise<Threads | void>;
+  /** After the backend initialised: why it must not be used after all, or undefined. */
+  check?(): string | undefined;
 }
 
 interface Threads {
-  threads: number;
-  /** Why fewer threads than wanted run, when that happens. */
+  threads?: number;
+  /** How it runs where that is not obvious: why fewer threads than wanted, whose library. */
   note?: string;
 }
 
@@ -33,9 +36,22 @@ const CANDIDATES: Candidate[] = [
     name: 'gpu',
     tfName: 'tensorflow',
     // The native packages are optional dependencies; importing them registers the 'tensorflow' backend.
-    load: async () => void nodeRequire('@tensorflow/tfjs-node-gpu'),
+    load: async (_threads, packages) => {
+      gpuManifest = loadNativePackage('@tensorflow/tfjs-node-gpu', packages);
+    },
+    // The GPU package loads and runs on machines without a usable GPU: 'gpu' only with a GPU device.
+    check: () => (gpuManifest ? gpuVerdict(gpuManifest).whyNoGpu : undefined),
   },
-  { name: 'node', tfName: 'tensorflow', load: async () => void nodeRequire('@tensorflow/tfjs-node') },
+  {
+    name: 'node',
+    tfName: 'tensorflow',
+    // Where the GPU package loaded without a GPU, its library is TensorFlow on the CPU: loading
+    // tfjs-node beside it would put a second libtensorflow in the process and register every kernel twice.
+    load: async (_threads, packages) => {
+      if (gpuManifest) return { note: 'TensorFlow on the CPU, loaded by tfjs-node-gpu' };
+      loadNativePackage('@tensorflow/tfjs-node', packages);
+    },
+  },
   {
     name: 'wasm',
     tfName: 'wasm',
@@ -63,6 +79,8 @@ const CANDIDATES: Candidate[] = [
 const BACKEND_NAMES = CANDIDATES.map((c) => c.name);
 
 let chosen: BackendInfo | undefined;
+/** tfjs-node-gpu's package.json once that package has loaded (its 'tensorflow' backend then serves 'node' too). */
+let gpuManifest: string | undefined;
 
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
@@ -70,11 +88,13 @@ function firstLine(error: unknown): string {
 }
 
 /** The loaded candidate's threads, or why it did not load. */
-async function tryCandidate(candidate: Candidate, threads: number): Promise<{ loaded: Threads | void } | { problem: string }> {
+async function tryCandidate(candidate: Candidate, threads: number, packages: NodeJS.Require): Promise<{ loaded: Threads | void } | { problem: string }> {
   try {
-    const loaded = await candidate.load(threads);
+    const loaded = await candidate.load(threads, packages);
     if (!(await tf.setBackend(candidate.tfName))) return { problem: 'the backend registered but failed to initialise' };
     await tf.ready();
+    const unusable = candidate.check?.();
+    if (unusable) return { problem: unusable };
     return { loaded };
   } catch (error) {
     const message = firstLine(error);
@@ -86,8 +106,9 @@ async function tryCandidate(candidate: Candidate, threads: number): Promise<{ lo
 /**
  * Initialises tfjs once per process. `requested` (or the environment variable) forces one backend;
  * an unknown name is a UserError, a known one that fails to load is a UserError naming why.
+ * `packages` resolves the native packages (the engine's own require; tests hand in stand-ins).
  */
-export async function initBackend(requested?: string): Promise<BackendInfo> {
+export async function initBackend(requested?: string, packages: NodeJS.Require = nodeRequire): Promise<BackendInfo> {
   if (chosen) return chosen;
   const wanted = requested ?? process.env[BACKEND_ENV] ?? undefined;
   if (wanted !== undefined && wanted !== '' && !BACKEND_NAMES.includes(wanted as Candidate['name'])) {
@@ -100,7 +121,7 @@ export async function initBackend(requested?: string): Promise<BackendInfo> {
       skipped.push({ name: candidate.name, reason: `not requested (${wanted} was)` });
       continue;
     }
-    const outcome = await tryCandidate(candidate, threads);
+    const outcome = await tryCandidate(candidate, threads, packages);
     if ('loaded' in outcome) {
       const reason = wanted ? 'requested' : skipped.length === 0 ? 'first choice' : 'first that loaded';
       chosen = { name: candidate.name, reason, skipped, ...(outcome.loaded ?? {}) };
@@ -114,6 +135,7 @@ export async function initBackend(requested?: string): Promise<BackendInfo> {
 
 export function describeBackend(info: BackendInfo): string {
   const skipped = info.skipped.map((s) => `${s.name} (${s.reason})`).join(', ');
-  const threads = info.threads === undefined ? '' : `, ${info.threads} thread${info.threads === 1 ? '' : 's'}${info.note ? `: ${info.note}` : ''}`;
+  const count = info.threads === undefined ? '' : `, ${info.threads} thread${info.threads === 1 ? '' : 's'}`;
+  const threads = `${count}${info.note ? `${count ? ':' : ','} ${info.note}` : ''}`;
   return `Backend: ${info.name} (${info.reason}${threads})${skipped ? `; skipped ${skipped}` : ''}`;
 }
