@@ -1,15 +1,17 @@
 // The native packages as the engine meets them on users' machines, played by stand-in packages in
 // a scratch node_modules (the real ones need libtensorflow, and no GPU is lent to our machines):
 // a GPU package that loads where TensorFlow lists no GPU device, and one that registers its kernels
-// and then fails to load its binding, as tfjs-node-gpu does when its library is missing.
+// and then fails to load its binding, as tfjs-node-gpu does when its library is missing. Then the
+// default choice between the backends that loaded (the stand-in's and wasm), with given figures.
 import * as tf from '@tensorflow/tfjs-core';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { initBackend } from '../../src/main/engine/backend/backend';
+import { initBackend, type LoadedBackend } from '../../src/main/engine/backend/backend';
+import { chooseFastest } from '../../src/main/engine/backend/fastest';
 import { loadNativePackage, quietTensorFlowLogs } from '../../src/main/engine/backend/native';
 
 // This file is about which backend the engine picks, so it must not inherit a forced one.
@@ -95,5 +97,36 @@ test('a GPU package without a usable device is reported as TensorFlow on the CPU
   const gpu = info.skipped.find((s) => s.name === 'gpu');
   assert.ok(gpu, 'gpu is listed as skipped');
   assert.match(gpu.reason, /(no GPU device|no usable GPU device).*needs CUDA 12\.5\.1 and cuDNN 9/);
+  assert.equal(tf.getBackend(), 'tensorflow');
+});
+
+test('the default takes the backend measured fastest for the work, caches the figures and re-measures when the backends change', async () => {
+  const cacheDir = join(scratch, 'cache');
+  const rates: Record<string, number> = { node: 1000, wasm: 3000 };
+  const measured: string[] = [];
+  const measure = (backend: LoadedBackend) => {
+    measured.push(`${backend.name} on ${tf.getBackend()}`);
+    return rates[backend.name]!;
+  };
+  const first = await chooseFastest('ae-mlp-8@128', measure, cacheDir);
+  assert.deepEqual(measured, ['node on tensorflow', 'wasm on wasm'], 'each loaded backend measured once, while active');
+  assert.equal(first.name, 'wasm');
+  assert.equal(tf.getBackend(), 'wasm');
+  assert.match(first.reason, /^fastest here for ae-mlp-8@128: 3,000 samples\/s \(measured now\)$/);
+  assert.deepEqual(first.skipped.find((s) => s.name === 'node'), { name: 'node', reason: 'slower for ae-mlp-8@128: 1,000 samples/s' });
+  assert.ok(first.skipped.some((s) => s.name === 'gpu'), 'why the GPU was not used is still listed');
+
+  rates.node = 9000; // a later run on a busier machine: the cached figures stand
+  const again = await chooseFastest('ae-mlp-8@128', measure, cacheDir);
+  assert.equal(measured.length, 2, 'not measured again');
+  assert.equal(again.name, 'wasm');
+  assert.match(again.reason, /\(measured \d{4}-\d\d-\d\d, cached\)$/);
+
+  const file = join(cacheDir, 'backend-choice.json');
+  const cache = JSON.parse(readFileSync(file, 'utf8'));
+  writeFileSync(file, JSON.stringify({ ...cache, fingerprint: 'other backends' }));
+  const remeasured = await chooseFastest('ae-mlp-8@128', measure, cacheDir);
+  assert.equal(measured.length, 4, 'measured again once the installed backends differ');
+  assert.equal(remeasured.name, 'node');
   assert.equal(tf.getBackend(), 'tensorflow');
 });

@@ -6,6 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { EpochRecord } from '../../shared/contract';
 import { describeBackend, initBackend } from '../engine/backend/backend';
+import { useFastestBackendFor } from '../engine/training/calibrate';
 import { loadDataset } from '../engine/data/datasets';
 import { UserError } from '../engine/errors';
 import { buildModel, requireRecipe, resolveSettings } from '../engine/models/build';
@@ -55,7 +56,8 @@ export function registerTrain(program: Command): void {
     const settings = resolveSettings(recipe, settingsFromOptions(options));
     const out = resolve(options.out);
     checkOutDir(out, options.force);
-    const backend = await initBackend(options.backend);
+    await initBackend(options.backend);
+    const backend = await useFastestBackendFor(recipe, settings);
     const dataset = await loadDataset(options.dataset ?? recipe.defaultDataset);
     const emit = (object: object) => process.stdout.write(JSON.stringify(object) + '\n');
     if (options.json) emit({ type: 'start', recipe: recipe.name, dataset: dataset.name, backend: backend.name, backendReason: backend.reason, threads: backend.threads, skipped: backend.skipped, settings, out });

@@ -1,6 +1,7 @@
-// Picks the compute backend: the first of tfjs-node-gpu, tfjs-node, wasm, cpu that loads, unless
-// the user names one. Every skipped candidate keeps its reason, because users must always see
-// which backend they got and why (status bar, CLI banner).
+// Picks the compute backend, unless the user names one: a GPU TensorFlow can use, else the fastest
+// of the CPU backends that load (tfjs-node, wasm; plain-JS cpu as the last resort), measured per
+// kind of work by fastest.ts. Every skipped candidate keeps its reason, because users must always
+// see which backend they got and why (status bar, CLI banner).
 import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import type { BackendInfo } from '../../../shared/contract';
@@ -103,9 +104,21 @@ async function tryCandidate(candidate: Candidate, threads: number, packages: Nod
   }
 }
 
+/** A backend that loaded for the default choice, as `fastest.ts` switches between them. */
+export interface LoadedBackend extends Threads {
+  name: Candidate['name'];
+  tfName: string;
+}
+
+/** Every CPU backend that loaded when none was forced (native first); empty when one was forced or a GPU is used. */
+let alternatives: LoadedBackend[] = [];
+
 /**
  * Initialises tfjs once per process. `requested` (or the environment variable) forces one backend;
  * an unknown name is a UserError, a known one that fails to load is a UserError naming why.
+ * Otherwise a GPU TensorFlow can use is taken; else every CPU backend that loads is loaded (native,
+ * wasm; pure-JS cpu only when neither does), the first is active, and `chooseFastest`
+ * (fastest.ts) later switches to the one measured fastest for the work.
  * `packages` resolves the native packages (the engine's own require; tests hand in stand-ins).
  */
 export async function initBackend(requested?: string, packages: NodeJS.Require = nodeRequire): Promise<BackendInfo> {
@@ -116,21 +129,60 @@ export async function initBackend(requested?: string, packages: NodeJS.Require =
   }
   const threads = wantedThreads();
   const skipped: BackendInfo['skipped'] = [];
+  const loaded: LoadedBackend[] = [];
   for (const candidate of CANDIDATES) {
     if (wanted && candidate.name !== wanted) {
       skipped.push({ name: candidate.name, reason: `not requested (${wanted} was)` });
       continue;
     }
+    if (candidate.name === 'cpu' && loaded.length > 0) {
+      skipped.push({ name: 'cpu', reason: 'plain JavaScript, slower than the backends that loaded' });
+      continue;
+    }
     const outcome = await tryCandidate(candidate, threads, packages);
-    if ('loaded' in outcome) {
-      const reason = wanted ? 'requested' : skipped.length === 0 ? 'first choice' : 'first that loaded';
-      chosen = { name: candidate.name, reason, skipped, ...(outcome.loaded ?? {}) };
+    if (!('loaded' in outcome)) {
+      if (wanted) throw new UserError(`backend "${wanted}" could not be loaded: ${outcome.problem}`, 'unavailable');
+      skipped.push({ name: candidate.name, reason: outcome.problem });
+      continue;
+    }
+    const backend: LoadedBackend = { name: candidate.name, tfName: candidate.tfName, ...(outcome.loaded ?? {}) };
+    if (wanted || candidate.name === 'gpu') {
+      const reason = wanted ? 'requested' : 'TensorFlow has a GPU device';
+      for (const rest of CANDIDATES.slice(CANDIDATES.indexOf(candidate) + 1)) {
+        if (!wanted) skipped.push({ name: rest.name, reason: 'the GPU is used' });
+      }
+      chosen = describeLoaded(backend, reason, skipped);
       return chosen;
     }
-    if (wanted) throw new UserError(`backend "${wanted}" could not be loaded: ${outcome.problem}`, 'unavailable');
-    skipped.push({ name: candidate.name, reason: outcome.problem });
+    loaded.push(backend);
   }
-  throw new UserError(`no compute backend could be loaded: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`, 'unavailable');
+  if (loaded.length === 0) {
+    throw new UserError(`no compute backend could be loaded: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`, 'unavailable');
+  }
+  alternatives = loaded;
+  await tf.setBackend(loaded[0]!.tfName);
+  const reason = loaded.length > 1 ? 'first that loaded, until the work at hand is measured' : skipped.length === 0 ? 'first choice' : 'the only one that loaded';
+  chosen = describeLoaded(loaded[0]!, reason, [...skipped, ...loaded.slice(1).map((b) => ({ name: b.name, reason: 'loaded too; not measured yet' }))]);
+  return chosen;
+}
+
+function describeLoaded({ name, threads, note }: LoadedBackend, reason: string, skipped: BackendInfo['skipped']): BackendInfo {
+  return { name, reason, skipped, ...(threads === undefined ? {} : { threads }), ...(note ? { note } : {}) };
+}
+
+/** The CPU backends the default choice may switch between (none when one was forced or a GPU is used). */
+export function loadedAlternatives(): readonly LoadedBackend[] {
+  return alternatives;
+}
+
+/** Makes `name` (one of `loadedAlternatives`) the active backend, reported with `reason` and why each other was not taken. */
+export async function switchBackend(name: string, reason: string, others: BackendInfo['skipped']): Promise<BackendInfo> {
+  const backend = alternatives.find((b) => b.name === name);
+  if (!backend || !chosen) throw new Error(`switchBackend: ${name} is not a loaded alternative`);
+  if (!(await tf.setBackend(backend.tfName))) throw new Error(`switchBackend: ${name} failed to initialise`);
+  const notLoaded = chosen.skipped.filter((s) => !alternatives.some((b) => b.name === s.name));
+  chosen = describeLoaded(backend, reason, [...notLoaded, ...others]);
+  return chosen;
 }
 
 export function describeBackend(info: BackendInfo): string {

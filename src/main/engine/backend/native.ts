@@ -3,7 +3,7 @@
 // registered" warnings after a GPU package fails half-way, and a GPU package that loads on a machine
 // where TensorFlow has no GPU device (it then computes on the CPU while calling itself the GPU package).
 import * as tf from '@tensorflow/tfjs-core';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** What a loaded native package computes on. */
@@ -97,4 +97,22 @@ export function gpuVerdict(manifestPath: string): NativeLoad {
   const backend = tf.findBackend('tensorflow') as (tf.KernelBackend & { isUsingGpuDevice?: boolean }) | null;
   if (backend?.isUsingGpuDevice === true) return { gpuDevice: true };
   return { gpuDevice: false, whyNoGpu: whyNoGpu(manifestPath) };
+}
+
+/**
+ * What identifies an installed native package, for caches that must be redone when it changes:
+ * its version, the library it was set up with, and when its binding was built; '' when absent.
+ */
+export function nativeIdentity(pkg: string, req: NodeJS.Require): string {
+  try {
+    const manifestPath = req.resolve(`${pkg}/package.json`);
+    const binding = bindingPath(manifestPath);
+    if (!existsSync(binding)) return '';
+    const stampPath = join(dirname(manifestPath), 'deps', 'latent-explorer-native.json');
+    const stamp = existsSync(stampPath) ? readFileSync(stampPath, 'utf8') : '';
+    const version = (JSON.parse(readFileSync(manifestPath, 'utf8')) as { version: string }).version;
+    return `${pkg}@${version} ${statSync(binding).mtimeMs} ${stamp.replace(/\s+/g, '')}`;
+  } catch {
+    return '';
+  }
 }
