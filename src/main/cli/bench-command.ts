@@ -61,7 +61,7 @@ function trainingThroughput(recipeName: string, dataset: Dataset, batch: number,
   let cursor = 0;
   const step = () => {
     if (cursor + batch > dataset.train.count) cursor = 0;
-    trainOnBatch(model, optimizer, source, cursor, batch, ctx);
+    trainOnBatch(model, optimizer, source, cursor, batch, ctx).values.dispose(); // losses unread, as training reads them only every few steps
     cursor += batch;
   };
   for (let i = 0; i < warmup; i++) step();

@@ -29,7 +29,7 @@ export function measureTrainingSpeed(recipe: RecipeInfo, settings: TrainSettings
   const ctx = stepContext(true, 'calibration');
   try {
     let step = 0;
-    const run = () => trainOnBatch(model, optimizer, source, (step++ % 4) * batch, batch, ctx);
+    const run = () => trainOnBatch(model, optimizer, source, (step++ % 4) * batch, batch, ctx).values.dispose();
     for (let i = 0; i < WARMUP_STEPS; i++) run();
     const started = performance.now();
     let timed = 0;
