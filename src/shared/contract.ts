@@ -62,7 +62,7 @@ export const BackendInfo = z.object({
   skipped: z.array(z.object({ name: z.string(), reason: z.string() })),
   /** Compute threads, where the engine sets them (the wasm backend). */
   threads: z.number().int().positive().optional(),
-  /** Why fewer threads run than were wanted. */
+  /** How it runs where that is not obvious: why fewer threads run than were wanted, whose library. */
   note: z.string().optional(),
 });
 export type BackendInfo = z.infer<typeof BackendInfo>;

@@ -17,6 +17,9 @@ function cliWith(env: NodeJS.ProcessEnv, ...args: string[]) {
 
 const cli = (...args: string[]) => cliWith({}, ...args);
 
+/** What `--backend` accepts; the default may pick any of them that loads here. */
+const BACKENDS = ['gpu', 'node', 'wasm', 'cpu'];
+
 test('recipes lists every recipe with a description', () => {
   const { code, stdout } = cli('recipes');
   assert.equal(code, 0);
@@ -58,7 +61,7 @@ test('a bad LATENT_EXPLORER_THREADS is named, with the range to use', () => {
 
 test('the wasm backend on two threads trains to the same numbers as on one', () => {
   const runs = ['1', '2'].map((threads) => {
-    const { code, stdout, stderr } = cliWith({ LATENT_EXPLORER_THREADS: threads }, 'train', '--recipe', 'vae-mlp-20', '--epochs', '1', '--limit', '1000', '--out', join(scratch, `threads-${threads}`), '--json');
+    const { code, stdout, stderr } = cliWith({ LATENT_EXPLORER_BACKEND: 'wasm', LATENT_EXPLORER_THREADS: threads }, 'train', '--recipe', 'vae-mlp-20', '--epochs', '1', '--limit', '1000', '--out', join(scratch, `threads-${threads}`), '--json');
     assert.equal(code, 0, stderr);
     return stdout.trim().split('\n').map((l) => JSON.parse(l));
   });
@@ -72,8 +75,9 @@ test('bench times training and inference, and its counts are checked', () => {
   const { code, stdout, stderr } = cli('bench', '--no-torch', '--recipes', 'ae-mlp-8', '--warmup', '2', '--spans', '2', '--steps', '3', '--json');
   assert.equal(code, 0, stderr);
   const result = JSON.parse(stdout);
-  assert.equal(result.backend.name, 'wasm');
-  assert.ok(result.backend.threads >= 1);
+  // Whichever backend the default picks on this machine; the wasm one names its threads.
+  assert.ok(BACKENDS.includes(result.backend.name), result.backend.name);
+  if (result.backend.name === 'wasm') assert.ok(result.backend.threads >= 1);
   const [row] = result.rows;
   assert.equal(row.recipe, 'ae-mlp-8');
   for (const key of ['trainSamplesPerSec', 'decodeP50Ms', 'decodeP95Ms', 'encode10kMs']) assert.ok(row[key] > 0, key);
@@ -91,7 +95,7 @@ test('train --json streams epochs, eval reports the same test loss, history expo
   assert.equal(code, 0, stderr);
   const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(lines[0].type, 'start');
-  assert.equal(lines[0].backend, 'wasm');
+  assert.ok(BACKENDS.includes(lines[0].backend), lines[0].backend);
   const epochs = lines.filter((l) => l.type === 'epoch');
   assert.equal(epochs.length, 2);
   for (const e of epochs) {

@@ -1,10 +1,20 @@
-// Shared checks for the nn building-block tests: each runs on both CPU backends we ship.
+// Shared checks for the nn building-block tests: each runs on both backends every machine has, or
+// on the one the run asks for (LATENT_EXPLORER_BACKEND, as `npm test`'s per-backend passes do).
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import assert from 'node:assert/strict';
+import { initBackend } from '../../src/main/engine/backend/backend';
 
-export const BACKENDS = ['cpu', 'wasm'] as const;
+/** The tfjs backend names the building blocks are checked on. */
+export const BACKENDS = await backendsToCheck();
+
+async function backendsToCheck(): Promise<string[]> {
+  const requested = process.env.LATENT_EXPLORER_BACKEND;
+  if (!requested) return ['cpu', 'wasm'];
+  await initBackend(requested); // loads it (the native packages register 'tensorflow'), or says why not
+  return [tf.getBackend()];
+}
 
 export async function useBackend(name: string): Promise<void> {
   assert.ok(await tf.setBackend(name), `backend ${name} failed to initialise`);

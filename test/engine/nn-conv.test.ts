@@ -80,11 +80,13 @@ for (const backend of BACKENDS) {
           const { value, grads } = tf.variableGrads(() => tf.sum(conv2d(input, w as tf.Tensor4D, b as tf.Tensor1D, 2, 'relu')) as tf.Scalar);
           tf.dispose([value, ...Object.values(grads)]);
         });
-        return profile.kernels.filter((k) => k.name === 'Conv2D').length;
+        return profile.kernels.filter((k) => /^Conv2D(BackpropInput|BackpropFilter)?$/.test(k.name)).length;
       };
-      // The filter gradient always; the input gradient only for the trainable input.
-      assert.equal(await convolutions(x), 1);
-      assert.equal(await convolutions(xVar as tf.Tensor4D), 2);
+      // The filter gradient always; the input gradient is the one convolution a trainable input
+      // adds (a difference: TensorFlow's fused forward runs a plain Conv2D inside it).
+      const constant = await convolutions(x);
+      assert.ok(constant >= 1, 'the filter gradient');
+      assert.equal((await convolutions(xVar as tf.Tensor4D)) - constant, 1);
       tf.dispose([x, xVar, w, b]);
     });
 

@@ -68,9 +68,11 @@ for (const backend of BACKENDS) {
         });
         return profile.kernels.filter((k) => /MatMul/.test(k.name)).length;
       };
-      // Forward and dW always; dx only for the trainable input.
-      assert.equal(await products(x), 2);
-      assert.equal(await products(xVar as tf.Tensor2D), 3);
+      // dx is the one product a trainable input adds (counted as a difference: a backend's fused
+      // product may run a plain one inside it, as tfjs-node's does).
+      const constant = await products(x);
+      assert.ok(constant >= 2, 'forward and dW');
+      assert.equal((await products(xVar as tf.Tensor2D)) - constant, 1);
       tf.dispose([x, xVar, w, b]);
     });
   });

@@ -1,11 +1,13 @@
-// `latent-explorer bench`: training throughput and inference latency on the backend in use, next
-// to the same recipes in PyTorch when python3 with torch is importable (bench/reference/recipes.py).
+// `latent-explorer bench`: training throughput and inference latency on every CPU backend that
+// loads (or the forced one), which one the default choice takes, and the same recipes in PyTorch
+// when python3 with torch is importable (bench/reference/recipes.py).
 import type { Command } from 'commander';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describeBackend, initBackend } from '../engine/backend/backend';
+import type { BackendInfo } from '../../shared/contract';
+import { describeBackend, initBackend, loadedAlternatives, switchBackend } from '../engine/backend/backend';
 import { epochOrder } from '../engine/data/batches';
 import { loadDataset, type Dataset } from '../engine/data/datasets';
 import { decodePoints, encodeSet, type Explorable } from '../engine/explore/explore';
@@ -13,6 +15,7 @@ import { importOnnxModel, readGraphFile } from '../engine/imported/import-onnx';
 import { OnnxAutoencoder } from '../engine/imported/onnx-autoencoder';
 import { buildModel, requireRecipe, resolveSettings } from '../engine/models/build';
 import * as tf from '../engine/backend/tf';
+import { useFastestBackendFor } from '../engine/training/calibrate';
 import { adamFor, stepContext, trainOnBatch } from '../engine/training/trainer';
 import { UserError } from '../engine/errors';
 import { wholeNumberFrom } from './settings-options';
@@ -23,6 +26,10 @@ const ONNX_FIXTURES = resolve(import.meta.dirname, '../../../test/fixtures/onnx'
 
 export interface BenchRow {
   recipe: string;
+  /** The backend this row ran on: every loaded CPU backend gets a row unless one is forced. */
+  backend: string;
+  /** Whether the default choice (measured, backend/fastest.ts) takes this backend for this recipe. */
+  defaultPick: boolean;
   batch: number;
   trainSamplesPerSec: number;
   decodeP50Ms: number;
@@ -58,7 +65,7 @@ function trainingThroughput(recipeName: string, dataset: Dataset, batch: number,
   let cursor = 0;
   const step = () => {
     if (cursor + batch > dataset.train.count) cursor = 0;
-    trainOnBatch(model, optimizer, source, cursor, batch, ctx);
+    trainOnBatch(model, optimizer, source, cursor, batch, ctx).values.dispose(); // losses unread, as training reads them only every few steps
     cursor += batch;
   };
   for (let i = 0; i < warmup; i++) step();
@@ -135,26 +142,40 @@ function torchThroughput(recipe: string, loader: string, { warmup, spans, steps 
   return null;
 }
 
+/**
+ * Every recipe on every loaded CPU backend (only the forced one with `backend`), PyTorch beside
+ * them, and which backend the default choice takes for each recipe (`defaults`: name and why).
+ */
 export async function runBench(options: Timing & { recipes: string[]; batch: number; torch: boolean; loader: string; backend?: string }) {
-  const backend = await initBackend(options.backend);
+  const initial = await initBackend(options.backend);
+  const backends = loadedAlternatives().length > 0 ? loadedAlternatives().map((b) => b.name) : [initial.name];
   const dataset = await loadDataset('mnist');
   const rows: BenchRow[] = [];
+  const defaults: Record<string, BackendInfo> = {};
   for (const recipe of options.recipes) {
-    const { model, ...train } = trainingThroughput(recipe, dataset, options.batch, options);
-    const inference = await inferenceLatency(model, dataset);
-    model.params.dispose();
+    const info = requireRecipe(recipe);
+    defaults[recipe] = await useFastestBackendFor(info, resolveSettings(info, { batch: options.batch }));
     const torchSamplesPerSec = options.torch && options.batch === REFERENCE_BATCH ? torchThroughput(recipe, options.loader, options) : null;
-    rows.push({
-      recipe,
-      batch: options.batch,
-      ...train,
-      ...inference,
-      torchSamplesPerSec,
-      ratio: torchSamplesPerSec ? train.trainSamplesPerSec / torchSamplesPerSec : null,
-    });
+    for (const name of backends) {
+      if (backends.length > 1) await switchBackend(name, 'benchmarked', []);
+      const { model, ...train } = trainingThroughput(recipe, dataset, options.batch, options);
+      const inference = await inferenceLatency(model, dataset);
+      model.params.dispose();
+      rows.push({
+        recipe,
+        backend: name,
+        defaultPick: defaults[recipe]!.name === name,
+        batch: options.batch,
+        ...train,
+        ...inference,
+        torchSamplesPerSec,
+        ratio: torchSamplesPerSec ? train.trainSamplesPerSec / torchSamplesPerSec : null,
+      });
+    }
   }
   const imported = await importedDecodeLatency(dataset);
-  return { backend, loader: options.loader, peakRssMiB: process.resourceUsage().maxRSS / 1024, rows, imported };
+  const backend = options.recipes.length > 0 ? defaults[options.recipes[0]!]! : initial;
+  return { backend, defaults, loader: options.loader, peakRssMiB: process.resourceUsage().maxRSS / 1024, rows, imported };
 }
 
 const r = (x: number | null, digits = 0) => (x === null ? '—' : x.toFixed(digits));
@@ -162,7 +183,7 @@ const r = (x: number | null, digits = 0) => (x === null ? '—' : x.toFixed(digi
 export function registerBench(program: Command): void {
   program
     .command('bench')
-    .description('measure training samples/s, decode latency and encode time (vs PyTorch when available)')
+    .description('measure training samples/s, decode latency and encode time on each backend (vs PyTorch when available)')
     .option('--json', 'print one JSON object')
     .option('--recipes <names>', 'comma-separated recipes', BENCH_RECIPES.join(','))
     .option('--batch <n>', 'batch size', wholeNumberFrom(1), 128)
@@ -178,14 +199,14 @@ export function registerBench(program: Command): void {
       const recipes = options.recipes.split(',').map((name) => requireRecipe(name.trim()).name);
       const result = await runBench({ ...options, recipes });
       if (options.json) return console.log(JSON.stringify(result));
-      console.log(describeBackend(result.backend));
-      console.log('recipe        train samples/s   PyTorch (1 thread)   ours/PyTorch   decode p50/p95 ms   encode 10k ms   tensors before/after');
+      for (const [recipe, info] of Object.entries(result.defaults)) console.log(`${recipe}: ${describeBackend(info)}`);
+      console.log('recipe        backend   train samples/s   PyTorch (1 thread)   ours/PyTorch   decode p50/p95 ms   encode 10k ms   tensors before/after');
       for (const row of result.rows) {
         console.log(
-          `${row.recipe.padEnd(14)}${r(row.trainSamplesPerSec).padStart(15)}   ${r(row.torchSamplesPerSec).padStart(18)}   ${r(row.ratio, 2).padStart(12)}   ${`${r(row.decodeP50Ms, 2)}/${r(row.decodeP95Ms, 2)}`.padStart(17)}   ${r(row.encode10kMs).padStart(13)}   ${row.tensorsBefore}/${row.tensorsAfter}`
+          `${row.recipe.padEnd(14)}${`${row.backend}${row.defaultPick ? '*' : ''}`.padEnd(8)}${r(row.trainSamplesPerSec).padStart(15)}   ${r(row.torchSamplesPerSec).padStart(18)}   ${r(row.ratio, 2).padStart(12)}   ${`${r(row.decodeP50Ms, 2)}/${r(row.decodeP95Ms, 2)}`.padStart(17)}   ${r(row.encode10kMs).padStart(13)}   ${row.tensorsBefore}/${row.tensorsAfter}`
         );
       }
       if (result.imported) console.log(`imported ${result.imported.model}: decode one point p50/p95 ${r(result.imported.decodeP50Ms, 2)}/${r(result.imported.decodeP95Ms, 2)} ms (ONNX Runtime, CPU)`);
-      console.log(`peak RSS ${r(result.peakRssMiB)} MiB`);
+      console.log(`* the default choice for the recipe; peak RSS ${r(result.peakRssMiB)} MiB`);
     });
 }

@@ -6,6 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { BackendInfo, EpochRecord } from '../../shared/contract';
 import { describeBackend, initBackend } from '../engine/backend/backend';
+import { useFastestBackendFor } from '../engine/training/calibrate';
 import { loadDataset, type Dataset } from '../engine/data/datasets';
 import { UserError } from '../engine/errors';
 import { buildModel, requireRecipe, resolveSettings } from '../engine/models/build';
@@ -64,7 +65,8 @@ export function registerTrain(program: Command): void {
     let backend: BackendInfo;
     let dataset: Dataset;
     try {
-      backend = await initBackend(options.backend);
+      await initBackend(options.backend);
+      backend = await useFastestBackendFor(recipe, settings);
       dataset = await loadDataset(options.dataset ?? recipe.defaultDataset);
     } catch (error) {
       lock.release(true);

@@ -1,10 +1,12 @@
-// Picks the compute backend: the first of tfjs-node-gpu, tfjs-node, wasm, cpu that loads, unless
-// the user names one. Every skipped candidate keeps its reason, because users must always see
-// which backend they got and why (status bar, CLI banner).
+// Picks the compute backend, unless the user names one: a GPU TensorFlow can use, else the fastest
+// of the CPU backends that load (tfjs-node, wasm; plain-JS cpu as the last resort), measured per
+// kind of work by fastest.ts. Every skipped candidate keeps its reason, because users must always
+// see which backend they got and why (status bar, CLI banner).
 import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import type { BackendInfo } from '../../../shared/contract';
 import { UserError } from '../errors';
+import { gpuVerdict, loadNativePackage } from './native';
 import { shareClonedDataOnWasm } from './wasm-identity';
 import { webAssembly } from './webassembly';
 import { useThreadedWasm, wantedThreads } from './wasm-threads';
@@ -20,12 +22,14 @@ interface Candidate {
   /** The tfjs backend it registers. */
   tfName: string;
   /** Loads the package; says how many compute threads it runs on where the engine chooses that. */
-  load(threads: number): Promise<Threads | void>;
+  load(threads: number, packages: NodeJS.Require): Promise<Threads | void>;
+  /** After the backend initialised: why it must not be used after all, or undefined. */
+  check?(): string | undefined;
 }
 
 interface Threads {
-  threads: number;
-  /** Why fewer threads than wanted run, when that happens. */
+  threads?: number;
+  /** How it runs where that is not obvious: why fewer threads than wanted, whose library. */
   note?: string;
 }
 
@@ -34,9 +38,22 @@ const CANDIDATES: Candidate[] = [
     name: 'gpu',
     tfName: 'tensorflow',
     // The native packages are optional dependencies; importing them registers the 'tensorflow' backend.
-    load: async () => void nodeRequire('@tensorflow/tfjs-node-gpu'),
+    load: async (_threads, packages) => {
+      gpuManifest = loadNativePackage('@tensorflow/tfjs-node-gpu', packages);
+    },
+    // The GPU package loads and runs on machines without a usable GPU: 'gpu' only with a GPU device.
+    check: () => (gpuManifest ? gpuVerdict(gpuManifest).whyNoGpu : undefined),
   },
-  { name: 'node', tfName: 'tensorflow', load: async () => void nodeRequire('@tensorflow/tfjs-node') },
+  {
+    name: 'node',
+    tfName: 'tensorflow',
+    // Where the GPU package loaded without a GPU, its library is TensorFlow on the CPU: loading
+    // tfjs-node beside it would put a second libtensorflow in the process and register every kernel twice.
+    load: async (_threads, packages) => {
+      if (gpuManifest) return { note: 'TensorFlow on the CPU, loaded by tfjs-node-gpu' };
+      loadNativePackage('@tensorflow/tfjs-node', packages);
+    },
+  },
   {
     name: 'wasm',
     tfName: 'wasm',
@@ -64,6 +81,8 @@ const CANDIDATES: Candidate[] = [
 const BACKEND_NAMES = CANDIDATES.map((c) => c.name);
 
 let chosen: BackendInfo | undefined;
+/** tfjs-node-gpu's package.json once that package has loaded (its 'tensorflow' backend then serves 'node' too). */
+let gpuManifest: string | undefined;
 
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
@@ -71,11 +90,13 @@ function firstLine(error: unknown): string {
 }
 
 /** The loaded candidate's threads, or why it did not load. */
-async function tryCandidate(candidate: Candidate, threads: number): Promise<{ loaded: Threads | void } | { problem: string }> {
+async function tryCandidate(candidate: Candidate, threads: number, packages: NodeJS.Require): Promise<{ loaded: Threads | void } | { problem: string }> {
   try {
-    const loaded = await candidate.load(threads);
+    const loaded = await candidate.load(threads, packages);
     if (!(await tf.setBackend(candidate.tfName))) return { problem: 'the backend registered but failed to initialise' };
     await tf.ready();
+    const unusable = candidate.check?.();
+    if (unusable) return { problem: unusable };
     return { loaded };
   } catch (error) {
     const message = firstLine(error);
@@ -84,11 +105,24 @@ async function tryCandidate(candidate: Candidate, threads: number): Promise<{ lo
   }
 }
 
+/** A backend that loaded for the default choice, as `fastest.ts` switches between them. */
+export interface LoadedBackend extends Threads {
+  name: Candidate['name'];
+  tfName: string;
+}
+
+/** Every CPU backend that loaded when none was forced (native first); empty when one was forced or a GPU is used. */
+let alternatives: LoadedBackend[] = [];
+
 /**
  * Initialises tfjs once per process. `requested` (or the environment variable) forces one backend;
  * an unknown name is a UserError, a known one that fails to load is a UserError naming why.
+ * Otherwise a GPU TensorFlow can use is taken; else every CPU backend that loads is loaded (native,
+ * wasm; pure-JS cpu only when neither does), the first is active, and `chooseFastest`
+ * (fastest.ts) later switches to the one measured fastest for the work.
+ * `packages` resolves the native packages (the engine's own require; tests hand in stand-ins).
  */
-export async function initBackend(requested?: string): Promise<BackendInfo> {
+export async function initBackend(requested?: string, packages: NodeJS.Require = nodeRequire): Promise<BackendInfo> {
   if (chosen) return chosen;
   const wanted = requested ?? process.env[BACKEND_ENV] ?? undefined;
   if (wanted !== undefined && wanted !== '' && !BACKEND_NAMES.includes(wanted as Candidate['name'])) {
@@ -96,21 +130,60 @@ export async function initBackend(requested?: string): Promise<BackendInfo> {
   }
   const threads = wantedThreads();
   const skipped: BackendInfo['skipped'] = [];
+  const loaded: LoadedBackend[] = [];
   for (const candidate of CANDIDATES) {
     if (wanted && candidate.name !== wanted) {
       skipped.push({ name: candidate.name, reason: `not requested (${wanted} was)` });
       continue;
     }
-    const outcome = await tryCandidate(candidate, threads);
-    if ('loaded' in outcome) {
-      const reason = wanted ? 'requested' : skipped.length === 0 ? 'first choice' : 'first that loaded';
-      chosen = { name: candidate.name, reason, skipped, ...(outcome.loaded ?? {}) };
+    if (candidate.name === 'cpu' && loaded.length > 0) {
+      skipped.push({ name: 'cpu', reason: 'plain JavaScript, slower than the backends that loaded' });
+      continue;
+    }
+    const outcome = await tryCandidate(candidate, threads, packages);
+    if (!('loaded' in outcome)) {
+      if (wanted) throw new UserError(`backend "${wanted}" could not be loaded: ${outcome.problem}`, 'unavailable');
+      skipped.push({ name: candidate.name, reason: outcome.problem });
+      continue;
+    }
+    const backend: LoadedBackend = { name: candidate.name, tfName: candidate.tfName, ...(outcome.loaded ?? {}) };
+    if (wanted || candidate.name === 'gpu') {
+      const reason = wanted ? 'requested' : 'TensorFlow has a GPU device';
+      for (const rest of CANDIDATES.slice(CANDIDATES.indexOf(candidate) + 1)) {
+        if (!wanted) skipped.push({ name: rest.name, reason: 'the GPU is used' });
+      }
+      chosen = describeLoaded(backend, reason, skipped);
       return chosen;
     }
-    if (wanted) throw new UserError(`backend "${wanted}" could not be loaded: ${outcome.problem}`, 'unavailable');
-    skipped.push({ name: candidate.name, reason: outcome.problem });
+    loaded.push(backend);
   }
-  throw new UserError(`no compute backend could be loaded: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`, 'unavailable');
+  if (loaded.length === 0) {
+    throw new UserError(`no compute backend could be loaded: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`, 'unavailable');
+  }
+  alternatives = loaded;
+  await tf.setBackend(loaded[0]!.tfName);
+  const reason = loaded.length > 1 ? 'first that loaded, until the work at hand is measured' : skipped.length === 0 ? 'first choice' : 'the only one that loaded';
+  chosen = describeLoaded(loaded[0]!, reason, [...skipped, ...loaded.slice(1).map((b) => ({ name: b.name, reason: 'loaded too; not measured yet' }))]);
+  return chosen;
+}
+
+function describeLoaded({ name, threads, note }: LoadedBackend, reason: string, skipped: BackendInfo['skipped']): BackendInfo {
+  return { name, reason, skipped, ...(threads === undefined ? {} : { threads }), ...(note ? { note } : {}) };
+}
+
+/** The CPU backends the default choice may switch between (none when one was forced or a GPU is used). */
+export function loadedAlternatives(): readonly LoadedBackend[] {
+  return alternatives;
+}
+
+/** Makes `name` (one of `loadedAlternatives`) the active backend, reported with `reason` and why each other was not taken. */
+export async function switchBackend(name: string, reason: string, others: BackendInfo['skipped']): Promise<BackendInfo> {
+  const backend = alternatives.find((b) => b.name === name);
+  if (!backend || !chosen) throw new Error(`switchBackend: ${name} is not a loaded alternative`);
+  if (!(await tf.setBackend(backend.tfName))) throw new Error(`switchBackend: ${name} failed to initialise`);
+  const notLoaded = chosen.skipped.filter((s) => !alternatives.some((b) => b.name === s.name));
+  chosen = describeLoaded(backend, reason, [...notLoaded, ...others]);
+  return chosen;
 }
 
 /**
@@ -124,6 +197,7 @@ export function isBackendFault(error: unknown): boolean {
 
 export function describeBackend(info: BackendInfo): string {
   const skipped = info.skipped.map((s) => `${s.name} (${s.reason})`).join(', ');
-  const threads = info.threads === undefined ? '' : `, ${info.threads} thread${info.threads === 1 ? '' : 's'}${info.note ? `: ${info.note}` : ''}`;
+  const count = info.threads === undefined ? '' : `, ${info.threads} thread${info.threads === 1 ? '' : 's'}`;
+  const threads = `${count}${info.note ? `${count ? ':' : ','} ${info.note}` : ''}`;
   return `Backend: ${info.name} (${info.reason}${threads})${skipped ? `; skipped ${skipped}` : ''}`;
 }

@@ -5,9 +5,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { IMAGE_SIDE, type DatasetInfo } from '../../../shared/contract';
+import { defaultCacheDir } from '../cache-dir';
 import { UserError } from '../errors';
 import { readIdxImages, readIdxLabels } from './idx';
 
@@ -216,13 +216,7 @@ const CACHE_MAGIC = 0x4d46454c; // "LEFM" read as little-endian
 const CACHE_FORMAT = 1;
 const CACHE_HEADER = 16;
 
-/** Parsing the 150 MB of JSON takes seconds, so the result is cached as one binary file. */
-function defaultCacheDir(): string {
-  if (process.env.LATENT_EXPLORER_CACHE) return process.env.LATENT_EXPLORER_CACHE;
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'latent-explorer');
-}
-
-/** Fashion-MNIST without the per-process memo: from the cache in `cacheDir` if valid, else parsed and cached. */
+/** Fashion-MNIST without the per-process memo: from the cache in `cacheDir` if valid, else parsed and cached (parsing the 150 MB of JSON takes seconds). */
 export function loadFashionMnist(cacheDir = defaultCacheDir()): Dataset {
   const dir = packageDir('fashion-mnist');
   const version = packageVersion(dir);

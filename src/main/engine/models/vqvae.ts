@@ -37,8 +37,11 @@ export class VqVae implements Autoencoder {
   private readonly decoder: Network<tf.Tensor2D>;
   /** The code map's height and width (7×7 for 28×28 images). */
   private readonly mapSize: [number, number];
-  /** Code counts over the current training epoch, and recent encoder outputs for dead-code restarts. */
-  private epochCounts: Float64Array;
+  /**
+   * Code counts over the current training epoch, kept on the backend and read once at the epoch's
+   * end (not every step), and recent encoder outputs for dead-code restarts.
+   */
+  private epochCounts: tf.Tensor1D | null = null;
   private recentZe: tf.Tensor2D | null = null;
   private lastStats: Record<string, number> = {};
 
@@ -55,7 +58,6 @@ export class VqVae implements Autoencoder {
     this.codebook = this.params.create('codebook', [settings.codebookSize, settings.codeDim], linearWeightInit);
     this.params.describe('codebook', mapShape, [this.codebook]);
     this.decoder = buildNetwork(this.params, 'decoder', decoder, mapShape, recipe, settings) as Network<tf.Tensor2D>;
-    this.epochCounts = new Float64Array(settings.codebookSize);
   }
 
   /** k = argmin_j ‖z_e − e_j‖² for each row of z_e [N, D]. */
@@ -91,7 +93,10 @@ export class VqVae implements Autoencoder {
   }
 
   private recordUsage(codes: tf.Tensor1D, zE: tf.Tensor2D): void {
-    for (const k of codes.dataSync()) this.epochCounts[k]!++;
+    const counts = tf.bincount(codes, tf.tensor1d([], 'float32'), this.settings.codebookSize);
+    const total = this.epochCounts ? tf.add(this.epochCounts, counts) : counts;
+    this.epochCounts?.dispose();
+    this.epochCounts = tf.keep(total) as tf.Tensor1D;
     this.recentZe?.dispose();
     this.recentZe = tf.keep(zE.clone());
   }
@@ -101,9 +106,12 @@ export class VqVae implements Autoencoder {
    * random recent encoder outputs, so the codebook does not collapse onto a few entries.
    */
   afterEpoch(ctx: StepContext): void {
-    const { perplexity, deadCodes } = usageStats(this.epochCounts);
+    const counts = this.epochCounts ? Float64Array.from(this.epochCounts.dataSync()) : new Float64Array(this.settings.codebookSize);
+    this.epochCounts?.dispose();
+    this.epochCounts = null;
+    const { perplexity, deadCodes } = usageStats(counts);
     this.lastStats = { perplexity, codesInUse: this.settings.codebookSize - deadCodes };
-    const dead = [...this.epochCounts.keys()].filter((k) => this.epochCounts[k] === 0);
+    const dead = [...counts.keys()].filter((k) => counts[k] === 0);
     if (dead.length > 0 && this.recentZe) {
       const book = this.codebook.arraySync() as number[][];
       const recent = this.recentZe.arraySync() as number[][];
@@ -113,13 +121,13 @@ export class VqVae implements Autoencoder {
       this.codebook.assign(value);
       value.dispose();
     }
-    this.epochCounts.fill(0);
   }
 
   afterTraining(): void {
     this.recentZe?.dispose();
     this.recentZe = null;
-    this.epochCounts.fill(0);
+    this.epochCounts?.dispose();
+    this.epochCounts = null;
   }
 
   epochStats(): Record<string, number> {

@@ -1,5 +1,6 @@
 // 2-D convolutions ('same' padding, NHWC) whose forward and backward passes all run as the
-// backend's fast Conv2D (XNNPACK on wasm).
+// backend's fast Conv2D (XNNPACK on wasm). TensorFlow's backend has fast kernels for all of them,
+// so there the transposed convolution and the gradients are its own.
 //
 // On wasm, tfjs's Conv2DBackpropInput — which is both conv2dTranspose and the input gradient of
 // conv2d — is a plain C++ loop ~10× slower than Conv2D, the filter gradient Conv2DBackpropFilter
@@ -11,6 +12,7 @@ import * as tf from '../backend/tf';
 import { applyUnfused, fusedPart, preActivationGrad, type Activation } from './activation';
 import { defineOp } from './custom-op';
 import { sumRows } from './dense';
+import { onTensorFlow } from './tensorflow-ops';
 
 type Shape4 = [number, number, number, number];
 /** Explicit NHWC padding, as tf.conv2d takes it. */
@@ -77,6 +79,8 @@ function phaseFilter(w: tf.Tensor4D, stride: number): tf.Tensor4D {
  * interleaves them, and a crop drops the padding rows.
  */
 function transposedConv(dy: tf.Tensor4D, w: tf.Tensor4D, outShape: Shape4, stride: number): tf.Tensor4D {
+  // TensorFlow's own kernel is fast, and the detour below reads the filter back to JavaScript.
+  if (onTensorFlow()) return tf.conv2dTranspose(dy, w, outShape, stride, 'same');
   const [k, , channels] = w.shape;
   const [, height, width] = outShape;
   const [, dyHeight, dyWidth] = dy.shape;
@@ -114,6 +118,10 @@ function depthToSpace(x: tf.Tensor4D, s: number): tf.Tensor4D {
  * ([H', W', B, O]) at dilation s.
  */
 function filterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, stride: number): tf.Tensor4D {
+  if (onTensorFlow()) {
+    const attrs = { strides: [stride, stride], pad: 'same', dataFormat: 'NHWC', filterShape: [k, k, x.shape[3], dy.shape[3]] };
+    return tf.engine().runKernel<tf.Tensor4D>(tf.Conv2DBackpropFilter, { x, dy }, attrs);
+  }
   const [, height, width] = x.shape;
   const padding: Padding = [[0, 0], samePadding(height, k, stride), samePadding(width, k, stride), [0, 0]];
   const grad = tf.conv2d(tf.transpose(x, [3, 1, 2, 0]), tf.transpose(dy, [1, 2, 0, 3]), 1, padding, 'NHWC', stride);
@@ -123,6 +131,7 @@ function filterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, stride: number):
 }
 
 function biasGrad(dz: tf.Tensor4D): tf.Tensor1D {
+  if (onTensorFlow()) return tf.sum(dz, [0, 1, 2]);
   return sumRows(tf.reshape(dz, [-1, dz.shape[3]]));
 }
 

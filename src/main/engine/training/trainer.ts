@@ -42,6 +42,12 @@ export interface TrainOutcome {
 class Divergence extends Error {}
 
 const EVAL_BATCH = 1000;
+/**
+ * Training steps between read-backs of their losses: rare enough that the backend never waits
+ * on JavaScript, often enough that progress moves smoothly and a diverged batch is caught within
+ * a few steps (it is still named exactly).
+ */
+const READ_EVERY = 8;
 
 /**
  * The training images a run uses: the first `limit` (0 = all). `note` says so when the limit asks
@@ -101,8 +107,19 @@ export interface BatchSource {
   buffer: Float32Array;
 }
 
-/** One optimiser step on images order[start … start+size); returns the batch's loss and terms (per sample). */
-export function trainOnBatch(model: Autoencoder, optimizer: tf.Optimizer, source: BatchSource, start: number, size: number, ctx: StepContext) {
+/** A training step's loss and terms (per sample) still on the backend: [loss, ...terms in `names` order]. */
+export interface StepLosses {
+  values: tf.Tensor1D;
+  names: string[];
+}
+
+/**
+ * One optimiser step on images order[start … start+size). Returns the batch's loss and terms
+ * without reading them back (the caller disposes `values`, or reads many steps at once with
+ * `readSteps`): a read-back per step stalls the backend's queue (a GPU's above all) and costs a
+ * round trip every step.
+ */
+export function trainOnBatch(model: Autoencoder, optimizer: tf.Optimizer, source: BatchSource, start: number, size: number, ctx: StepContext): StepLosses {
   const x = tf.tensor2d(binarizedIfAsked(model, gatherBatch(source.set, source.order, start, size, source.buffer).subarray(0, size * 784), ctx), [size, 784]);
   try {
     return trainStep(model, optimizer, x, ctx);
@@ -111,18 +128,32 @@ export function trainOnBatch(model: Autoencoder, optimizer: tf.Optimizer, source
   }
 }
 
-function trainStep(model: Autoencoder, optimizer: tf.Optimizer, x: tf.Tensor2D, ctx: StepContext): { loss: number; terms: Record<string, number> } {
-  return tf.tidy(() => {
-    let kept: { loss: tf.Scalar; terms: Record<string, tf.Scalar> } | undefined;
+function trainStep(model: Autoencoder, optimizer: tf.Optimizer, x: tf.Tensor2D, ctx: StepContext): StepLosses {
+  let names: string[] = [];
+  const values = tf.tidy(() => {
+    let kept: tf.Tensor1D | undefined;
     const { grads } = tf.variableGrads(() => {
       const result = model.lossOn(x, ctx);
-      kept = { loss: tf.keep(result.loss), terms: Object.fromEntries(Object.entries(result.terms).map(([k, v]) => [k, tf.keep(v)])) };
+      names = Object.keys(result.terms);
+      kept = tf.keep(tf.stack([result.loss, ...Object.values(result.terms)]) as tf.Tensor1D);
       return result.objective;
     }, model.params.variables);
     optimizer.applyGradients(grads);
-    const values = { loss: kept!.loss.dataSync()[0]!, terms: readTerms(kept!.terms) };
-    tf.dispose([kept!.loss, ...Object.values(kept!.terms)]);
-    return values;
+    return kept!;
+  });
+  return { values, names };
+}
+
+/** The losses of several steps, read back in one transfer (and disposed), in step order. */
+export function readSteps(steps: StepLosses[]): { loss: number; terms: Record<string, number> }[] {
+  if (steps.length === 0) return [];
+  const all = tf.concat(steps.map((s) => s.values));
+  const flat = all.dataSync();
+  tf.dispose([all, ...steps.map((s) => s.values)]);
+  let at = 0;
+  return steps.map(({ names }) => {
+    const loss = flat[at++]!;
+    return { loss, terms: Object.fromEntries(names.map((name) => [name, flat[at++]!])) };
   });
 }
 
@@ -205,25 +236,41 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
       let lastReport = 0;
       let lossSum = 0;
       const termSums: Record<string, number> = {};
-      for (let b = 0; b < batches; b++) {
-        if (await control.checkpoint()) {
-          const kept = history.length;
-          return finish('cancelled', `training cancelled during epoch ${epoch}; ${kept} completed epoch${kept === 1 ? '' : 's'} kept on disk`);
-        }
-        const start = b * settings.batch;
-        const size = Math.min(settings.batch, trainSet.count - start);
-        const step = trainOnBatch(model, optimizer, { set: trainSet, order, buffer }, start, size, ctx);
-        checkFinite(step.loss, step.terms, `at epoch ${epoch}, batch ${b + 1}`);
-        lossSum += step.loss * size;
-        for (const [name, v] of Object.entries(step.terms)) termSums[name] = (termSums[name] ?? 0) + v * size;
+      // Steps whose losses are still on the backend: read READ_EVERY at a time (and at the end).
+      let pending: StepLosses[] = [];
+      const readPending = (lastBatch: number) => {
+        const steps = readSteps(pending);
+        pending = [];
+        steps.forEach((step, i) => {
+          const b = lastBatch - steps.length + 1 + i;
+          const size = Math.min(settings.batch, trainSet.count - b * settings.batch);
+          checkFinite(step.loss, step.terms, `at epoch ${epoch}, batch ${b + 1}`);
+          lossSum += step.loss * size;
+          for (const [name, v] of Object.entries(step.terms)) termSums[name] = (termSums[name] ?? 0) + v * size;
+        });
         const now = performance.now();
-        if (job.onProgress && (now - lastReport >= interval || b === batches - 1)) {
+        if (job.onProgress && (now - lastReport >= interval || lastBatch === batches - 1)) {
           lastReport = now;
-          const seen = start + size;
+          const seen = Math.min(trainSet.count, (lastBatch + 1) * settings.batch);
           const rate = seen / ((now - started) / 1000);
           const remaining = (settings.epochs - epoch) * trainSet.count + (trainSet.count - seen);
-          job.onProgress({ epoch, epochs: settings.epochs, batch: b + 1, batches, samplesPerSec: rate, etaSeconds: remaining / rate, terms: step.terms });
+          job.onProgress({ epoch, epochs: settings.epochs, batch: lastBatch + 1, batches, samplesPerSec: rate, etaSeconds: remaining / rate, terms: steps.at(-1)!.terms });
         }
+      };
+      try {
+        for (let b = 0; b < batches; b++) {
+          if (await control.checkpoint()) {
+            const kept = history.length;
+            return finish('cancelled', `training cancelled during epoch ${epoch}; ${kept} completed epoch${kept === 1 ? '' : 's'} kept on disk`);
+          }
+          const start = b * settings.batch;
+          const size = Math.min(settings.batch, trainSet.count - start);
+          pending.push(trainOnBatch(model, optimizer, { set: trainSet, order, buffer }, start, size, ctx));
+          // The first step is read at once, so progress shows as soon as training runs.
+          if (pending.length === READ_EVERY || b === 0 || b === batches - 1) readPending(b);
+        }
+      } finally {
+        tf.dispose(pending.map((s) => s.values)); // a cancelled or failed epoch's unread steps
       }
       const seconds = (performance.now() - started) / 1000;
       model.afterEpoch?.(ctx);

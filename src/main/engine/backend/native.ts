@@ -1,0 +1,118 @@
+// Loads tfjs-node or tfjs-node-gpu (the 'tensorflow' backend) without the noise and the false
+// claims they make on their own: TensorFlow's C++ start-up lines on stderr, ~300 "kernel … already
+// registered" warnings after a GPU package fails half-way, and a GPU package that loads on a machine
+// where TensorFlow has no GPU device (it then computes on the CPU while calling itself the GPU package).
+import * as tf from '@tensorflow/tfjs-core';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** What a loaded native package computes on. */
+export interface NativeLoad {
+  /** True only when TensorFlow lists a GPU device, where it places work by default. */
+  gpuDevice: boolean;
+  /** Why there is no GPU: no device, or the CUDA/cuDNN the loaded library needs. Set when gpuDevice is false. */
+  whyNoGpu?: string;
+}
+
+/** The library a package's deps/ holds: recorded by scripts/setup-native-backend.js, else tfjs-node 4.22's own download. */
+interface LibraryStamp {
+  tensorflow?: string;
+  is_cuda_build?: string;
+  cuda_version?: string;
+  cudnn_version?: string;
+}
+
+/**
+ * Silences TensorFlow's C++ logging (start-up banners, CPU feature notes, CUDA library probes)
+ * before the library loads: those lines would reach the user's terminal and break the one-line
+ * errors. A level the user set (TF_CPP_MIN_LOG_LEVEL) is kept, so they can still ask for the logs.
+ */
+export function quietTensorFlowLogs(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.TF_CPP_MIN_LOG_LEVEL === undefined || env.TF_CPP_MIN_LOG_LEVEL === '') env.TF_CPP_MIN_LOG_LEVEL = '3';
+}
+
+/**
+ * Where node-pre-gyp puts a package's binding: `binary.module_path` with the highest N-API version
+ * the package builds for that this Node supports (what node-pre-gyp's `find` answers).
+ */
+function bindingPath(manifestPath: string): string {
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+    binary: { module_name: string; module_path: string; napi_versions: number[] };
+  };
+  const napi = Math.max(...manifest.binary.napi_versions.filter((v) => v <= Number(process.versions.napi)));
+  const dir = manifest.binary.module_path.replace('{napi_build_version}', String(napi));
+  return join(dirname(manifestPath), dir, `${manifest.binary.module_name}.node`);
+}
+
+/** Why TensorFlow found no GPU: is there a device at all, and what the loaded library needs. */
+function whyNoGpu(manifestPath: string): string {
+  const stampPath = join(dirname(manifestPath), 'deps', 'latent-explorer-native.json');
+  const stamp: LibraryStamp = existsSync(stampPath) ? (JSON.parse(readFileSync(stampPath, 'utf8')) as LibraryStamp) : {};
+  // tfjs-node-gpu 4.22 downloads libtensorflow 2.9.1, built for CUDA 11.2 and cuDNN 8.1.
+  const needs = !stamp.tensorflow
+    ? 'libtensorflow 2.9.1 needs CUDA 11.2 and cuDNN 8.1'
+    : stamp.is_cuda_build === 'True'
+      ? `TensorFlow ${stamp.tensorflow} needs CUDA ${stamp.cuda_version} and cuDNN ${stamp.cudnn_version}`
+      : `its TensorFlow ${stamp.tensorflow} is a CPU-only build`;
+  if (process.platform === 'linux' && !existsSync('/dev/nvidiactl')) return `no GPU device (no NVIDIA driver device in /dev); ${needs}`;
+  return `TensorFlow found no usable GPU device; ${needs}`;
+}
+
+/**
+ * Loads a native package (`@tensorflow/tfjs-node` or `-node-gpu`), which registers the
+ * 'tensorflow' backend, and then says whether TensorFlow has a GPU device (call after
+ * `tf.setBackend('tensorflow')` via `gpuVerdict`). `req` resolves the package (the engine's own
+ * require; tests hand in another).
+ * Throws when the package is not installed ("Cannot find module"), when its binding was never
+ * built (checked before loading, so nothing is registered), or when loading fails; in the last
+ * case the kernels it registered before failing are removed, so a second package can register
+ * its own without a warning per kernel.
+ */
+export function loadNativePackage(pkg: string, req: NodeJS.Require): string {
+  const manifestPath = req.resolve(`${pkg}/package.json`);
+  const binding = bindingPath(manifestPath);
+  if (!existsSync(binding)) {
+    const gpu = pkg.endsWith('-gpu') ? ' --gpu' : '';
+    throw new Error(`its native binding was never built (libtensorflow could not be downloaded at install time): run node scripts/setup-native-backend.js${gpu}`);
+  }
+  quietTensorFlowLogs();
+  const before = new Set(tf.getKernelsForBackend('tensorflow').map((k) => k.kernelName));
+  try {
+    req(pkg);
+  } catch (error) {
+    for (const kernel of tf.getKernelsForBackend('tensorflow')) {
+      if (!before.has(kernel.kernelName)) tf.unregisterKernel(kernel.kernelName, 'tensorflow');
+    }
+    throw error;
+  }
+  return manifestPath;
+}
+
+/**
+ * Whether the active 'tensorflow' backend computes on a GPU: tfjs-node's binding asks TensorFlow's
+ * eager context for its devices, and a GPU device there is where TensorFlow places work by default.
+ * `manifestPath` is what `loadNativePackage` returned, used to say why there is no GPU.
+ */
+export function gpuVerdict(manifestPath: string): NativeLoad {
+  const backend = tf.findBackend('tensorflow') as (tf.KernelBackend & { isUsingGpuDevice?: boolean }) | null;
+  if (backend?.isUsingGpuDevice === true) return { gpuDevice: true };
+  return { gpuDevice: false, whyNoGpu: whyNoGpu(manifestPath) };
+}
+
+/**
+ * What identifies an installed native package, for caches that must be redone when it changes:
+ * its version, the library it was set up with, and when its binding was built; '' when absent.
+ */
+export function nativeIdentity(pkg: string, req: NodeJS.Require): string {
+  try {
+    const manifestPath = req.resolve(`${pkg}/package.json`);
+    const binding = bindingPath(manifestPath);
+    if (!existsSync(binding)) return '';
+    const stampPath = join(dirname(manifestPath), 'deps', 'latent-explorer-native.json');
+    const stamp = existsSync(stampPath) ? readFileSync(stampPath, 'utf8') : '';
+    const version = (JSON.parse(readFileSync(manifestPath, 'utf8')) as { version: string }).version;
+    return `${pkg}@${version} ${statSync(binding).mtimeMs} ${stamp.replace(/\s+/g, '')}`;
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,47 @@
+// Single TensorFlow calls where tfjs-node would make several, for the 'tensorflow' backend
+// (tfjs-node / -node-gpu). tfjs's matMul reshapes 2-D operands to 3-D and back, and on tfjs-node
+// every reshape is a TensorFlow call plus a new shape tensor; its fused matMul is that matMul plus
+// an add and an activation. TensorFlow's own MatMul takes 2-D operands with transpose flags, so the
+// dense layer's three products need no reshape and no transpose.
+import * as tf from '../backend/tf';
+
+const MATMUL = 'LatentExplorerMatMul2D';
+
+/** The part of tfjs-node's backend used here: one TensorFlow eager op by name. */
+interface TensorFlowBackend {
+  binding: { TF_ATTR_TYPE: number; TF_ATTR_BOOL: number; TF_FLOAT: number };
+  executeSingleOutput(op: string, attrs: { name: string; type: number; value: unknown }[], inputs: tf.TensorInfo[]): tf.TensorInfo;
+}
+
+tf.registerKernel({
+  kernelName: MATMUL,
+  backendName: 'tensorflow',
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const { binding, executeSingleOutput } = backend as unknown as TensorFlowBackend;
+    const flags = attrs as { transposeA: boolean; transposeB: boolean };
+    return executeSingleOutput.call(
+      backend,
+      'MatMul',
+      [
+        { name: 'T', type: binding.TF_ATTR_TYPE, value: binding.TF_FLOAT },
+        { name: 'transpose_a', type: binding.TF_ATTR_BOOL, value: flags.transposeA },
+        { name: 'transpose_b', type: binding.TF_ATTR_BOOL, value: flags.transposeB },
+      ],
+      [inputs.a!, inputs.b!]
+    );
+  },
+});
+
+/** Whether the active backend is TensorFlow's, where `matMul2d` runs. */
+export function onTensorFlow(): boolean {
+  return tf.getBackend() === 'tensorflow';
+}
+
+/**
+ * op(a)·op(b) for float32 matrices, op = transpose where its flag is set: [m, k]·[k, n] → [m, n]
+ * after the flags. One TensorFlow MatMul; only on the 'tensorflow' backend (check `onTensorFlow`),
+ * with no gradient of its own (it runs inside ops that define theirs).
+ */
+export function matMul2d(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, transposeB = false): tf.Tensor2D {
+  return tf.engine().runKernel(MATMUL, { a, b }, { transposeA, transposeB }) as tf.Tensor2D;
+}
