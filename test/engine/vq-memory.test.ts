@@ -62,14 +62,14 @@ for (const corner of CORNERS) {
   });
 }
 
-test('an answer that would hold more latent values than one reply may is refused before any work, with the largest count that fits', () => {
+test('an answer that would hold more latent values than one reply may is refused before any work, with the largest count that fits', async () => {
   const recipe = requireRecipe('vqvae-conv');
   const model = buildModel(recipe, resolveSettings(recipe, { codeDim: codeDim.max }));
   const fits = Math.floor(explore.MAX_REPLY_VALUES / model.latentDim);
   const before = tf.memory().numTensors;
   const tooLarge = (e: unknown) => e instanceof UserError && e.code === 'too-large' && e.message.endsWith(`ask for at most ${fits}`);
-  assert.throws(() => explore.encodeSet(model, mnist.test, 10_000), tooLarge);
-  assert.throws(() => explore.samplePrior(model, 1024, 1), tooLarge);
+  await assert.rejects(() => explore.encodeSet(model, mnist.test, 10_000), tooLarge);
+  await assert.rejects(() => explore.samplePrior(model, 1024, 1), tooLarge);
   assert.equal(tf.memory().numTensors, before);
   model.params.dispose();
 });
