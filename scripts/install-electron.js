@@ -13,10 +13,12 @@ try {
 } catch {
   process.exit(0); // electron is a dev dependency: absent in a production install
 }
-const result = spawnSync(process.execPath, [installer], { stdio: 'inherit', timeout: 300_000 });
+// Its error output is kept back: a failed download is one line of ours, not the downloader's stack.
+const result = spawnSync(process.execPath, [installer], { stdio: ['inherit', 'inherit', 'pipe'], encoding: 'utf8', timeout: 300_000 });
 if (result.status !== 0 || !existsSync(join(dirname(installer), 'path.txt'))) {
+  const why = (result.stderr ?? '').split('\n').find((line) => line.trim() !== '') ?? result.error?.message ?? 'no reason given';
   console.warn(
-    'latent-explorer: the Electron binary could not be downloaded; the CLI and web mode work ' +
+    `latent-explorer: the Electron binary could not be downloaded (${why.trim()}); the CLI and web mode work ` +
       'without it (`npm start` will serve web mode). Run `node node_modules/electron/install.js` when online.'
   );
 }

@@ -25,10 +25,10 @@ export function registerExport(program: Command): void {
       await initBackend(options.backend);
       const { model, manifest } = loadModelFolder(resolve(dir));
       try {
-        const { bytes, construct } = pytorchSafetensors(model);
+        const { bytes, construct, source } = pytorchSafetensors(model);
         const out = resolve(options.out ?? `${basename(resolve(dir))}.safetensors`);
         writeFileAtomic(out, bytes);
-        console.log(`${manifest.name} (${manifest.recipe}) → ${out}\nIn PyTorch (bench/reference/export_fixtures.py has the class): model = ${construct}; model.load_state_dict(safetensors.torch.load_file("${basename(out)}"))`);
+        console.log(`${manifest.name} (${manifest.recipe}) → ${out}\nIn PyTorch (${source} has the class): model = ${construct}; model.load_state_dict(safetensors.torch.load_file("${basename(out)}"))`);
       } finally {
         model.params.dispose();
       }

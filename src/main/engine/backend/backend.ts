@@ -100,7 +100,7 @@ async function tryCandidate(candidate: Candidate, threads: number, packages: Nod
     return { loaded };
   } catch (error) {
     const message = firstLine(error);
-    if (/Cannot find module/.test(message)) return { problem: 'package not installed (its native library could not be downloaded at install time)' };
+    if (/Cannot find module/.test(message)) return { problem: 'package not installed (its native library could not be downloaded at install time; node scripts/setup-native-backend.js sets it up from a TensorFlow wheel)' };
     return { problem: message };
   }
 }

@@ -10,6 +10,8 @@ interface PyTorchClass {
   construct(model: Autoencoder): string;
   /** Our parameter's layer ("encoder/dense1") → the PyTorch module's name ("encoder.0"). */
   module(layer: string): string;
+  /** The file that defines the class. */
+  source: string;
 }
 
 /** nn.Sequential of Linear and ReLU: our dense layer k sits at index 2(k − 1). */
@@ -18,12 +20,14 @@ const sequentialIndex = (layer: string) => layer.replace(/^(encoder|decoder)\/de
 const MLP_AE: PyTorchClass = {
   construct: (model) => `AE(latent=${model.latentDim})`,
   module: sequentialIndex,
+  source: 'bench/reference/export_fixtures.py',
 };
 
 const VAE_MODULES: Record<string, string> = { 'encoder/dense1': 'fc1', 'encoder/mu': 'fc21', 'encoder/logvar': 'fc22', 'decoder/dense1': 'fc3', 'decoder/dense2': 'fc4' };
 const MLP_VAE: PyTorchClass = {
   construct: (model) => `VAE(hidden=${model.params.variables[0]!.shape[1]}, latent=${model.latentDim})`,
   module: (layer) => VAE_MODULES[layer] ?? layer,
+  source: 'bench/reference/recipes.py',
 };
 
 /** Recipes whose network is exactly a reference class's (dropout layers would shift nn.Sequential's indices). */
@@ -37,14 +41,14 @@ export const PYTORCH_CLASSES: Record<string, PyTorchClass> = {
 
 /**
  * The model's weights as a safetensors file with PyTorch names and layouts (Linear weight
- * [out, in]), its reference class in the metadata. Throws a UserError for a recipe without a
+ * [out, in]), its reference class in the metadata; `source` is the file defining that class. Throws a UserError for a recipe without a
  * PyTorch counterpart.
  */
-export function pytorchSafetensors(model: Autoencoder): { bytes: Uint8Array; construct: string } {
+export function pytorchSafetensors(model: Autoencoder): { bytes: Uint8Array; construct: string; source: string } {
   const target = PYTORCH_CLASSES[model.recipe.name];
   if (!target) {
     throw new UserError(
-      `recipe ${model.recipe.name} has no PyTorch reference class to load into: safetensors export is for ${Object.keys(PYTORCH_CLASSES).join(', ')} (bench/reference/export_fixtures.py)`
+      `recipe ${model.recipe.name} has no PyTorch reference class to load into: safetensors export is for ${Object.keys(PYTORCH_CLASSES).join(', ')} (classes in bench/reference/export_fixtures.py and recipes.py)`
     );
   }
   const tensors: NamedTensor[] = model.params.names.map((name, i) => {
@@ -60,5 +64,5 @@ export function pytorchSafetensors(model: Autoencoder): { bytes: Uint8Array; con
     return { name: `${module}.weight`, shape: [cols, rows], values: transposed };
   });
   const construct = target.construct(model);
-  return { bytes: encodeSafetensors(tensors, { recipe: model.recipe.name, class: construct, format: 'pt' }), construct };
+  return { bytes: encodeSafetensors(tensors, { recipe: model.recipe.name, class: construct, format: 'pt' }), construct, source: target.source };
 }
