@@ -134,6 +134,12 @@ test('an unknown name that is not a path lists the valid choices', async () => {
   await assertUserError(loadDataset('constructor'), /unknown dataset "constructor"/);
 });
 
+test('a path that names nothing is said to be missing, not a mistyped name', async () => {
+  const missing = join(tmpdir(), 'le-no-such-folder', 'digits');
+  await assertUserError(loadDataset(missing), /there is no folder or file at that path/, /path to a folder of IDX files/);
+  await assertUserError(loadDataset('cifar-10'), /^(?![\s\S]*no folder or file)/);
+});
+
 test('takeFirst returns views of the first n images', async () => {
   const mnist = await loadDataset('mnist');
   const first = takeFirst(mnist.train, 100);

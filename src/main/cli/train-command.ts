@@ -75,7 +75,7 @@ export function registerTrain(program: Command): void {
     const images = trainingImages(settings.limit, dataset.train);
     const emit = (object: object) => process.stdout.write(JSON.stringify(object) + '\n');
     if (options.json) emit({ type: 'start', recipe: recipe.name, dataset: dataset.name, backend: backend.name, backendReason: backend.reason, threads: backend.threads, skipped: backend.skipped, settings, trainImages: images.set.count, ...(images.note ? { note: images.note } : {}), out });
-    else console.error(`${describeBackend(backend)}\n${recipe.name} on ${dataset.title} (${images.set.count} training images${images.note ? `; ${images.note}` : ''}), ${settings.epochs} epochs → ${out}`);
+    else console.error(`${describeBackend(backend)}\n${recipe.name} on ${dataset.title} (${images.set.count} training images${images.note ? `; ${images.note}` : ''}), ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'} → ${out}`);
 
     const model = buildModel(recipe, settings);
     const control = new RunControl();

@@ -172,7 +172,9 @@ function statOrExplain(ref: string) {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new UserError(`unknown dataset "${ref}": use ${Object.keys(BUNDLED).join(' or ')}, or a path to a folder of IDX files (train-images-idx3-ubyte, …)`, 'not-found');
+      // A path that names nothing is a missing folder, not a mistyped dataset name.
+      const missing = /[\\/]/.test(ref) ? ': there is no folder or file at that path' : '';
+      throw new UserError(`unknown dataset "${ref}"${missing}; use ${Object.keys(BUNDLED).join(' or ')}, or a path to a folder of IDX files (train-images-idx3-ubyte, …)`, 'not-found');
     }
     throw new UserError(`${ref}: cannot read (${code}); make it readable`);
   }

@@ -297,7 +297,7 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
       job.onEpoch?.(record);
       if (stopEarly) return finish('stopped-early', `stopped early after epoch ${epoch}: the test loss has not improved for ${settings.patience} epochs`);
     }
-    return finish('done', `trained ${settings.epochs} epochs`);
+    return finish('done', `trained ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'}`);
   } catch (error) {
     if (error instanceof Divergence) return finish('diverged', `${error.message}; ${onDisk()}`);
     finish('failed', (error as Error).message);
