@@ -6,6 +6,22 @@ import { denseStack, type ImageShape, type NetworkSpec } from './network';
 export const FAMILIES = ['ae', 'vae', 'mae', 'dae', 'dropout-ae', 'vqvae'] as const;
 export type Family = (typeof FAMILIES)[number];
 
+/** Each family's name as users read it (form headings, error messages). */
+export const FAMILY_TITLES: Record<Family, string> = {
+  ae: 'Autoencoder',
+  vae: 'Variational AE',
+  mae: 'Masked AE',
+  dae: 'Denoising AE',
+  'dropout-ae': 'Dropout AE',
+  vqvae: 'VQ-VAE',
+};
+
+/** "an Autoencoder", "a VQ-VAE": the family's title with its indefinite article. */
+export function familyWithArticle(family: Family): string {
+  const title = FAMILY_TITLES[family];
+  return `${/^[AEIOU]/.test(title) ? 'an' : 'a'} ${title}`;
+}
+
 export const MASK_KINDS = ['pixel', 'block', 'mixed'] as const;
 export type MaskKind = (typeof MASK_KINDS)[number];
 

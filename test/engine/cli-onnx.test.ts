@@ -73,6 +73,10 @@ test('decode: a point to a PNG and to JSON pixels, the same image either way', (
   assert.notDeepEqual(images[0], images[1]);
   const wrong = cli('decode', join(models, 'vae-mlp-2'), '--z', '1,2,3', '--json');
   assert.match(wrong.stderr, /latent point 0 has 3 values but this model's latent space has 2/);
+  assert.equal(wrong.code, 2);
+  const malformed = cli('decode', join(models, 'vae-mlp-2'), '--z', '1,abc', '--json');
+  assert.equal(malformed.code, 2, 'a malformed point is a usage error like any other');
+  assert.match(malformed.stderr.trim(), /^latent-explorer: error: option '--z <values>' argument '1,abc' is invalid\. expected comma-separated numbers .*got "abc"\.$/);
 });
 
 test('export: safetensors for a recipe with a PyTorch class; onnx and recipes without one are refused', () => {

@@ -41,10 +41,13 @@ test('bad input: one-line error, non-zero exit, nothing written', () => {
     [['--recipe', 'ae-mlp-8', '--epochs', '2.5'], /--epochs: .*expected int.*\(got 2.5\)/],
     [['--recipe', 'ae-mlp-8', '--dataset', join(scratch, 'no-such-data')], /unknown dataset .*no-such-data/],
     [['--recipe', 'ae-mlp-8', '--backend', 'tpu'], /unknown backend "tpu": use one of gpu, node, wasm, cpu/],
+    [['--recipe', 'ae-mlp-8', '--mask-ratio', '0.5'], /Mask ratio is not a setting of ae-mlp-8 \(an Autoencoder\): leave it out, or pick a recipe that has it: mae-mlp-8, /],
+    [['--recipe', 'vae-mlp-2', '--codebook-size', '64'], /Codebook size is not a setting of vae-mlp-2 \(a Variational AE\).*vqvae-conv/],
+    [['--recipe', 'ae-mlp-8', '--bogus'], /unknown option '--bogus'/],
   ];
   for (const [args, pattern] of cases) {
     const { code, stderr } = cli('train', '--out', out, '--epochs', '1', ...args);
-    assert.notEqual(code, 0, args.join(' '));
+    assert.equal(code, 2, `usage errors exit with 2: ${args.join(' ')}`);
     assert.match(stderr, pattern, args.join(' '));
     assert.equal(stderr.trim().split('\n').length, 1, `one line for ${args.join(' ')}: ${stderr}`);
     assert.ok(!existsSync(out), `nothing written for ${args.join(' ')}`);
@@ -146,5 +149,5 @@ test('eval --posterior --nll: per-dimension statistics and the importance-weight
   assert.ok(likelihood.nll <= likelihood.negElbo && likelihood.nll > 0);
   const refused = cli('eval', 'resources/models/mnist-ae-2d', '--nll', '--limit', '5');
   assert.equal(refused.code, 2);
-  assert.match(refused.stderr.trim(), /^latent-explorer: error: the likelihood estimate needs a VAE; ae-mlp-2 is a ae model$/);
+  assert.match(refused.stderr.trim(), /^latent-explorer: error: the likelihood estimate needs a VAE; ae-mlp-2 is an Autoencoder$/);
 });

@@ -103,7 +103,7 @@ test('inpainting leaves visible pixels exactly as given and scores only hidden o
   }
   assert.ok(result.hiddenMse >= 0);
   assert.equal(base64ToBytes(result.errorMap).filter((v, i) => mask[i] && v !== 0).length, 0, 'no error on visible pixels');
-  assert.throws(() => inpaint(vae, firstImage, bytesToBase64(mask)), /needs a masked autoencoder; vae-mlp-2 is a vae model/);
+  assert.throws(() => inpaint(vae, firstImage, bytesToBase64(mask)), /needs a masked autoencoder; vae-mlp-2 is a Variational AE/);
   assert.throws(() => inpaint(mae, bytesToBase64(new Uint8Array(100)), bytesToBase64(mask)), (e: Error) => e instanceof UserError && /784 bytes/.test(e.message));
 });
 

@@ -82,3 +82,12 @@ test('a fixed-latent recipe refuses another latent size', () => {
   const recipe = RECIPES.find((r) => r.name === 'vae-mlp-2')!;
   assert.throws(() => resolveSettings(recipe, { latent: 5 }), /fixed latent size of 2/);
 });
+
+test("another family's setting is refused, not stored and ignored; the optimizer's settings apply to every recipe", () => {
+  const ae = RECIPES.find((r) => r.name === 'ae-mlp-8')!;
+  assert.throws(() => resolveSettings(ae, { maskRatio: 0.5 }), /Mask ratio is not a setting of ae-mlp-8 \(an Autoencoder\)/);
+  assert.throws(() => resolveSettings(ae, { klWeight: 2 }), /KL weight β is not a setting of ae-mlp-8/);
+  assert.equal(resolveSettings(ae, { weightDecay: 0.01 }).weightDecay, 0.01);
+  const mae = RECIPES.find((r) => r.name === 'mae-mlp-8')!;
+  assert.equal(resolveSettings(mae, { maskRatio: 0.5, maskKind: 'block' }).maskKind, 'block');
+});

@@ -89,3 +89,11 @@ test('leftovers of an interrupted save do not stop the last complete save from l
   const { model } = loadModelFolder(dir);
   model.params.dispose();
 });
+
+test('each bundled model is named after its folder', () => {
+  const bundled = 'resources/models';
+  for (const folder of readdirSync(bundled, { withFileTypes: true }).filter((e) => e.isDirectory())) {
+    const manifest = JSON.parse(readFileSync(join(bundled, folder.name, 'manifest.json'), 'utf8')) as { name: string };
+    assert.equal(manifest.name, folder.name);
+  }
+});

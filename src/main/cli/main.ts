@@ -40,7 +40,8 @@ registerDecode(program);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof CommanderError) process.exit(error.exitCode);
+  // Help and --version end with 0; every usage error, like every other fault of the input, with 2.
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
   if (error instanceof UserError) {
     console.error(`latent-explorer: error: ${error.message}`);
     process.exit(2);

@@ -6,6 +6,7 @@
 import * as tf from '../backend/tf';
 import { CODE_MAP_SIDE, IMAGE_PIXELS } from '../../../shared/contract';
 import { base64ToBytes, bytesToBase64, unitToBytes } from '../../../shared/image8';
+import { familyWithArticle } from '../../../shared/recipes';
 import type { ImageSet } from '../data/datasets';
 import { UserError } from '../errors';
 import { addNoise } from '../models/ae';
@@ -224,7 +225,7 @@ export async function pcaPlane(model: Explorable, set: ImageSet, limit = 2000): 
 
 /** `model` as the family `type`, or a UserError naming what `what` needs (`needs`) and what the model is. */
 export function requireFamily<T>(model: Autoencoder, type: new (...args: never[]) => T, needs: string, what: string): T {
-  if (!(model instanceof type)) throw new UserError(`${what} needs ${needs}; ${model.recipe.name} is a ${model.family} model`);
+  if (!(model instanceof type)) throw new UserError(`${what} needs ${needs}; ${model.recipe.name} is ${familyWithArticle(model.family)}`);
   return model as T;
 }
 
