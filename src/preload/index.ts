@@ -19,6 +19,11 @@ const api: PreloadApi = {
     ipcRenderer.on(IPC.exited, handler);
     return () => void ipcRenderer.off(IPC.exited, handler);
   },
+  onEngineRestarted(listener) {
+    const handler = (_event: unknown, notice: Parameters<typeof listener>[0]) => listener(notice);
+    ipcRenderer.on(IPC.restarted, handler);
+    return () => void ipcRenderer.off(IPC.restarted, handler);
+  },
   revealPath: (path) => ipcRenderer.invoke(IPC.reveal, String(path)),
 };
 

@@ -11,6 +11,8 @@ export interface PreloadApi {
   /** Starts a fresh engine process (after a crash, or on demand); connect again afterwards. */
   restartEngine(): Promise<void>;
   onEngineExited(listener: (exit: Events['engine.exited']) => void): () => void;
+  /** Main started a fresh engine by itself (after a fault in the compute backend); connect again. */
+  onEngineRestarted(listener: (notice: Events['engine.log']) => void): () => void;
   /** Shows a model folder in the OS file manager (only folders under the models folders). */
   revealPath(path: string): Promise<void>;
 }
@@ -21,5 +23,6 @@ export const IPC = {
   port: 'engine:port',
   restart: 'engine:restart',
   exited: 'engine:exited',
+  restarted: 'engine:restarted',
   reveal: 'app:reveal',
 } as const;

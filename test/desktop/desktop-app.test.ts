@@ -17,7 +17,8 @@ import { base64ToBytes } from '../../src/shared/image8';
 import { ENGINE_PORT_MESSAGE, type PreloadApi } from '../../src/shared/preload-api';
 import { createRpcClient, messagePortChannel, type RpcClient } from '../../src/shared/rpc';
 import { writeIdxFolder } from '../engine/idx-fixture';
-import { configureSimulation, simulation, SimulatedPage, type RendererMessagePort } from './electron-simulation';
+import { BACKEND_FAULT_EXIT_CODE } from '../../src/main/host/engine-process-args';
+import { configureSimulation, simulation, SimulatedPage, type RendererMessagePort, type UtilityWire } from './electron-simulation';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const OUT = join(ROOT, 'out');
@@ -157,4 +158,32 @@ test('a training run starts, reports progress and is cancelled; a finished model
 test('the engine started no other program: no bundler or helper binary at run time', () => {
   assert.deepEqual(simulation.spawnedByEngine, [], 'programs started from the engine process');
   assert.deepEqual(simulation.utilityProcesses[0]!.liveChildren(), [], 'programs the engine process still runs');
+});
+
+test('after a fault in the compute backend, main starts a fresh engine at once and the window connects again without a click', async () => {
+  const api = page.world.latentExplorer as PreloadApi;
+  const exits: unknown[] = [];
+  api.onEngineExited((exit) => exits.push(exit));
+  const restarted = new Promise<Events['engine.log']>((resolve) => api.onEngineRestarted(resolve));
+  const faulted = simulation.utilityProcesses[0]!;
+  // The engine's own part (answer the failed request, then exit with this code) is tested in
+  // test/reliability/backend-fault.test.ts; here the process exits with it, and main must react.
+  faulted.child.send({ kind: 'exit', code: BACKEND_FAULT_EXIT_CODE } satisfies UtilityWire);
+  const notice = await restarted;
+  assert.equal(notice.level, 'warn');
+  assert.match(notice.message, /restarted after a fault in the compute backend; models saved so far are kept/);
+  assert.equal(simulation.utilityProcesses.length, 2, 'a second engine process was started');
+  assert.deepEqual(exits, [], 'no exit to restart by hand');
+
+  const port = new Promise<RendererMessagePort>((resolve) =>
+    page.window.addEventListener('message', (event) => {
+      if (event.source === page.window && (event.data as { type?: string }).type === ENGINE_PORT_MESSAGE && event.ports[0]) resolve(event.ports[0]);
+    })
+  );
+  api.connect();
+  client.close();
+  client = createRpcClient(messagePortChannel(await port));
+  const { images } = await client.call('model.decode', { id: 'bundled/mnist-vae-2d', z: [[0, 0]] });
+  assert.equal(base64ToBytes(images[0]!).length, 784, 'the fresh engine answers');
+  assert.match(readFileSync(join(userData, 'logs', 'main.log'), 'utf8'), /the engine restarted after a fault in the compute backend/);
 });

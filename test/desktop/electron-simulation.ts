@@ -117,7 +117,9 @@ export type UtilityWire =
   | { kind: 'port-message'; id: number; data: unknown }
   | { kind: 'port-close'; id: number }
   /** The child started a program (see the bootstrap). */
-  | { kind: 'spawned'; command: string };
+  | { kind: 'spawned'; command: string }
+  /** Sent by a test: the child exits with this code, as the engine does on its own after a backend fault. */
+  | { kind: 'exit'; code: number };
 
 let nextPortId = 1;
 

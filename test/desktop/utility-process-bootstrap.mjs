@@ -40,6 +40,17 @@ const ports = new Map();
 const parentPort = new EventEmitter();
 parentPort.postMessage = (data) => process.send({ kind: 'parent-message', data, ports: [] });
 process.parentPort = parentPort;
+// Like Electron's parent port, messages wait until the module listens (Electron starts the port on
+// the first 'message' listener): a message sent while the module still loads is not lost.
+const waiting = [];
+let listening = false;
+parentPort.on('newListener', (name) => {
+  if (name !== 'message' || listening) return;
+  listening = true;
+  queueMicrotask(() => {
+    for (const event of waiting.splice(0)) parentPort.emit('message', event);
+  });
+});
 
 process.on('message', (wire) => {
   if (wire.kind === 'parent-message') {
@@ -48,9 +59,13 @@ process.on('message', (wire) => {
       ports.set(id, port);
       return port;
     });
-    parentPort.emit('message', { data: wire.data, ports: transferred });
+    const event = { data: wire.data, ports: transferred };
+    if (listening) parentPort.emit('message', event);
+    else waiting.push(event);
   } else if (wire.kind === 'port-message') {
     ports.get(wire.id)?.receive(wire.data);
+  } else if (wire.kind === 'exit') {
+    process.exit(wire.code); // the test stands in for an exit the engine decides on (see UtilityWire)
   }
 });
 

@@ -39,7 +39,7 @@ export function registerAppIpc({ engine, modelsDir, bundledDir, isTrusted }: App
   });
 }
 
-/** Tells every window that the engine stopped, so each can offer a restart. */
-export function broadcastEngineExit(windows: WebContents[], exit: unknown): void {
-  for (const contents of windows) contents.send(IPC.exited, exit);
+/** Tells every window that the engine stopped (each offers a restart) or was restarted (each connects again). */
+export function broadcastToWindows(windows: WebContents[], channel: typeof IPC.exited | typeof IPC.restarted, payload: unknown): void {
+  for (const contents of windows) contents.send(channel, payload);
 }

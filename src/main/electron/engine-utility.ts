@@ -1,6 +1,7 @@
 // The engine in an Electron utilityProcess: started with the app, handed one MessagePort per
 // window connection (renderer ↔ engine directly, no hop through main), watched for crashes and
-// restarted on request. The same engine entry runs under Node in web mode. Main also moves
+// restarted on request, or at once after a fault in the compute backend (as web mode's supervisor
+// does: the fault left that process's backend unusable, not the user's work). The same engine entry runs under Node in web mode. Main also moves
 // deleted models to the OS trash for it (shell.trashItem exists in main only).
 import { shell, utilityProcess, type MessagePortMain, type UtilityProcess } from 'electron';
 import type { Events } from '../../shared/contract';
@@ -30,7 +31,14 @@ async function answerTrash(engine: UtilityProcess, id: number, path: string, mod
   engine.postMessage(reply);
 }
 
-export function createEngineUtility(entry: string, options: EngineOptions, onExit: (exit: Events['engine.exited']) => void): EngineUtility {
+export interface EngineUtilityListeners {
+  /** The engine stopped and waits for a restart. */
+  onExit(exit: Events['engine.exited']): void;
+  /** The engine stopped after a backend fault and a fresh one runs: windows connect again. */
+  onRestarted(notice: Events['engine.log']): void;
+}
+
+export function createEngineUtility(entry: string, options: EngineOptions, { onExit, onRestarted }: EngineUtilityListeners): EngineUtility {
   let proc: UtilityProcess | null = null;
   let lastExit: Events['engine.exited'] | null = null;
 
@@ -44,8 +52,14 @@ export function createEngineUtility(entry: string, options: EngineOptions, onExi
     started.once('exit', (code) => {
       if (proc !== started) return; // stopped on purpose
       proc = null;
-      const why = code === BACKEND_FAULT_EXIT_CODE ? 'after a fault in the compute backend' : `(exit code ${code})`;
-      lastExit = { code, signal: null, message: `the engine process stopped ${why}; models saved so far are kept` };
+      if (code === BACKEND_FAULT_EXIT_CODE) {
+        const notice = { level: 'warn', message: 'the engine restarted after a fault in the compute backend; models saved so far are kept' } as const;
+        logLine(notice.message);
+        start();
+        onRestarted(notice);
+        return;
+      }
+      lastExit = { code, signal: null, message: `the engine process stopped (exit code ${code}); models saved so far are kept` };
       logLine(lastExit.message);
       onExit(lastExit);
     });

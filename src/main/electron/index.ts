@@ -2,7 +2,8 @@
 // and answers its few IPC requests. All engine work happens in the utility process.
 import { app, BrowserWindow, webContents } from 'electron';
 import { join } from 'node:path';
-import { broadcastEngineExit, registerAppIpc } from './app-ipc';
+import { IPC } from '../../shared/preload-api';
+import { broadcastToWindows, registerAppIpc } from './app-ipc';
 import { createEngineUtility } from './engine-utility';
 import { logLine, mainLogPath } from './main-log';
 import { hardenSessions, isTrustedSender } from './security';
@@ -53,9 +54,10 @@ async function start(): Promise<void> {
   hardenSessions(devServerUrl);
   const modelsDir = join(app.getPath('userData'), 'models');
   const bundledDir = app.isPackaged ? join(process.resourcesPath, 'models') : join(app.getAppPath(), 'resources', 'models');
-  const engine = createEngineUtility(join(here, 'engine-process.js'), { modelsDir, bundledDir }, (exit) =>
-    broadcastEngineExit(webContents.getAllWebContents(), exit)
-  );
+  const engine = createEngineUtility(join(here, 'engine-process.js'), { modelsDir, bundledDir }, {
+    onExit: (exit) => broadcastToWindows(webContents.getAllWebContents(), IPC.exited, exit),
+    onRestarted: (notice) => broadcastToWindows(webContents.getAllWebContents(), IPC.restarted, notice),
+  });
   registerAppIpc({
     engine,
     modelsDir,

@@ -41,6 +41,8 @@ interface Transport {
   restart(client: RpcClient | null): Promise<void>;
   /** Electron's main says when the engine dies; over a WebSocket that arrives as an event. */
   onExited(listener: (exit: Events['engine.exited']) => void): void;
+  /** Electron's main restarted the engine by itself (after a backend fault); over a WebSocket that arrives as events. */
+  onRestarted(listener: (notice: Events['engine.log']) => void): void;
 }
 
 function electronTransport(api: PreloadApi): Transport {
@@ -68,6 +70,7 @@ function electronTransport(api: PreloadApi): Transport {
       }),
     restart: () => api.restartEngine(),
     onExited: (listener) => void api.onEngineExited(listener),
+    onRestarted: (listener) => void api.onEngineRestarted(listener),
   };
 }
 
@@ -87,6 +90,7 @@ function webSocketTransport(token: string): Transport {
       await client.call('engine.restart', {});
     },
     onExited: () => {},
+    onRestarted: () => {},
   };
 }
 
@@ -103,6 +107,7 @@ class EngineConnection {
   constructor(private readonly transport: Transport) {
     this.status = { state: 'connecting', mode: transport.mode, info: null, exit: null };
     transport.onExited((exit) => this.engineExited(exit));
+    transport.onRestarted((notice) => void this.reconnectAfterRestart(notice));
     this.connect();
   }
 
@@ -148,6 +153,15 @@ class EngineConnection {
     this.client?.close();
     this.client = null;
     await this.connect();
+    this.emit('engine.restarted', {});
+  }
+
+  /** The old port died with the faulted engine: connect to the fresh one, and say what happened. */
+  private async reconnectAfterRestart(notice: Events['engine.log']): Promise<void> {
+    this.client?.close();
+    this.client = null;
+    await this.connect();
+    this.emit('engine.log', notice);
     this.emit('engine.restarted', {});
   }
 
