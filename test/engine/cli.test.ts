@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -147,4 +147,21 @@ test('eval --posterior --nll: per-dimension statistics and the importance-weight
   const refused = cli('eval', 'resources/models/mnist-ae-2d', '--nll', '--limit', '5');
   assert.equal(refused.code, 2);
   assert.match(refused.stderr.trim(), /^latent-explorer: error: the likelihood estimate needs a VAE; ae-mlp-2 is a ae model$/);
+});
+
+test('serve --scene refuses a malformed scene file with one line before starting anything', () => {
+  const file = join(scratch, 'broken.scene.json');
+  writeFileSync(file, JSON.stringify({ format: 'latent-explorer.scene', version: 1, view: { name: 'latent-space' } }));
+  const cases: [string, RegExp][] = [
+    [file, /broken\.scene\.json: Not a usable scene \(savedAt: .*\); nothing was changed/],
+    [join(scratch, 'absent.scene.json'), /cannot read the scene file .*absent\.scene\.json/],
+    [scratch, /is not a file: give a scene file/],
+  ];
+  for (const [path, message] of cases) {
+    const { code, stdout, stderr } = cli('serve', '--scene', path);
+    assert.equal(code, 2, stderr);
+    assert.match(stderr, message);
+    assert.equal(stderr.trim().split('\n').length, 1, stderr);
+    assert.equal(stdout, '', 'no server started');
+  }
 });
