@@ -38,6 +38,12 @@ export function scaleGray(bytes: Uint8Array, side: number, size: number): Uint8A
   return out;
 }
 
+/** Throws (one line) unless `count` frames make an animation: at least one, at most ANIMATION_LIMITS.maxFrames. */
+export function checkFrameCount(count: number): void {
+  if (count === 0) throw new Error('an animation needs at least one frame');
+  if (count > ANIMATION_LIMITS.maxFrames) throw new Error(`an animation may have at most ${ANIMATION_LIMITS.maxFrames} frames, got ${count}: lower the frame rate`);
+}
+
 /**
  * How long each GIF frame shows, in ms: 1000 / fps in the format's 10 ms steps, at least 20 ms
  * (browsers slow frames shorter than that down to 100 ms), so 50 fps is the fastest that plays true.
@@ -55,8 +61,7 @@ export function frameDelayMs(fps: number): number {
 export async function encodeGif(frames: Uint8Array[], side: number, settings: AnimationSettings, onProgress?: (done: number, total: number) => void): Promise<Uint8Array> {
   const problem = animationSettingsProblem(settings);
   if (problem) throw new Error(problem);
-  if (frames.length === 0) throw new Error('an animation needs at least one frame');
-  if (frames.length > ANIMATION_LIMITS.maxFrames) throw new Error(`an animation may have at most ${ANIMATION_LIMITS.maxFrames} frames, got ${frames.length}: lower the frame rate`);
+  checkFrameCount(frames.length);
   const gif = GIFEncoder();
   const delay = frameDelayMs(settings.fps);
   for (let i = 0; i < frames.length; i++) {
