@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { PNG } from 'pngjs';
 import { RECIPES } from '../../src/shared/recipes';
 import { decodeGif } from '../gif-frames';
+import { parseSvg, svgElements, svgText } from '../svg-document';
 
 const BIN = resolve('bin/latent-explorer.js');
 const scratch = mkdtempSync(join(tmpdir(), 'le-cli-'));
@@ -177,6 +178,27 @@ test('figure --kind interpolation|traversal writes an animated GIF, a PNG sequen
     assert.equal(refused.code, 2, refused.stderr);
     assert.match(refused.stderr, message);
     assert.equal(refused.stderr.trim().split('\n').length, 1);
+  }
+});
+
+test('figure --svg writes the grid for print: well-formed SVG, one embedded PNG tile per image, a caption naming model, data and settings', () => {
+  for (const [kind, args, tiles, settings] of [
+    ['manifold', ['--n', '5'], 25, /5×5 decodings at the prior's Gaussian quantiles/],
+    ['samples', ['--seed', '3'], 72, /prior samples z ~ N\(0, I\), seed 3/],
+    ['interpolation', ['--n', '6', '--slerp'], 6, /Interpolation from test image 0 to \d+, 6 steps \(slerp\)/],
+  ] as const) {
+    const file = join(scratch, `${kind}.svg`);
+    const { code, stderr } = cli('figure', 'resources/models/mnist-vae-2d', '--kind', kind, ...args, '--svg', file);
+    assert.equal(code, 0, stderr);
+    const doc = parseSvg(readFileSync(file, 'utf8'));
+    const images = svgElements(doc, 'image', 'tiles');
+    assert.equal(images.length, tiles, kind);
+    for (const image of images) {
+      const png = PNG.sync.read(Buffer.from(image.getAttribute('href')!.replace(/^data:image\/png;base64,/, ''), 'base64'));
+      assert.deepEqual([png.width, png.height], [28, 28]);
+    }
+    assert.match(svgText(doc, 'desc'), /mnist-vae-2d.* \(vae-mlp-2\), 2-D latent, on mnist/);
+    assert.match(svgText(doc, 'desc'), settings);
   }
 });
 

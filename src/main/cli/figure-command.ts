@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { ANIMATION_LIMITS, animationSettingsProblem, encodeGif, scaleGray } from '../../shared/animation';
 import { IMAGE_SIDE } from '../../shared/contract';
 import { base64ToBytes } from '../../shared/image8';
+import { gridPlaces, tilesSvg } from '../../shared/print-figure';
 import { initBackend } from '../engine/backend/backend';
 import { loadModelDataset } from '../engine/data/datasets';
 import { UserError } from '../engine/errors';
@@ -24,6 +25,7 @@ type Kind = (typeof KINDS)[number];
 
 interface FigureOptions {
   out?: string;
+  svg?: string;
   gif?: string;
   frames?: string;
   kind: string;
@@ -71,6 +73,17 @@ async function movingFrames(kind: (typeof MOVING_KINDS)[number], opened: OpenedM
   return { images, what: `traversal of z${options.dim + 1} by ±${options.range} around test image ${from}, ${options.n} steps` };
 }
 
+/** Side of a tile in a print SVG: twice the image, drawn pixelated. */
+const SVG_TILE = IMAGE_SIDE * 2;
+
+/** Image8 tiles in `columns` columns as a print SVG (src/shared/print-figure.ts): each tile an embedded PNG, with a title and caption. */
+function gridSvg(images: string[], columns: number, title: string, caption: string): string {
+  const places = gridPlaces(images.length, columns, SVG_TILE);
+  const tiles = images.map((image, k) => ({ ...places[k]!, href: `data:image/png;base64,${grayPng(base64ToBytes(image), IMAGE_SIDE, IMAGE_SIDE).toString('base64')}` }));
+  const rows = Math.ceil(images.length / columns);
+  return tilesSvg({ title, caption, tiles, width: columns * (SVG_TILE + 2) - 2, height: rows * (SVG_TILE + 2) - 2 });
+}
+
 /** Writes a GIF and a numbered PNG sequence of `images` as asked; says what it wrote. */
 async function writeAnimation(images: string[], options: FigureOptions): Promise<void> {
   const frames = images.map((image) => base64ToBytes(image));
@@ -96,6 +109,7 @@ export function registerFigure(program: Command): void {
     .description("render a saved model's manifold grid, prior samples or reconstructions as a PNG; an interpolation or a traversal as a PNG strip, an animated GIF or a PNG sequence")
     .argument('<dir>', 'model folder')
     .option('--out <file.png>', 'PNG file to write (a grid; for interpolation and traversal, the frames side by side)')
+    .option('--svg <file.svg>', 'the same grid or strip as an SVG for print, with a title and a caption naming the model, dataset and settings')
     .option('--gif <file.gif>', 'animated GIF to write (interpolation, traversal)')
     .option('--frames <dir>', 'folder to write the frames into as frame-001.png, frame-002.png, … (interpolation, traversal)')
     .option('--kind <kind>', `${KINDS.join(', ')}`, 'manifold')
@@ -115,7 +129,7 @@ export function registerFigure(program: Command): void {
       const kind = options.kind as Kind;
       const moving = (MOVING_KINDS as readonly string[]).includes(kind);
       if (!Number.isInteger(options.n) || options.n < (moving ? 2 : 1) || options.n > 64) throw new UserError(`--n must be a whole number from ${moving ? 2 : 1} to 64, got ${options.n}`);
-      if (!options.out && !options.gif && !options.frames) throw new UserError(`say what to write: --out FILE.png${moving ? ', --gif FILE.gif or --frames DIR' : ''}`);
+      if (!options.out && !options.svg && !options.gif && !options.frames) throw new UserError(`say what to write: --out FILE.png, --svg FILE.svg${moving ? ', --gif FILE.gif or --frames DIR' : ''}`);
       if (!moving && (options.gif || options.frames)) throw new UserError(`--gif and --frames are for the moving figures (--kind ${MOVING_KINDS.join(' or ')}), not ${kind}`);
       const problem = moving ? animationSettingsProblem({ size: options.size, fps: options.fps }) : null;
       if (problem) throw new UserError(`--size/--fps: ${problem}`);
@@ -123,15 +137,18 @@ export function registerFigure(program: Command): void {
       const opened = await openModelFolder(resolve(dir));
       const { latent: model, manifest } = opened;
       const source = `${manifest.name} (${opened.kind === 'imported' ? 'imported from ONNX' : opened.manifest.recipe})`;
+      const sourceCaption = `${source}, ${model.latentDim}-D latent, on ${manifest.dataset.name}`;
       if (moving) {
         const { images, what } = await movingFrames(kind as (typeof MOVING_KINDS)[number], opened, options);
         if (options.out) writeFileSync(options.out, tileGrid(images, images.length));
+        if (options.svg) writeFileSync(options.svg, gridSvg(images, images.length, `${manifest.name} — ${kind}`, `${what[0]!.toUpperCase()}${what.slice(1)} of ${sourceCaption}.`));
         await writeAnimation(images, options);
-        console.log(`${what} of ${source}${options.out ? ` → ${options.out}` : ''}`);
+        console.log(`${what} of ${source}${[options.out, options.svg].filter(Boolean).map((f) => ` → ${f}`).join('')}`);
         return;
       }
       let images: string[];
       let columns = options.n;
+      let settings: string;
       if (kind === 'manifold') {
         // Wider latents: the plane of the two main axes of the test encodings, through their mean.
         const plane =
@@ -139,16 +156,20 @@ export function registerFigure(program: Command): void {
             ? undefined
             : (({ mean, axes }) => ({ base: mean, axisU: axes[0]!, axisV: axes[1]! }))(await pcaPlane(model, (await loadModelDataset(manifest.dataset, options.dataset)).test));
         images = (await decodeGrid(model, options.n, 'quantiles', undefined, plane)).images;
+        settings = `${options.n}×${options.n} decodings at the prior's Gaussian quantiles${plane ? ' on the PCA plane of the test codes' : ''}`;
       } else if (kind === 'samples') {
         // The 4×18 grid of the vae-mlp-2 recipe.
         images = (await samplePrior(model, 4 * 18, options.seed)).images;
         columns = 18;
+        settings = `72 decodings of prior samples z ~ N(0, I), seed ${options.seed}`;
       } else {
         const indices = Array.from({ length: options.n }, (_, i) => i);
         const { originals, reconstructions } = await reconstructImages(model, (await loadModelDataset(manifest.dataset, options.dataset)).test, indices);
         images = [...originals, ...reconstructions];
+        settings = `test images 0–${options.n - 1} (top) above their reconstructions (bottom)`;
       }
-      writeFileSync(options.out!, tileGrid(images, columns));
-      console.log(`${kind} of ${source} → ${options.out}`);
+      if (options.out) writeFileSync(options.out, tileGrid(images, columns));
+      if (options.svg) writeFileSync(options.svg, gridSvg(images, columns, `${manifest.name} — ${kind}`, `${kind[0]!.toUpperCase()}${kind.slice(1)} of ${sourceCaption}: ${settings}.`));
+      console.log(`${kind} of ${source}${[options.out, options.svg].filter(Boolean).map((f) => ` → ${f}`).join('')}`);
     });
 }
