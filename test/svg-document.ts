@@ -1,6 +1,6 @@
 // Parsing an exported SVG strictly (@xmldom/xmldom, any warning or error fails), so tests check that
 // a figure is a well-formed SVG document and count the elements it draws.
-import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
+import { DOMParser } from '@xmldom/xmldom';
 
 export function parseSvg(text: string): Document {
   const fail = (level: string) => (message: string) => {

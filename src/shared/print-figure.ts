@@ -304,7 +304,8 @@ export function tilesSvg(f: TilesFigure): string {
         `<image x="${num(t.x + 10)}" y="${num(t.y)}" width="${num(t.width)}" height="${num(t.height)}" preserveAspectRatio="none" image-rendering="pixelated" style="image-rendering:pixelated" href="${t.href}" xlink:href="${t.href}">${t.label ? `<title>${xmlEscape(t.label)}</title>` : ''}</image>`
     )
     .join('');
-  return page(f.width + 20, f.height, f, `<g class="tiles">${body}</g>`);
+  // Whole pixels: a PNG of the figure is drawn at its SVG's size, which browsers take as whole pixels.
+  return page(Math.ceil(f.width) + 20, Math.ceil(f.height), f, `<g class="tiles">${body}</g>`);
 }
 
 /** `count` tiles of `side` px in rows of `columns`, 2 px apart (the CLI's grids; the app takes tile places from the screen). */

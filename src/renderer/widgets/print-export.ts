@@ -30,23 +30,23 @@ export async function svgPng(svg: string, scale: number): Promise<Blob> {
 }
 
 /**
- * The image tiles `root` shows (each `role="img"` canvas, or a canvas inside a `role="img"`
- * element), at their places on screen relative to the first one, each as a PNG data URI at the
- * canvas's own resolution; width and height of the box around them. Throws when none is drawn.
+ * The image tiles `root` shows — `<img>` tiles with a PNG data URL (LatentTiles), and `role="img"`
+ * canvases or canvases inside a `role="img"` element (ImageTile) — at their places on screen
+ * relative to the first, each as a PNG data URI at its own resolution; width and height of the box
+ * around them. Throws when none is drawn.
  */
 export function screenTiles(root: HTMLElement): { tiles: Tile[]; width: number; height: number } {
-  const canvases = [...root.querySelectorAll<HTMLCanvasElement>('canvas[role="img"], [role="img"] canvas')].filter((c) => c.width > 0 && c.getBoundingClientRect().width > 0);
-  if (!canvases.length) throw new Error('the figure has no images drawn yet');
-  const rects = canvases.map((c) => c.getBoundingClientRect());
+  const shown = (el: Element) => el.getBoundingClientRect().width > 0;
+  const images = [...root.querySelectorAll<HTMLImageElement>('img')].filter((img) => shown(img) && img.src.startsWith('data:image/png;base64,'));
+  const canvases = [...root.querySelectorAll<HTMLCanvasElement>('canvas[role="img"], [role="img"] canvas')].filter((c) => shown(c) && c.width > 0);
+  const sources = [
+    ...images.map((img) => ({ el: img, href: img.src, label: img.alt })),
+    ...canvases.map((canvas) => ({ el: canvas, href: canvas.toDataURL('image/png'), label: canvas.getAttribute('aria-label') ?? canvas.closest('[role="img"]')?.getAttribute('aria-label') ?? undefined })),
+  ];
+  if (!sources.length) throw new Error('the figure has no images drawn yet');
+  const rects = sources.map(({ el }) => el.getBoundingClientRect());
   const [left, top] = [Math.min(...rects.map((r) => r.left)), Math.min(...rects.map((r) => r.top))];
-  const tiles = canvases.map((canvas, i) => ({
-    href: canvas.toDataURL('image/png'),
-    x: rects[i]!.left - left,
-    y: rects[i]!.top - top,
-    width: rects[i]!.width,
-    height: rects[i]!.height,
-    label: canvas.getAttribute('aria-label') ?? canvas.closest('[role="img"]')?.getAttribute('aria-label') ?? undefined,
-  }));
+  const tiles = sources.map(({ href, label }, i) => ({ href, label, x: rects[i]!.left - left, y: rects[i]!.top - top, width: rects[i]!.width, height: rects[i]!.height }));
   return { tiles, width: Math.max(...rects.map((r) => r.right)) - left, height: Math.max(...rects.map((r) => r.bottom)) - top };
 }
 
