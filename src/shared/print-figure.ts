@@ -165,12 +165,17 @@ export interface ScatterFigure extends PrintText {
   /** The probe, drawn as a ring, where it lies inside the region. */
   probe?: [number, number];
   width?: number;
-  height?: number;
 }
 
-/** The latent map as SVG: one circle per point inside the region, coloured by class, vector axes, legend, caption. */
+/**
+ * The latent map as SVG: one circle per point inside the region, coloured by class, vector axes,
+ * legend, caption. The plot's height follows the region's aspect, so a unit is as long on both axes.
+ */
 export function scatterSvg(f: ScatterFigure): string {
-  const [width, height] = [f.width ?? 640, f.height ?? 560];
+  const width = f.width ?? 640;
+  const plotWidth = width - MARGIN.left - MARGIN.right;
+  const plotHeight = Math.round(Math.min(900, Math.max(240, (plotWidth * (f.y[1] - f.y[0])) / (f.x[1] - f.x[0] || 1))));
+  const height = plotHeight + MARGIN.top + MARGIN.bottom;
   const plot = plotArea(width, height);
   const x = linear(f.x, [plot.left, plot.left + plot.width]);
   const y = linear(f.y, [plot.top + plot.height, plot.top]);
