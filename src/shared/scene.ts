@@ -37,16 +37,14 @@ const ImageRef = z.discriminatedUnion('source', [
 ]);
 export type SceneImage = z.infer<typeof ImageRef>;
 
-/** The latent map's view: the fitted domain (plane units) and the d3-zoom transform on top of it. */
+/**
+ * The latent map's view: the region it shows, u from x[0] to x[1] and v from y[0] to y[1] (plane
+ * units). Kept as the region, not as pixels, so a window of another size shows the same part of the space.
+ */
 const MapView = z
-  .object({
-    x: z.tuple([finite(), finite()]),
-    y: z.tuple([finite(), finite()]),
-    k: z.number().finite().min(0.5).max(60),
-    tx: finite(),
-    ty: finite(),
-  })
-  .strict();
+  .object({ x: z.tuple([finite(), finite()]), y: z.tuple([finite(), finite()]) })
+  .strict()
+  .refine((view) => view.x[0] < view.x[1] && view.y[0] < view.y[1], 'the region must run from a lower to a higher value on each axis');
 export type MapView = z.infer<typeof MapView>;
 
 const Endpoint = z.object({ z: Latent, name: ShortText }).strict();

@@ -14,7 +14,7 @@ const scene: Scene = {
     name: 'latent-space',
     page: 'explore',
     probe: [0.5, -1.25],
-    map: { x: [-3, 3], y: [-2, 2], k: 2.5, tx: -100, ty: 40.5 },
+    map: { x: [-3, 3], y: [-2, 2.5] },
     projection: 'latent',
     tool: 'interpolation',
     manifold: { n: 12, mode: 'region', overlay: false },
@@ -63,7 +63,8 @@ test('malformed scenes are refused with one line naming the problem', () => {
 
 test('hostile scenes are refused: unknown keys, non-finite numbers, huge texts and paths, prototype keys', () => {
   assert.match(refusal(JSON.stringify({ ...scene, extra: 1 })), /extra|unrecognized/i);
-  assert.match(refusal(sceneText(scene).replace('"k": 2.5', '"k": 1e400')), /view\.map\.k/);
+  assert.match(refusal(sceneText(scene).replace('"seed": 4', '"seed": 1e400')), /view\.samples\.seed/);
+  assert.match(refusal(withView({ map: { x: [3, -3], y: [-2, 2] } })), /view\.map: the region must run from a lower to a higher value/);
   assert.match(refusal(sceneText(scene).replace('"view": {', '"view": {"__proto__": {"polluted": true},')), /view/);
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
   assert.match(refusal(' '.repeat(MAX_SCENE_CHARS + 1)), /at most/);

@@ -2,6 +2,7 @@
 // that together with the model and the window; opening checks the model, routes to the view and
 // hands it its part once. Views never import each other, so they meet here (App and the scene
 // bar above them, each view below).
+import { untrack } from 'svelte';
 import { SCENE_FORMAT, SCENE_VERSION, sizeClassOf, type Scene, type SceneView, type SceneViewOf } from '../../shared/scene';
 import { library } from '../engine-client/library.svelte';
 import { chooseModel } from './model-choice.svelte';
@@ -86,3 +87,24 @@ class Scenes {
 }
 
 export const scenes = new Scenes();
+
+/**
+ * Called while a view sets up: offers its part of a scene (`capture`; `modelId` names the model it
+ * shows), and restores the part of a scene being opened (`restore`, once) as soon as it shows that
+ * scene's model and `ready()` says what it restores onto is there (e.g. the map's encodings).
+ */
+export function sceneView<N extends SceneView['name']>(
+  name: N,
+  capture: () => SceneViewOf<N>,
+  modelId: () => string | null,
+  restore: (part: SceneViewOf<N>) => void,
+  ready: () => boolean = () => true
+): void {
+  $effect(() => scenes.provide(name, capture, modelId));
+  $effect(() => {
+    const id = modelId();
+    if (scenes.opening?.view.name !== name || !id || !ready()) return;
+    const part = untrack(() => scenes.take(name, id));
+    if (part) untrack(() => restore(part));
+  });
+}
