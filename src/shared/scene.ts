@@ -10,6 +10,8 @@ export const SCENE_FORMAT = 'latent-explorer.scene';
 export const SCENE_VERSION = 1;
 /** Largest scene text accepted, in UTF-16 code units (a long recorded path fits in a tenth of it). */
 export const MAX_SCENE_CHARS = 1_000_000;
+/** Largest scene file read at all, in bytes (UTF-8 takes at most 4 bytes a character): larger ones are refused unread. */
+export const MAX_SCENE_FILE_BYTES = MAX_SCENE_CHARS * 4;
 /** Most points a recorded probe path keeps (about a minute of dragging at 60 moves a second). */
 export const MAX_PATH_POINTS = 4000;
 /** Longest recording replayed, in milliseconds. */

@@ -4,7 +4,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { MAX_SCENE_CHARS, parseScene, sceneLinkFragment } from '../../shared/scene';
+import { MAX_SCENE_FILE_BYTES, parseScene, sceneLinkFragment } from '../../shared/scene';
 import { UserError } from '../engine/errors';
 import { defaultModelsDir } from '../host/app-paths';
 import { ensureRendererBuilt } from '../host/app-build';
@@ -24,7 +24,7 @@ function sceneFragment(file: string): string {
   let text: string;
   try {
     if (!statSync(file).isFile()) throw new UserError(`${file} is not a file: give a scene file saved by Latent Explorer.`);
-    if (statSync(file).size > MAX_SCENE_CHARS * 4) throw new UserError(`${file} is too large to be a scene file.`);
+    if (statSync(file).size > MAX_SCENE_FILE_BYTES) throw new UserError(`${file} is too large to be a scene file.`);
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if (error instanceof UserError) throw error;
