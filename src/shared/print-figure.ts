@@ -201,19 +201,27 @@ export interface LineSeries {
   points: { x: number; y: number }[];
 }
 
-export interface LineFigure extends PrintText {
-  series: LineSeries[];
-  axisNames: [string, string];
-  /** A log y axis (losses of very different sizes). */
-  log?: boolean;
+/** A chart's size in px (default 640 wide) and its plot area inside the margins. */
+interface Sized {
   width?: number;
   height?: number;
 }
 
+function chartArea(f: Sized, defaultHeight: number): { width: number; height: number; plot: Plot } {
+  const [width, height] = [f.width ?? 640, f.height ?? defaultHeight];
+  return { width, height, plot: plotArea(width, height) };
+}
+
+export interface LineFigure extends PrintText, Sized {
+  series: LineSeries[];
+  axisNames: [string, string];
+  /** A log y axis (losses of very different sizes). */
+  log?: boolean;
+}
+
 /** Curves (loss against epoch) as SVG: vector axes, one path per series, legend, caption. */
 export function lineChartSvg(f: LineFigure): string {
-  const [width, height] = [f.width ?? 640, f.height ?? 360];
-  const plot = plotArea(width, height);
+  const { width, height, plot } = chartArea(f, 360);
   const points = f.series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.y) && (!f.log || p.y > 0));
   const xs = points.map((p) => p.x);
   const ys = points.map((p) => p.y);
@@ -242,7 +250,7 @@ export function lineChartSvg(f: LineFigure): string {
   return page(width, height, f, body);
 }
 
-export interface BarFigure extends PrintText {
+export interface BarFigure extends PrintText, Sized {
   /** One bar per value, in this order; `keys` name them (code numbers). */
   values: number[];
   keys: number[];
@@ -252,14 +260,11 @@ export interface BarFigure extends PrintText {
   log?: boolean;
   /** A dashed horizontal reference line (uniform use). */
   reference?: number;
-  width?: number;
-  height?: number;
 }
 
 /** A histogram (uses per code) as SVG: one rect per value, vector axes, optional reference line, caption. */
 export function barChartSvg(f: BarFigure): string {
-  const [width, height] = [f.width ?? 640, f.height ?? 300];
-  const plot = plotArea(width, height);
+  const { width, height, plot } = chartArea(f, 300);
   const top = Math.max(1, ...f.values);
   const yDomain: [number, number] = f.log ? [1, 10 ** Math.ceil(Math.log10(top))] : [0, Math.max(top, niceTicks(0, top, 5).at(-1)!)];
   const y = (f.log ? logScale : linear)(yDomain, [plot.top + plot.height, plot.top]);
