@@ -171,7 +171,7 @@ test('figure --kind interpolation|traversal writes an animated GIF, a PNG sequen
     [['--kind', 'interpolation', '--size', '8', '--gif', traversal], /frame size must be a whole number of pixels from 28 to 1024, got 8/],
     [['--kind', 'interpolation', '--from', '10000', '--gif', traversal], /test image 10000 does not exist: the test set has 10000 images/],
     [['--kind', 'samples', '--gif', traversal], /--gif and --frames are for the moving figures/],
-    [['--kind', 'interpolation'], /say what to write: --out FILE.png, --gif FILE.gif or --frames DIR/],
+    [['--kind', 'interpolation'], /say what to write: --out FILE.png, --svg FILE.svg, --gif FILE.gif or --frames DIR/],
   ];
   for (const [args, message] of refusals) {
     const refused = cli('figure', 'resources/models/mnist-vae-2d', ...args);
