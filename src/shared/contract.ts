@@ -103,6 +103,8 @@ export const ModelSummary = z.object({
   status: z.enum([...RUN_STATUSES, 'interrupted']),
   createdAt: z.string(),
   path: z.string(),
+  /** SHA-256 of the weights file (trained here) or of the two ONNX graphs (imported): tells a scene whether its model changed. */
+  checksum: z.string(),
 });
 export type ModelSummary = z.infer<typeof ModelSummary>;
 

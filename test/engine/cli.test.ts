@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { PNG } from 'pngjs';
 import { RECIPES } from '../../src/shared/recipes';
+import { decodeGif } from '../gif-frames';
+import { parseSvg, svgElements, svgText } from '../svg-document';
 
 const BIN = resolve('bin/latent-explorer.js');
 const scratch = mkdtempSync(join(tmpdir(), 'le-cli-'));
@@ -138,6 +140,71 @@ test('figure writes the manifold, samples and reconstructions as PNG grids', () 
   assert.match(cli('figure', out, '--kind', 'nope', '--out', join(scratch, 'x.png')).stderr, /--kind must be one of manifold, samples, reconstructions/);
 });
 
+test('figure --kind interpolation|traversal writes an animated GIF, a PNG sequence and a strip that decode back to the same frames', () => {
+  const gif = join(scratch, 'interpolation.gif');
+  const frames = join(scratch, 'frames');
+  const strip = join(scratch, 'strip.png');
+  const { code, stderr } = cli('figure', 'resources/models/mnist-vae-2d', '--kind', 'interpolation', '--n', '10', '--gif', gif, '--frames', frames, '--out', strip, '--size', '84', '--fps', '5');
+  assert.equal(code, 0, stderr);
+  const decoded = decodeGif(readFileSync(gif));
+  assert.deepEqual([decoded.width, decoded.height, decoded.frames.length, decoded.loop], [84, 84, 10, 0]);
+  assert.deepEqual(new Set(decoded.delays), new Set([20]), '5 fps: 20 hundredths of a second a frame');
+  const files = readdirSync(frames).sort();
+  assert.deepEqual(files, Array.from({ length: 10 }, (_, i) => `frame-${String(i + 1).padStart(3, '0')}.png`));
+  const stripPng = PNG.sync.read(readFileSync(strip));
+  assert.deepEqual([stripPng.width, stripPng.height], [10 * 28, 28]);
+  files.forEach((file, k) => {
+    const png = PNG.sync.read(readFileSync(join(frames, file)));
+    assert.deepEqual([png.width, png.height], [84, 84]);
+    // The GIF is exact (256 grays): each frame is its PNG's pixels, and each scales the strip's tile 3×.
+    assert.deepEqual(decoded.frames[k], Uint8Array.from({ length: 84 * 84 }, (_, p) => png.data[p * 4]!), `GIF frame ${k} = ${file}`);
+    const [x, y] = [40, 50];
+    assert.equal(png.data[(y * 84 + x) * 4], stripPng.data[(Math.floor(y / 3) * stripPng.width + k * 28 + Math.floor(x / 3)) * 4]);
+  });
+  assert.notDeepEqual(decoded.frames[0], decoded.frames[9], 'the interpolation moves');
+
+  const traversal = join(scratch, 'traversal.gif');
+  assert.equal(cli('figure', 'resources/models/mnist-vae-2d', '--kind', 'traversal', '--dim', '1', '--n', '7', '--gif', traversal).code, 0);
+  const t = decodeGif(readFileSync(traversal));
+  assert.deepEqual([t.width, t.height, t.frames.length], [112, 112, 7], 'the default frame size');
+
+  const refusals: [string[], RegExp][] = [
+    [['--kind', 'traversal', '--dim', '2', '--gif', traversal], /--dim 2 is out of range: this model's latent space has 2 dimensions \(0–1\)/],
+    [['--kind', 'interpolation', '--fps', '60', '--gif', traversal], /--size\/--fps: frame rate must be from 1 to 50/],
+    [['--kind', 'interpolation', '--size', '8', '--gif', traversal], /frame size must be a whole number of pixels from 28 to 1024, got 8/],
+    [['--kind', 'interpolation', '--from', '10000', '--gif', traversal], /test image 10000 does not exist: the test set has 10000 images/],
+    [['--kind', 'samples', '--gif', traversal], /--gif and --frames are for the moving figures/],
+    [['--kind', 'interpolation'], /say what to write: --out FILE.png, --svg FILE.svg, --gif FILE.gif or --frames DIR/],
+  ];
+  for (const [args, message] of refusals) {
+    const refused = cli('figure', 'resources/models/mnist-vae-2d', ...args);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, message);
+    assert.equal(refused.stderr.trim().split('\n').length, 1);
+  }
+});
+
+test('figure --svg writes the grid for print: well-formed SVG, one embedded PNG tile per image, a caption naming model, data and settings', () => {
+  for (const [kind, args, tiles, settings] of [
+    ['manifold', ['--n', '5'], 25, /5×5 decodings at the prior's Gaussian quantiles/],
+    ['samples', ['--seed', '3'], 72, /prior samples z ~ N\(0, I\), seed 3/],
+    ['interpolation', ['--n', '6', '--slerp'], 6, /Interpolation from test image 0 to \d+, 6 steps \(slerp\)/],
+  ] as const) {
+    const file = join(scratch, `${kind}.svg`);
+    const { code, stderr } = cli('figure', 'resources/models/mnist-vae-2d', '--kind', kind, ...args, '--svg', file);
+    assert.equal(code, 0, stderr);
+    const doc = parseSvg(readFileSync(file, 'utf8'));
+    const images = svgElements(doc, 'image', 'tiles');
+    assert.equal(images.length, tiles, kind);
+    for (const image of images) {
+      const png = PNG.sync.read(Buffer.from(image.getAttribute('href')!.replace(/^data:image\/png;base64,/, ''), 'base64'));
+      assert.deepEqual([png.width, png.height], [28, 28]);
+    }
+    assert.match(svgText(doc, 'desc'), /mnist-vae-2d.* \(vae-mlp-2\), 2-D latent, on mnist/);
+    assert.match(svgText(doc, 'desc'), settings);
+  }
+});
+
 test('eval --posterior --nll: per-dimension statistics and the importance-weighted NLL of a VAE; other models are refused in one line', () => {
   const { code, stdout, stderr } = cli('eval', 'resources/models/mnist-vae-2d', '--posterior', '--nll', '--samples', '20', '--limit', '50', '--json');
   assert.equal(code, 0, stderr);
@@ -150,4 +217,21 @@ test('eval --posterior --nll: per-dimension statistics and the importance-weight
   const refused = cli('eval', 'resources/models/mnist-ae-2d', '--nll', '--limit', '5');
   assert.equal(refused.code, 2);
   assert.match(refused.stderr.trim(), /^latent-explorer: error: the likelihood estimate needs a VAE; ae-mlp-2 is an Autoencoder$/);
+});
+
+test('serve --scene refuses a malformed scene file with one line before starting anything', () => {
+  const file = join(scratch, 'broken.scene.json');
+  writeFileSync(file, JSON.stringify({ format: 'latent-explorer.scene', version: 1, view: { name: 'latent-space' } }));
+  const cases: [string, RegExp][] = [
+    [file, /broken\.scene\.json: Not a usable scene \(savedAt: .*\); nothing was changed/],
+    [join(scratch, 'absent.scene.json'), /cannot read the scene file .*absent\.scene\.json/],
+    [scratch, /is not a file: give a scene file/],
+  ];
+  for (const [path, message] of cases) {
+    const { code, stdout, stderr } = cli('serve', '--scene', path);
+    assert.equal(code, 2, stderr);
+    assert.match(stderr, message);
+    assert.equal(stderr.trim().split('\n').length, 1, stderr);
+    assert.equal(stdout, '', 'no server started');
+  }
 });

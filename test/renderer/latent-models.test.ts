@@ -18,6 +18,7 @@ const model = (id: string, family: ModelSummary['family'], latent: number): Mode
   status: 'done',
   createdAt: '2025-01-01T00:00:00Z',
   path: `/models/${id}`,
+  checksum: '0'.repeat(64),
 });
 
 const models = [

@@ -2,7 +2,10 @@
 // process behind a token-guarded WebSocket on 127.0.0.1, prints the URL to open, and runs until
 // Ctrl-C.
 import { InvalidArgumentError, type Command } from 'commander';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { MAX_SCENE_FILE_BYTES, parseScene, sceneLinkFragment } from '../../shared/scene';
+import { UserError } from '../engine/errors';
 import { defaultModelsDir } from '../host/app-paths';
 import { ensureRendererBuilt } from '../host/app-build';
 import { assertHostAllowed, startWebServer } from '../host/web-server';
@@ -13,6 +16,25 @@ interface ServeOptions {
   allowRemote?: boolean;
   backend?: string;
   models: string;
+  scene?: string;
+}
+
+/** The `#scene=…` fragment for a scene file, checked before the server starts; one-line errors. */
+function sceneFragment(file: string): string {
+  let text: string;
+  try {
+    if (!statSync(file).isFile()) throw new UserError(`${file} is not a file: give a scene file saved by Latent Explorer.`);
+    if (statSync(file).size > MAX_SCENE_FILE_BYTES) throw new UserError(`${file} is too large to be a scene file.`);
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`cannot read the scene file ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return `#scene=${sceneLinkFragment(parseScene(text))}`;
+  } catch (error) {
+    throw new UserError(`${file}: ${(error as Error).message}`);
+  }
 }
 
 function portNumber(value: string): number {
@@ -30,8 +52,10 @@ export function registerServe(program: Command): void {
     .option('--allow-remote', 'allow a --host other than loopback: anyone who can reach it and has the URL can use the engine')
     .option('--backend <name>', 'compute backend: gpu, node, wasm or cpu')
     .option('--models <dir>', 'folder of your models', defaultModelsDir())
+    .option('--scene <file>', 'a scene file (saved from the app) to open: the printed URL opens it')
     .action(async (options: ServeOptions) => {
       assertHostAllowed(options.host, options.allowRemote); // before a build the user would wait for in vain
+      const fragment = options.scene ? sceneFragment(resolve(options.scene)) : '';
       await ensureRendererBuilt();
       const server = await startWebServer({
         port: options.port,
@@ -40,7 +64,7 @@ export function registerServe(program: Command): void {
         backend: options.backend,
         modelsDir: resolve(options.models),
       });
-      console.log(`Latent Explorer (web mode) is ready. Open this URL in a browser:\n\n  ${server.url}\n\nModels: ${resolve(options.models)}. Press Ctrl-C to stop.`);
+      console.log(`Latent Explorer (web mode) is ready. Open this URL in a browser:\n\n  ${server.url}${fragment}\n\nModels: ${resolve(options.models)}. Press Ctrl-C to stop.`);
       await new Promise<void>((done) => {
         const stop = () => void server.close().finally(done);
         process.once('SIGINT', stop);

@@ -54,9 +54,13 @@ export class ModelLibrary {
     const manifest = readLibraryManifest(dir);
     const datasetMissing = !isBundledDataset(manifest.dataset.ref) && !existsSync(manifest.dataset.ref);
     const common = { id: `${source}/${folder}`, name: folder, source, family: manifest.family, dataset: manifest.dataset.name, datasetMissing, createdAt: manifest.createdAt, path: dir };
-    if (manifest.kind === 'imported') return { ...common, imported: true, recipe: IMPORTED_RECIPE, latent: manifest.latent, epochs: 0, testLoss: null, status: 'done' };
+    if (manifest.kind === 'imported') {
+      const checksum = `${manifest.encoder.sha256}+${manifest.decoder.sha256}`;
+      return { ...common, checksum, imported: true, recipe: IMPORTED_RECIPE, latent: manifest.latent, epochs: 0, testLoss: null, status: 'done' };
+    }
     return {
       ...common,
+      checksum: manifest.weights.sha256,
       imported: false,
       recipe: manifest.recipe,
       latent: manifest.family === 'vqvae' ? manifest.settings.codeDim : manifest.settings.latent,

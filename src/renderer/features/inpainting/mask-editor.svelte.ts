@@ -67,7 +67,8 @@ export class MaskEditor {
     this.mask = this.history.redo(this.mask);
   }
 
-  private replace(next: Uint8Array): void {
+  /** Makes `next` the mask, as one undo step (whole-mask operations, a scene's mask). */
+  replace(next: Uint8Array): void {
     this.endStroke();
     if (next.every((v, i) => v === this.mask[i])) return;
     this.history.record(this.mask);
