@@ -15,7 +15,7 @@ import { importOnnxModel, readGraphFile } from '../engine/imported/import-onnx';
 import { OnnxAutoencoder } from '../engine/imported/onnx-autoencoder';
 import { buildModel, requireRecipe, resolveSettings } from '../engine/models/build';
 import * as tf from '../engine/backend/tf';
-import { recordRates } from '../engine/backend/fastest';
+import { EXPLORE_WORK, recordRates } from '../engine/backend/fastest';
 import { useFastestBackendFor } from '../engine/training/calibrate';
 import { adamFor, stepContext, trainOnBatch } from '../engine/training/trainer';
 import { UserError } from '../engine/errors';
@@ -186,6 +186,10 @@ export async function runBench(options: Timing & { recipes: string[]; batch: num
     }
     // The bench's spans are longer than the calibration's: later runs choose by these figures.
     recordRates(`${recipe}@${options.batch}`, Object.fromEntries(rows.filter((row) => row.recipe === recipe).map((row) => [row.backend, row.trainSamplesPerSec])));
+  }
+  // The explorer's backend (engine-host.ts) follows how fast each decodes one point: the median over the recipes.
+  if (backends.length > 1 && rows.length > 0) {
+    recordRates(EXPLORE_WORK, Object.fromEntries(backends.map((name) => [name, 1000 / median(rows.filter((row) => row.backend === name).map((row) => row.decodeP50Ms))])));
   }
   const imported = await importedDecodeLatency(dataset);
   const backend = options.recipes.length > 0 ? defaults[options.recipes[0]!]! : initial;

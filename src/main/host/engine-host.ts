@@ -7,7 +7,7 @@ import type { EventListener } from '../../shared/rpc';
 import * as tf from '../engine/backend/tf';
 import { RECIPES } from '../../shared/recipes';
 import { initBackend, isBackendFault } from '../engine/backend/backend';
-import { chooseCached } from '../engine/backend/fastest';
+import { chooseCached, EXPLORE_WORK } from '../engine/backend/fastest';
 import { useFastestBackendFor } from '../engine/training/calibrate';
 import { datasetInfos, loadDataset, loadModelDataset } from '../engine/data/datasets';
 import { UserError } from '../engine/errors';
@@ -102,9 +102,6 @@ function hostFromHandlers(handlers: Handlers, listeners: Set<EventListener>, dis
     dispose,
   };
 }
-
-/** The work key under which `latent-explorer bench` records how fast each backend decodes one point. */
-export const EXPLORE_WORK = 'decode@1';
 
 /**
  * Builds the engine: picks the backend, then answers the contract. The explorer's requests run on

@@ -189,7 +189,7 @@ export async function initBackend(requested?: string, packages: NodeJS.Require =
   alternatives = deferredNative ? [deferredNative, ...loaded] : loaded;
   await tf.setBackend(loaded[0]!.tfName);
   const reason =
-    alternatives.length > 1 ? 'loaded first, until the work at hand is measured' : skipped.length === 0 ? 'first choice' : 'the only one that loaded';
+    alternatives.length > 1 ? 'the lightest; another is taken where the work at hand is measured faster on it' : skipped.length === 0 ? 'first choice' : 'the only one that loaded';
   const others = alternatives.filter((b) => b !== loaded[0]).map((b) => ({ name: b.name, reason: b.deferred ? NOT_LOADED_YET : 'loaded too; not measured yet' }));
   chosen = describeLoaded(loaded[0]!, reason, [...skipped, ...others]);
   return chosen;

@@ -24,6 +24,9 @@ const nodeRequire = createRequire(import.meta.url);
 
 const CACHE_FILE = 'backend-choice.json';
 
+/** The explorer's work: decoding one point, whose figures `latent-explorer bench` records (rate = decodes/s). */
+export const EXPLORE_WORK = 'decode@1';
+
 /** Timed spans per backend, alternating between the backends; the median is the backend's figure. */
 export const CALIBRATION_SPANS = 5;
 
