@@ -54,9 +54,9 @@ export class TrainingRuns {
     } finally {
       this.starting = null;
     }
-    this.emit('engine.log', { level: 'info', message: `${modelId}: training on ${backend.name} (${backend.reason})` });
     const dir = this.library.newModelDir(name); // …and again after: the name may have been taken meanwhile
     const lock = takeRunLock(dir); // a `train --out` of the same folder from the command line is refused from here on
+    this.emit('engine.log', { level: 'info', message: `${modelId}: training on ${backend.name} (${backend.reason})` });
     const { note } = trainingImages(settings.limit, dataset.train);
     if (note) this.emit('engine.log', { level: 'warn', message: `${modelId}: ${note}` });
     const runId = randomUUID();

@@ -16,7 +16,7 @@ const WARMUP_MS = 1000;
 const WARMUP_MAX_STEPS = 200;
 /** One timed span: steps until this much time has passed (and at least MIN_SPAN_STEPS). */
 const SPAN_MS = 150;
-const MIN_SPAN_STEPS = 2;
+const MIN_SPAN_STEPS = 1;
 
 /**
  * A measurement of training `recipe` with `settings` (its batch size, family settings) on the
