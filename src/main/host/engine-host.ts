@@ -7,6 +7,8 @@ import type { EventListener } from '../../shared/rpc';
 import * as tf from '../engine/backend/tf';
 import { RECIPES } from '../../shared/recipes';
 import { initBackend, isBackendFault } from '../engine/backend/backend';
+import { chooseCached, EXPLORE_WORK } from '../engine/backend/fastest';
+import { useFastestBackendFor } from '../engine/training/calibrate';
 import { datasetInfos, loadDataset, loadModelDataset } from '../engine/data/datasets';
 import { UserError } from '../engine/errors';
 import {
@@ -51,7 +53,7 @@ export interface EngineOptions {
   modelsDir: string;
   /** Read-only bundled models (resources/models). */
   bundledDir: string;
-  /** Backend override ('wasm', 'cpu', 'tensorflow', …); else LATENT_EXPLORER_BACKEND, else the first that loads. */
+  /** Backend override ('gpu', 'node', 'wasm', 'cpu'); else LATENT_EXPLORER_BACKEND, else measured (see createEngineHost). */
   backend?: string;
   /** How a deleted model goes to the OS trash: the `trash` package unless the host has its own (Electron's shell). */
   moveToTrash?: MoveToTrash;
@@ -101,16 +103,25 @@ function hostFromHandlers(handlers: Handlers, listeners: Set<EventListener>, dis
   };
 }
 
-/** Builds the engine: picks the backend, then answers the contract. */
+/**
+ * Builds the engine: picks the backend, then answers the contract. The explorer's requests run on
+ * the backend measured fastest at decoding (`latent-explorer bench`'s cached figures), else on the
+ * lightest (wasm), so TensorFlow's ~2 s library load is paid only where it wins; a training run
+ * switches to the fastest for its recipe (calibrated, cached) and back when it ends.
+ */
 export async function createEngineHost(options: EngineOptions): Promise<EngineHost> {
-  const backend = await initBackend(options.backend);
+  await initBackend(options.backend);
+  await chooseCached(EXPLORE_WORK);
   const listeners = new Set<EventListener>();
   const emit: EventListener = (event, payload) => {
     for (const listener of listeners) listener(event, payload);
   };
   const library = new ModelLibrary(options.modelsDir, options.bundledDir, options.moveToTrash);
   const models = new ModelCache(library);
-  const runs = new TrainingRuns(library, backend.name, emit, (id) => models.forget(id));
+  const runs = new TrainingRuns(library, emit, (id) => models.forget(id), {
+    forRun: (recipe, settings) => useFastestBackendFor(recipe, settings),
+    afterRun: () => chooseCached(EXPLORE_WORK),
+  });
   const umapMaps = new UmapMaps(emit);
   /** `f` with the model under a lease (see ModelCache), so that nothing frees it mid-request. */
   const withModel = <T>(id: string, f: (opened: OpenedModel) => T | Promise<T>) => models.use(id, f);
@@ -123,7 +134,7 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
   const datasetOf = (opened: OpenedModel) => loadModelDataset(opened.manifest.dataset);
 
   const handlers: Handlers = {
-    'engine.info': async () => ({ version: APP_VERSION, backend, modelsDir: options.modelsDir }),
+    'engine.info': async () => ({ version: APP_VERSION, backend: await initBackend(), modelsDir: options.modelsDir }),
     'catalog.recipes': async () => [...RECIPES],
     'catalog.datasets': async () => datasetInfos(),
     'models.list': async () => library.list((message) => emit('engine.log', { level: 'warn', message })),

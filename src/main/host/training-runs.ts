@@ -1,7 +1,8 @@
 // Training runs started through the contract: one at a time (training saturates the CPU or GPU),
 // each reporting progress, epochs and its end as events.
 import { randomUUID } from 'node:crypto';
-import type { Params, TrainEnd } from '../../shared/contract';
+import type { BackendInfo, Params, TrainEnd } from '../../shared/contract';
+import type { RecipeInfo, TrainSettings } from '../../shared/recipes';
 import type { EventListener } from '../../shared/rpc';
 import { loadDataset, type Dataset } from '../engine/data/datasets';
 import { UserError } from '../engine/errors';
@@ -18,6 +19,12 @@ interface ActiveRun {
   done: Promise<void>;
 }
 
+/** How a run gets its backend: the fastest for its recipe before it starts, the explorer's again after. */
+export interface RunBackends {
+  forRun(recipe: RecipeInfo, settings: TrainSettings): Promise<BackendInfo>;
+  afterRun(): Promise<unknown>;
+}
+
 export class TrainingRuns {
   private active: ActiveRun | null = null;
   /** The model id of a run whose dataset is still loading: it holds the one training slot already. */
@@ -25,10 +32,10 @@ export class TrainingRuns {
 
   constructor(
     private readonly library: ModelLibrary,
-    private readonly backend: string,
     private readonly emit: EventListener,
     /** Called when a model's files change, so cached copies are reloaded. */
-    private readonly changed: (modelId: string) => void
+    private readonly changed: (modelId: string) => void,
+    private readonly backends: RunBackends
   ) {}
 
   async start({ name, recipe: recipeName, dataset: datasetRef, settings: overrides }: Params<'train.start'>) {
@@ -40,13 +47,16 @@ export class TrainingRuns {
     this.library.newModelDir(name); // a taken name is refused before the dataset loads…
     this.starting = modelId;
     let dataset: Dataset;
+    let backend: BackendInfo;
     try {
       dataset = await loadDataset(datasetRef);
+      backend = await this.backends.forRun(recipe, settings);
     } finally {
       this.starting = null;
     }
     const dir = this.library.newModelDir(name); // …and again after: the name may have been taken meanwhile
     const lock = takeRunLock(dir); // a `train --out` of the same folder from the command line is refused from here on
+    this.emit('engine.log', { level: 'info', message: `${modelId}: training on ${backend.name} (${backend.reason})` });
     const { note } = trainingImages(settings.limit, dataset.train);
     if (note) this.emit('engine.log', { level: 'warn', message: `${modelId}: ${note}` });
     const runId = randomUUID();
@@ -59,7 +69,7 @@ export class TrainingRuns {
       dir,
       lock,
       name,
-      backend: this.backend,
+      backend: backend.name,
       control,
       onProgress: (p) => this.emit('train.progress', { ...ids, ...p }),
       onEpoch: (record) => {
@@ -71,9 +81,10 @@ export class TrainingRuns {
         (outcome): Omit<TrainEnd, 'runId' | 'modelId'> => ({ status: outcome.status, message: outcome.message, savedEpochs: outcome.history.length }),
         (error: Error): Omit<TrainEnd, 'runId' | 'modelId'> => ({ status: 'failed', message: error.message, savedEpochs: 0 })
       )
-      .then((end) => {
+      .then(async (end) => {
         // Released before train.end goes out, so a new run may start the moment it arrives.
         model.params.dispose();
+        await this.backends.afterRun().catch((error: Error) => this.emit('engine.log', { level: 'warn', message: `after ${modelId}: ${error.message}` }));
         this.changed(modelId);
         this.active = null;
         this.emit('train.end', { ...ids, ...end });

@@ -1,12 +1,14 @@
 // Picks the compute backend, unless the user names one: a GPU TensorFlow can use, else the fastest
 // of the CPU backends that load (tfjs-node, wasm; plain-JS cpu as the last resort), measured per
-// kind of work by fastest.ts. Every skipped candidate keeps its reason, because users must always
-// see which backend they got and why (status bar, CLI banner).
+// kind of work by fastest.ts. Native TensorFlow on the CPU is loaded only when that work is measured
+// (or was measured) faster on it: its library takes ~2 s to load, which app start and short runs
+// should not pay when wasm is the pick. Every skipped candidate keeps its reason, because users must
+// always see which backend they got and why (status bar, CLI banner).
 import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import type { BackendInfo } from '../../../shared/contract';
 import { UserError } from '../errors';
-import { gpuVerdict, loadNativePackage } from './native';
+import { gpuVerdict, loadNativePackage, nativeIdentity } from './native';
 import { shareClonedDataOnWasm } from './wasm-identity';
 import { webAssembly } from './webassembly';
 import { useThreadedWasm, wantedThreads } from './wasm-threads';
@@ -105,21 +107,26 @@ async function tryCandidate(candidate: Candidate, threads: number, packages: Nod
   }
 }
 
-/** A backend that loaded for the default choice, as `fastest.ts` switches between them. */
+/** A CPU backend the default choice may take, as `fastest.ts` switches between them. */
 export interface LoadedBackend extends Threads {
   name: Candidate['name'];
   tfName: string;
+  /** Installed and built but not loaded yet (native TensorFlow on the CPU): `switchBackend` loads it first. */
+  deferred?: boolean;
 }
 
-/** Every CPU backend that loaded when none was forced (native first); empty when one was forced or a GPU is used. */
+/** The CPU backends the default may take when none was forced (native first); empty when one was forced or a GPU is used. */
 let alternatives: LoadedBackend[] = [];
+/** What resolves the native packages, kept for a deferred load. */
+let nativePackages: NodeJS.Require = nodeRequire;
 
 /**
  * Initialises tfjs once per process. `requested` (or the environment variable) forces one backend;
  * an unknown name is a UserError, a known one that fails to load is a UserError naming why.
- * Otherwise a GPU TensorFlow can use is taken; else every CPU backend that loads is loaded (native,
- * wasm; pure-JS cpu only when neither does), the first is active, and `chooseFastest`
- * (fastest.ts) later switches to the one measured fastest for the work.
+ * Otherwise a GPU TensorFlow can use is taken; else the CPU backends: wasm is loaded, an installed
+ * and built tfjs-node is kept as a deferred alternative (loaded by `switchBackend` when the work
+ * is measured faster on it; at once where wasm fails), pure-JS cpu only when neither is there.
+ * The lightest loaded one is active until `chooseFastest` (fastest.ts) switches.
  * `packages` resolves the native packages (the engine's own require; tests hand in stand-ins).
  */
 export async function initBackend(requested?: string, packages: NodeJS.Require = nodeRequire): Promise<BackendInfo> {
@@ -129,8 +136,10 @@ export async function initBackend(requested?: string, packages: NodeJS.Require =
     throw new UserError(`unknown backend "${wanted}": use one of ${BACKEND_NAMES.join(', ')}`);
   }
   const threads = wantedThreads();
+  nativePackages = packages;
   const skipped: BackendInfo['skipped'] = [];
   const loaded: LoadedBackend[] = [];
+  let deferredNative: LoadedBackend | undefined;
   for (const candidate of CANDIDATES) {
     if (wanted && candidate.name !== wanted) {
       skipped.push({ name: candidate.name, reason: `not requested (${wanted} was)` });
@@ -139,6 +148,23 @@ export async function initBackend(requested?: string, packages: NodeJS.Require =
     if (candidate.name === 'cpu' && loaded.length > 0) {
       skipped.push({ name: 'cpu', reason: 'plain JavaScript, slower than the backends that loaded' });
       continue;
+    }
+    // Only a package that resolves with a built binding is deferred; any other fails at once, with its reason.
+    if (!wanted && candidate.name === 'node' && !gpuManifest && nativeIdentity('@tensorflow/tfjs-node', packages) !== '') {
+      deferredNative = { name: 'node', tfName: candidate.tfName, deferred: true };
+      continue;
+    }
+    if (candidate.name === 'cpu' && deferredNative) {
+      // wasm failed: native TensorFlow is then the only fast backend, loaded now.
+      const problem = await loadDeferred(deferredNative, threads);
+      if (problem === undefined) {
+        loaded.push(deferredNative);
+        deferredNative = undefined;
+        skipped.push({ name: 'cpu', reason: 'plain JavaScript, slower than the backends that loaded' });
+        continue;
+      }
+      skipped.push({ name: 'node', reason: problem });
+      deferredNative = undefined;
     }
     const outcome = await tryCandidate(candidate, threads, packages);
     if (!('loaded' in outcome)) {
@@ -160,11 +186,26 @@ export async function initBackend(requested?: string, packages: NodeJS.Require =
   if (loaded.length === 0) {
     throw new UserError(`no compute backend could be loaded: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`, 'unavailable');
   }
-  alternatives = loaded;
+  alternatives = deferredNative ? [deferredNative, ...loaded] : loaded;
   await tf.setBackend(loaded[0]!.tfName);
-  const reason = loaded.length > 1 ? 'first that loaded, until the work at hand is measured' : skipped.length === 0 ? 'first choice' : 'the only one that loaded';
-  chosen = describeLoaded(loaded[0]!, reason, [...skipped, ...loaded.slice(1).map((b) => ({ name: b.name, reason: 'loaded too; not measured yet' }))]);
+  const reason =
+    alternatives.length > 1 ? 'the lightest; another is taken where the work at hand is measured faster on it' : skipped.length === 0 ? 'first choice' : 'the only one that loaded';
+  const others = alternatives.filter((b) => b !== loaded[0]).map((b) => ({ name: b.name, reason: b.deferred ? NOT_LOADED_YET : 'loaded too; not measured yet' }));
+  chosen = describeLoaded(loaded[0]!, reason, [...skipped, ...others]);
   return chosen;
+}
+
+/** Why native TensorFlow is not the backend before any measurement says it is faster. */
+export const NOT_LOADED_YET = 'installed; loaded only for work measured faster on it (its library takes ~2 s to load)';
+
+/** Loads a deferred backend (made active); undefined once loaded, else why it failed. */
+async function loadDeferred(backend: LoadedBackend, threads: number): Promise<string | undefined> {
+  const candidate = CANDIDATES.find((c) => c.name === backend.name)!;
+  const outcome = await tryCandidate(candidate, threads, nativePackages);
+  if (!('loaded' in outcome)) return outcome.problem;
+  Object.assign(backend, outcome.loaded ?? {});
+  delete backend.deferred;
+  return undefined;
 }
 
 function describeLoaded({ name, threads, note }: LoadedBackend, reason: string, skipped: BackendInfo['skipped']): BackendInfo {
@@ -176,10 +217,22 @@ export function loadedAlternatives(): readonly LoadedBackend[] {
   return alternatives;
 }
 
-/** Makes `name` (one of `loadedAlternatives`) the active backend, reported with `reason` and why each other was not taken. */
+/**
+ * Makes `name` (one of `loadedAlternatives`) the active backend, reported with `reason` and why each
+ * other was not taken; a deferred one is loaded first (~2 s for TensorFlow). Where that load fails,
+ * the backend leaves the alternatives, keeps its reason among the skipped, and a UserError says why.
+ */
 export async function switchBackend(name: string, reason: string, others: BackendInfo['skipped']): Promise<BackendInfo> {
   const backend = alternatives.find((b) => b.name === name);
   if (!backend || !chosen) throw new Error(`switchBackend: ${name} is not a loaded alternative`);
+  if (backend.deferred) {
+    const problem = await loadDeferred(backend, wantedThreads());
+    if (problem !== undefined) {
+      alternatives = alternatives.filter((b) => b !== backend);
+      chosen = { ...chosen, skipped: [...chosen.skipped.filter((s) => s.name !== name), { name, reason: problem }] };
+      throw new UserError(`backend "${name}" could not be loaded: ${problem}`, 'unavailable');
+    }
+  }
   if (!(await tf.setBackend(backend.tfName))) throw new Error(`switchBackend: ${name} failed to initialise`);
   const notLoaded = chosen.skipped.filter((s) => !alternatives.some((b) => b.name === s.name));
   chosen = describeLoaded(backend, reason, [...notLoaded, ...others]);

@@ -1,15 +1,22 @@
 // The default backend is the fastest for the work at hand on this machine, measured rather than
-// assumed: on a 2-core machine the threaded wasm backend beats TensorFlow's CPU build on small MLPs
-// while TensorFlow wins on convolutions (BENCHMARKS.md), and another machine may differ. Each kind
-// of work (a recipe at a batch size) is timed once and remembered in the cache folder, until the
-// installed backends change (package versions, native library, threads, CPU, Node).
+// assumed: on a 2-core machine the threaded wasm backend can beat TensorFlow's CPU build on small
+// MLPs while TensorFlow wins on convolutions (BENCHMARKS.md), and another machine may differ. Each
+// kind of work (a recipe at a batch size) is timed once and remembered in the cache folder, until
+// the installed backends change (package versions, native library, threads, CPU, Node); a
+// `latent-explorer bench` run stores its longer measurements there too.
+//
+// How a fair comparison is made on a shared machine: each backend is warmed up first (the threaded
+// wasm backend needs ~200 steps to reach its pace: V8 tiers its kernels up, the pool settles), then
+// the backends' timed spans alternate, so a burst of load from elsewhere hits both alike, and each
+// backend's figure is the median of its spans.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { BackendInfo } from '../../../shared/contract';
 import { defaultCacheDir } from '../cache-dir';
-import { initBackend, loadedAlternatives, switchBackend, type LoadedBackend } from './backend';
+import { UserError } from '../errors';
+import { initBackend, loadedAlternatives, NOT_LOADED_YET, switchBackend, type LoadedBackend } from './backend';
 import { nativeIdentity } from './native';
 
 // Not named `require`: electron-vite's ESM shim declares `require` in every chunk that calls it.
@@ -17,10 +24,27 @@ const nodeRequire = createRequire(import.meta.url);
 
 const CACHE_FILE = 'backend-choice.json';
 
+/** The explorer's work: decoding one point, whose figures `latent-explorer bench` records (rate = decodes/s). */
+export const EXPLORE_WORK = 'decode@1';
+
+/** Timed spans per backend, alternating between the backends; the median is the backend's figure. */
+export const CALIBRATION_SPANS = 5;
+
+/**
+ * Figures closer than this (relative) are within the noise of a short measurement on a shared
+ * machine: the backend that is cheaper to have (already loaded, no TensorFlow library) is taken.
+ */
+export const NOISE = 0.05;
+
+/** Backends by what it costs to have them: wasm loads in ~0.1 s, TensorFlow's library in ~2 s. */
+const LIGHTEST_FIRST: readonly string[] = ['wasm', 'cpu', 'node'];
+
 interface Choice {
-  /** Samples/s per backend name. */
+  /** Rate per backend name (samples/s for training; higher is faster). */
   rates: Record<string, number>;
   measuredAt: string;
+  /** Who measured: the ~3 s calibration before a run, or a `latent-explorer bench`. */
+  source: 'calibration' | 'bench';
 }
 
 interface ChoiceCache {
@@ -28,7 +52,20 @@ interface ChoiceCache {
   choices: Record<string, Choice>;
 }
 
-/** What the measurements depend on besides the work: a change means they are redone. */
+/** One backend's measurement of the work, made while that backend is active. */
+export interface Calibration {
+  /** Untimed steps until the backend runs at its pace. */
+  warmUp(): void;
+  /** Times one short span of the work: its rate (samples/s). */
+  span(): number;
+  /** Frees what the measurement made (called with its backend active). */
+  dispose(): void;
+}
+
+/**
+ * What the measurements depend on besides the work: a change means they are redone. Built from
+ * what is installed, not what is loaded, so a cached choice can say whether to load TensorFlow at all.
+ */
 function fingerprint(backends: readonly LoadedBackend[]): string {
   const wasmVersion = (JSON.parse(readFileSync(nodeRequire.resolve('@tensorflow/tfjs-backend-wasm/package.json'), 'utf8')) as { version: string }).version;
   return [
@@ -63,36 +100,148 @@ function writeCache(file: string, cache: ChoiceCache): void {
 
 const perSecond = (rate: number) => `${Math.round(rate).toLocaleString('en-US')} samples/s`;
 
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Lower is cheaper to have loaded: its position in LIGHTEST_FIRST, unknown names last. */
+function weight(name: string): number {
+  return LIGHTEST_FIRST.includes(name) ? LIGHTEST_FIRST.indexOf(name) : LIGHTEST_FIRST.length;
+}
+
 /**
- * Switches to the loaded CPU backend that trains `work` (e.g. "vae-mlp-20@128") fastest here and
- * says why, with each other backend's figure. `measure` times the work on the active backend
- * (samples/s); it runs once per backend when the cache in `cacheDir` has no figure for this work
- * and these backends. A forced backend, a GPU or a single loaded backend is returned unchanged.
+ * The backend to take given each one's rate (higher is faster; names as in `LoadedBackend`): the
+ * fastest, unless a lighter one (wasm before cpu before node) is within `NOISE` of it, since the
+ * difference is then noise and the lighter one starts sooner. Returns the name and, when the
+ * lighter one won a near tie, the faster one it was preferred to.
  */
-export async function chooseFastest(work: string, measure: (backend: LoadedBackend) => number, cacheDir = defaultCacheDir()): Promise<BackendInfo> {
+export function pickFastest(rates: Readonly<Record<string, number>>): { name: string; tieWith?: string } {
+  const names = Object.keys(rates);
+  if (names.length === 0) throw new Error('pickFastest: no rates');
+  const fastest = names.reduce((a, b) => (rates[b]! > rates[a]! ? b : a));
+  const lighter = names
+    .filter((name) => name !== fastest && weight(name) < weight(fastest) && rates[name]! >= rates[fastest]! * (1 - NOISE))
+    .sort((a, b) => weight(a) - weight(b))[0];
+  return lighter ? { name: lighter, tieWith: fastest } : { name: fastest };
+}
+
+/**
+ * Each backend's median rate over `CALIBRATION_SPANS` spans: every backend made active in turn,
+ * warmed up, then the spans alternate between them. A backend whose deferred load fails is left
+ * out (switchBackend records why).
+ */
+async function measureAll(backends: readonly LoadedBackend[], calibrate: (backend: LoadedBackend) => Calibration): Promise<Record<string, number>> {
+  const runs: Array<{ backend: LoadedBackend; run: Calibration; spans: number[] }> = [];
+  try {
+    for (const backend of backends) {
+      try {
+        await switchBackend(backend.name, 'being measured', []);
+      } catch (error) {
+        if (error instanceof UserError) continue;
+        throw error;
+      }
+      const run = calibrate(backend);
+      runs.push({ backend, run, spans: [] });
+      run.warmUp();
+    }
+    for (let i = 0; i < CALIBRATION_SPANS; i++) {
+      for (const entry of runs) {
+        await switchBackend(entry.backend.name, 'being measured', []);
+        entry.spans.push(entry.run.span());
+      }
+    }
+  } finally {
+    for (const entry of runs) {
+      await switchBackend(entry.backend.name, 'being measured', []);
+      entry.run.dispose();
+    }
+  }
+  return Object.fromEntries(runs.map((entry) => [entry.backend.name, median(entry.spans)]));
+}
+
+/**
+ * Switches to the CPU backend that runs `work` (e.g. "vae-mlp-20@128") fastest here and says why,
+ * with each other backend's figure. The figures come from the cache in `cacheDir` when it has them
+ * for this work and these installed backends (then a deferred TensorFlow is loaded only if it is
+ * the pick), else from `calibrate`, run on every backend (~1 s of warm-up and ~1 s of spans each;
+ * TensorFlow's library load on top when it was deferred) and cached. `fresh` measures even when
+ * cached. A forced backend, a GPU or a single available backend is returned unchanged.
+ */
+export async function chooseFastest(
+  work: string,
+  calibrate: (backend: LoadedBackend) => Calibration,
+  cacheDir = defaultCacheDir(),
+  fresh = false
+): Promise<BackendInfo> {
   const backends = loadedAlternatives();
   if (backends.length < 2) return initBackend();
   const file = join(cacheDir, CACHE_FILE);
-  const print = fingerprint(backends);
-  const cache = readCache(file, print);
+  const cache = readCache(file, fingerprint(backends));
   let choice = cache.choices[work];
-  const fresh = !choice || backends.some((b) => !(choice!.rates[b.name]! > 0));
-  if (fresh) {
-    const rates: Record<string, number> = {};
-    for (const backend of backends) {
-      await switchBackend(backend.name, 'being measured', []);
-      rates[backend.name] = measure(backend);
-    }
-    choice = { rates, measuredAt: new Date().toISOString() };
+  const measureNow = fresh || !choice || backends.some((b) => !(choice!.rates[b.name]! > 0));
+  if (measureNow) {
+    choice = { rates: await measureAll(backends, calibrate), measuredAt: new Date().toISOString(), source: 'calibration' };
     cache.choices[work] = choice;
     writeCache(file, cache);
   }
-  const ranked = [...backends].sort((a, b) => choice!.rates[b.name]! - choice!.rates[a.name]!);
-  const best = ranked[0]!;
-  const when = fresh ? 'measured now' : `measured ${choice!.measuredAt.slice(0, 10)}, cached`;
-  return switchBackend(
-    best.name,
-    `fastest here for ${work}: ${perSecond(choice!.rates[best.name]!)} (${when})`,
-    ranked.slice(1).map((b) => ({ name: b.name, reason: `slower for ${work}: ${perSecond(choice!.rates[b.name]!)}` }))
-  );
+  return switchToPick(work, choice!, measureNow);
+}
+
+/**
+ * Stores rates measured elsewhere (a `latent-explorer bench` run: longer spans than the
+ * calibration's) as the figures for `work`, so later runs choose by them without measuring.
+ */
+export function recordRates(work: string, rates: Record<string, number>, cacheDir = defaultCacheDir()): void {
+  const backends = loadedAlternatives();
+  if (backends.length < 2) return;
+  const file = join(cacheDir, CACHE_FILE);
+  const cache = readCache(file, fingerprint(backends));
+  cache.choices[work] = { rates, measuredAt: new Date().toISOString(), source: 'bench' };
+  writeCache(file, cache);
+}
+
+/**
+ * Switches to the backend the cache's figures for `work` favour (loading a deferred TensorFlow only
+ * when it is the pick); without figures for these installed backends, to the lightest loaded one
+ * (wasm), saying so. Measures nothing: for work too short to calibrate (the explorer's decodes,
+ * whose figures come from `latent-explorer bench`). A forced backend or a GPU is kept.
+ */
+export async function chooseCached(work: string, cacheDir = defaultCacheDir()): Promise<BackendInfo> {
+  const backends = loadedAlternatives();
+  if (backends.length < 2) return initBackend();
+  const choice = readCache(join(cacheDir, CACHE_FILE), fingerprint(backends)).choices[work];
+  if (choice && backends.every((b) => choice.rates[b.name]! > 0)) return switchToPick(work, choice, false);
+  const lightest = [...backends].filter((b) => !b.deferred).sort((a, b) => weight(a.name) - weight(b.name))[0]!;
+  const others = backends
+    .filter((b) => b !== lightest)
+    .map((b) => ({ name: b.name, reason: b.deferred ? NOT_LOADED_YET : `not measured for ${work}` }));
+  return switchBackend(lightest.name, `no figures for ${work} yet (latent-explorer bench measures them): the lightest loaded`, others);
+}
+
+async function switchToPick(work: string, choice: Choice, measuredNow: boolean): Promise<BackendInfo> {
+  const available = new Set<string>(loadedAlternatives().map((b) => b.name));
+  const rates = Object.fromEntries(Object.entries(choice.rates).filter(([name]) => available.has(name)));
+  const { name, tieWith } = pickFastest(rates);
+  const how = choice.source === 'bench' ? 'by latent-explorer bench' : `median of ${CALIBRATION_SPANS} spans after warm-up`;
+  const when = measuredNow ? `${how}, measured now` : `${how}, measured ${choice.measuredAt.slice(0, 10)}, cached`;
+  const why = tieWith
+    ? `as fast here for ${work} as ${tieWith} within ${NOISE * 100} %: ${perSecond(rates[name]!)} (${when}); needs no extra library`
+    : `fastest here for ${work}: ${perSecond(rates[name]!)} (${when})`;
+  const others = Object.keys(rates)
+    .filter((other) => other !== name)
+    .map((other) => {
+      const deferred = loadedAlternatives().find((b) => b.name === other)?.deferred;
+      return { name: other, reason: `${other === tieWith ? 'no faster' : 'slower'} for ${work}: ${perSecond(rates[other]!)}${deferred ? `; ${NOT_LOADED_YET}` : ''}` };
+    });
+  try {
+    return await switchBackend(name, why, others);
+  } catch (error) {
+    // The cached pick is a deferred backend that no longer loads: the rest are measured again.
+    if (!(error instanceof UserError) || loadedAlternatives().length === 0) throw error;
+    const left = Object.fromEntries(Object.entries(rates).filter(([other]) => other !== name && available.has(other)));
+    if (Object.keys(left).length === 0) throw error;
+    return switchToPick(work, { ...choice, rates: left }, measuredNow);
+  }
 }

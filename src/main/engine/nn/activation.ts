@@ -1,5 +1,6 @@
 // The activations a layer can end with, and their derivatives from the layer's output.
 import * as tf from '../backend/tf';
+import { activationGrad, onTensorFlow } from './tensorflow-ops';
 
 export type Activation = 'linear' | 'relu' | 'sigmoid';
 
@@ -15,8 +16,9 @@ export function applyUnfused<T extends tf.Tensor>(z: T, activation: Activation):
   return activation === 'sigmoid' ? tf.sigmoid(z) : z;
 }
 
-/** dL/dz from dL/dy and the layer's output y = act(z). */
+/** dL/dz from dL/dy and the layer's output y = act(z); one op on TensorFlow's backend. */
 export function preActivationGrad<T extends tf.Tensor>(dy: T, y: T, activation: Activation): T {
+  if (activation !== 'linear' && onTensorFlow()) return activationGrad(dy, y, activation);
   switch (activation) {
     case 'linear':
       return dy;

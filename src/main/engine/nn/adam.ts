@@ -11,6 +11,7 @@ import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { WasmMemory } from '../backend/webassembly';
 import { adamKernelFor } from './wasm-adam';
+import { onTensorFlow, reshapeKept } from './tensorflow-ops';
 
 export interface AdamSettings {
   lr: number;
@@ -104,6 +105,10 @@ function opsUpdate(param: tf.Tensor, grad: tf.Tensor, state: Moments, s: StepSca
 export class Adam extends tf.Optimizer {
   private readonly moments = new Map<string, Moments>();
   private step = 0;
+  /** The flat parameters the last flat step assigned from, and the data each variable was given. */
+  private flatParams: { names: string; value: tf.Tensor; assigned: tf.DataId[] } | null = null;
+  /** Shape tensors kept for reshapes on TensorFlow, by dimensions. */
+  private readonly shapes = new Map<string, tf.Tensor1D>();
 
   constructor(private readonly settings: AdamSettings) {
     super();
@@ -145,22 +150,41 @@ export class Adam extends tf.Optimizer {
    * Every parameter at once where no fused kernel exists (TensorFlow's backend): parameters and
    * gradients concatenated into one vector, whose moments are kept flat, so a step costs ~12
    * elementwise ops plus a concat and a split whatever the number of tensors (per tensor it was
-   * ~14 ops each, every one a TensorFlow call on tfjs-node). The arithmetic is the same, element by element.
+   * ~14 ops each, every one a TensorFlow call on tfjs-node). The arithmetic is the same, element by
+   * element. The flat parameters of the last step are reused while every variable still holds the
+   * value this step assigned it (nothing else assigned since, such as a VQ-VAE code restart), and
+   * reshapes use kept shape tensors: on tfjs-node each reshape is otherwise three binding calls.
    */
   private flatUpdate(variables: tf.Variable[], pairs: (readonly [string, tf.Tensor])[], s: StepScalars): void {
     const names = pairs.map(([name]) => name).join('\n');
     const sizes = variables.map((v) => v.size);
     const state = this.momentsOf(names, [sizes.reduce((a, b) => a + b, 0)]);
-    const next = tf.tidy(() => {
-      const flat = (ts: tf.Tensor[]) => (ts.length === 1 ? tf.reshape(ts[0]!, [-1]) : tf.concat(ts.map((t) => tf.reshape(t, [-1]))));
-      const updated = opsUpdate(flat(variables), flat(pairs.map(([, g]) => g)), state, s);
-      return variables.length === 1 ? [updated] : tf.split(updated, sizes);
+    const cached = this.flatParams?.names === names && variables.every((v, i) => v.dataId === this.flatParams!.assigned[i]) ? this.flatParams.value : null;
+    const reshape = (t: tf.Tensor, shape: number[]) => (onTensorFlow() ? reshapeKept(t, this.shapeTensor(shape)) : tf.reshape(t, shape));
+    const [updated, ...next] = tf.tidy(() => {
+      const flat = (ts: tf.Tensor[]) => (ts.length === 1 ? reshape(ts[0]!, [-1]) : tf.concat(ts.map((t) => reshape(t, [-1]))));
+      const updated = opsUpdate(cached ?? flat(variables), flat(pairs.map(([, g]) => g)), state, s);
+      const pieces = variables.length === 1 ? [updated] : tf.split(updated, sizes);
+      return [updated, ...pieces.map((piece, i) => reshape(piece, variables[i]!.shape))];
     });
     variables.forEach((variable, i) => {
-      const value = tf.reshape(next[i]!, variable.shape);
-      variable.assign(value);
-      tf.dispose([value, next[i]!]);
+      variable.assign(next[i]!);
+      next[i]!.dispose();
     });
+    this.flatParams?.value.dispose();
+    // Kept: applyGradients may run inside the caller's tidy.
+    this.flatParams = { names, value: tf.keep(updated!), assigned: variables.map((v) => v.dataId) };
+  }
+
+  /** An int32 tensor of `shape`'s dimensions, made once and kept (for `reshapeKept`). */
+  private shapeTensor(shape: number[]): tf.Tensor1D {
+    const key = shape.join(',');
+    let tensor = this.shapes.get(key);
+    if (!tensor) {
+      tensor = tf.keep(tf.tensor1d(shape, 'int32'));
+      this.shapes.set(key, tensor);
+    }
+    return tensor;
   }
 
   /** The moments kept under `name` (a variable, or the joined names of a flat group), zeros of `shape` at first. */
@@ -176,6 +200,10 @@ export class Adam extends tf.Optimizer {
   dispose(): void {
     for (const { m, v } of this.moments.values()) tf.dispose([m, v]);
     this.moments.clear();
+    tf.dispose([...this.shapes.values()]);
+    this.shapes.clear();
+    this.flatParams?.value.dispose();
+    this.flatParams = null;
   }
 
   getConfig(): tf.serialization.ConfigDict {

@@ -6,10 +6,12 @@
 import * as tf from '../backend/tf';
 
 const MATMUL = 'LatentExplorerMatMul2D';
+const ACTIVATION_GRAD = 'LatentExplorerActivationGrad';
+const RESHAPE = 'LatentExplorerReshape';
 
 /** The part of tfjs-node's backend used here: one TensorFlow eager op by name. */
 interface TensorFlowBackend {
-  binding: { TF_ATTR_TYPE: number; TF_ATTR_BOOL: number; TF_FLOAT: number };
+  binding: { TF_ATTR_TYPE: number; TF_ATTR_BOOL: number; TF_FLOAT: number; TF_INT32: number };
   executeSingleOutput(op: string, attrs: { name: string; type: number; value: unknown }[], inputs: tf.TensorInfo[]): tf.TensorInfo;
 }
 
@@ -44,4 +46,51 @@ export function onTensorFlow(): boolean {
  */
 export function matMul2d(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, transposeB = false): tf.Tensor2D {
   return tf.engine().runKernel(MATMUL, { a, b }, { transposeA, transposeB }) as tf.Tensor2D;
+}
+
+// tfjs-node's Step kernel (what tfjs's ReLU gradient multiplies by) is ~8 TensorFlow calls plus the
+// constant tensors it creates (isNaN, greater, ones, fill, two selects), and the sigmoid's
+// derivative y·(1−y) is three more: TensorFlow computes each as one op from the layer's output.
+tf.registerKernel({
+  kernelName: ACTIVATION_GRAD,
+  backendName: 'tensorflow',
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const { binding, executeSingleOutput } = backend as unknown as TensorFlowBackend;
+    const { op } = attrs as { op: 'ReluGrad' | 'SigmoidGrad' };
+    // ReluGrad(gradients, features) = gradients where features > 0; SigmoidGrad(y, dy) = dy·y·(1−y).
+    const operands = op === 'ReluGrad' ? [inputs.dy!, inputs.y!] : [inputs.y!, inputs.dy!];
+    return executeSingleOutput.call(backend, op, [{ name: 'T', type: binding.TF_ATTR_TYPE, value: binding.TF_FLOAT }], operands);
+  },
+});
+
+/**
+ * dL/dz from dL/dy and a ReLU's or sigmoid's output y (float32, any equal shapes), as one
+ * TensorFlow op: ReLU passes dy where y > 0 (so y = relu(z) serves as z), the sigmoid multiplies by
+ * y·(1−y). Only on the 'tensorflow' backend (check `onTensorFlow`); no gradient of its own.
+ */
+export function activationGrad<T extends tf.Tensor>(dy: T, y: T, activation: 'relu' | 'sigmoid'): T {
+  return tf.engine().runKernel(ACTIVATION_GRAD, { dy, y }, { op: activation === 'relu' ? 'ReluGrad' : 'SigmoidGrad' }) as T;
+}
+
+// tfjs-node's Reshape makes a new int32 shape tensor on every call (created in TensorFlow, used
+// once, freed): three binding calls where one does, when the caller keeps the shape tensor.
+tf.registerKernel({
+  kernelName: RESHAPE,
+  backendName: 'tensorflow',
+  kernelFunc: ({ inputs, backend }) => {
+    const { binding, executeSingleOutput } = backend as unknown as TensorFlowBackend;
+    const attrs = [
+      { name: 'T', type: binding.TF_ATTR_TYPE, value: binding.TF_FLOAT },
+      { name: 'Tshape', type: binding.TF_ATTR_TYPE, value: binding.TF_INT32 },
+    ];
+    return executeSingleOutput.call(backend, 'Reshape', attrs, [inputs.x!, inputs.shape!]);
+  },
+});
+
+/**
+ * `x` (float32) reshaped to `shape`, an int32 tensor of the new dimensions (-1 for one inferred)
+ * that the caller keeps across calls. Only on the 'tensorflow' backend (check `onTensorFlow`); no gradient.
+ */
+export function reshapeKept(x: tf.Tensor, shape: tf.Tensor1D): tf.Tensor {
+  return tf.engine().runKernel(RESHAPE, { x, shape }, {}) as tf.Tensor;
 }

@@ -1,24 +1,30 @@
-// How fast a recipe trains on the active backend, measured in about a second: what the default
-// backend choice (backend/fastest.ts) compares between the backends that loaded.
+// How fast a recipe trains on a backend, measured in a few seconds: what the default backend choice
+// (backend/fastest.ts) compares between the backends that are installed.
 import type { RecipeInfo, TrainSettings } from '../../../shared/recipes';
-import { chooseFastest } from '../backend/fastest';
+import { chooseFastest, type Calibration } from '../backend/fastest';
 import type { ImageSet } from '../data/datasets';
 import { buildModel } from '../models/build';
 import { makeRng } from '../random';
 import { adamFor, stepContext, trainOnBatch } from './trainer';
 
-/** Untimed steps first: kernels get compiled or tiered up and buffers allocated. */
-const WARMUP_STEPS = 8;
-/** Timed steps run until this much time has passed (and at least MIN_STEPS). */
-const BUDGET_MS = 1200;
-const MIN_STEPS = 4;
+/**
+ * Warm-up: steps until this much time has passed or WARMUP_MAX_STEPS ran. The threaded wasm
+ * backend reaches its pace after ~200 steps (~1 s on the MLPs); 8 steps, as before, left it ~15 %
+ * short and made the choice wrong.
+ */
+const WARMUP_MS = 1000;
+const WARMUP_MAX_STEPS = 200;
+/** One timed span: steps until this much time has passed (and at least MIN_SPAN_STEPS). */
+const SPAN_MS = 150;
+const MIN_SPAN_STEPS = 1;
 
 /**
- * Samples/s of training `recipe` with `settings` (its batch size, family settings) on the active
- * backend: WARMUP_STEPS untimed Adam steps, then steps timed for ~BUDGET_MS, on seeded random
- * images (a step's cost does not depend on the pixels). Frees everything it made.
+ * A measurement of training `recipe` with `settings` (its batch size, family settings) on the
+ * active backend, for `chooseFastest`: Adam steps on seeded random images (a step's cost does not
+ * depend on the pixels), warmed up for ~WARMUP_MS, then timed in spans of ~SPAN_MS (samples/s).
+ * `dispose` frees everything it made.
  */
-export function measureTrainingSpeed(recipe: RecipeInfo, settings: TrainSettings): number {
+export function trainingCalibration(recipe: RecipeInfo, settings: TrainSettings): Calibration {
   const batch = settings.batch;
   const rng = makeRng('calibration');
   const count = batch * 4;
@@ -27,28 +33,37 @@ export function measureTrainingSpeed(recipe: RecipeInfo, settings: TrainSettings
   const model = buildModel(recipe, settings);
   const optimizer = adamFor(settings);
   const ctx = stepContext(true, 'calibration');
-  try {
-    let step = 0;
-    const run = () => trainOnBatch(model, optimizer, source, (step++ % 4) * batch, batch, ctx).values.dispose();
-    for (let i = 0; i < WARMUP_STEPS; i++) run();
+  let step = 0;
+  const run = () => trainOnBatch(model, optimizer, source, (step++ % 4) * batch, batch, ctx).values.dispose();
+  /** Runs steps until `ms` have passed and at least `min` ran (at most `max`); their count and the time taken. */
+  const runFor = (ms: number, min: number, max = Infinity) => {
     const started = performance.now();
-    let timed = 0;
-    while (timed < MIN_STEPS || performance.now() - started < BUDGET_MS) {
+    let steps = 0;
+    while (steps < max && (steps < min || performance.now() - started < ms)) {
       run();
-      timed++;
+      steps++;
     }
-    return (timed * batch) / ((performance.now() - started) / 1000);
-  } finally {
-    optimizer.dispose();
-    model.params.dispose();
-  }
+    return { steps, seconds: (performance.now() - started) / 1000 };
+  };
+  return {
+    warmUp: () => void runFor(WARMUP_MS, 1, WARMUP_MAX_STEPS),
+    span: () => {
+      const { steps, seconds } = runFor(SPAN_MS, MIN_SPAN_STEPS);
+      return (steps * batch) / seconds;
+    },
+    dispose: () => {
+      optimizer.dispose();
+      model.params.dispose();
+    },
+  };
 }
 
 /**
- * Makes the fastest loaded backend for training `recipe` at `settings.batch` the active one
- * (measured once per machine and set of backends, then cached: backend/fastest.ts) and returns
- * how it was chosen. A forced backend or a GPU is kept.
+ * Makes the fastest installed backend for training `recipe` at `settings.batch` the active one
+ * (measured once per machine and set of backends, then cached: backend/fastest.ts; `fresh`
+ * measures again) and returns how it was chosen. A forced backend or a GPU is kept.
+ * Uncached, it costs ~2 s per backend (plus ~2 s to load TensorFlow where it was not loaded).
  */
-export function useFastestBackendFor(recipe: RecipeInfo, settings: TrainSettings) {
-  return chooseFastest(`${recipe.name}@${settings.batch}`, () => measureTrainingSpeed(recipe, settings));
+export function useFastestBackendFor(recipe: RecipeInfo, settings: TrainSettings, fresh = false) {
+  return chooseFastest(`${recipe.name}@${settings.batch}`, () => trainingCalibration(recipe, settings), undefined, fresh);
 }
