@@ -151,6 +151,8 @@ export const Requests = {
   'train.pause': z.object({ runId: z.string().max(100) }).strict(),
   'train.resume': z.object({ runId: z.string().max(100) }).strict(),
   'train.cancel': z.object({ runId: z.string().max(100) }).strict(),
+  /** A dataset's catalogue entry (its classes, sizes); an own folder is loaded to answer. */
+  'data.describe': z.object({ dataset: DatasetRef }).strict(),
   'data.images': z
     .object({ dataset: DatasetRef, split: Split, indices: z.array(z.number().int().min(0)).min(1).max(1024) })
     .strict(),
@@ -212,6 +214,7 @@ export type Params<M extends Method> = z.infer<(typeof Requests)[M]>;
 export interface DatasetInfo {
   name: string;
   title: string;
+  /** Class names, indexed by label: every label of the dataset is below classes.length. */
   classes: string[];
   train: number;
   test: number;
@@ -252,6 +255,7 @@ export interface Results {
   'train.pause': { paused: boolean };
   'train.resume': { paused: boolean };
   'train.cancel': { cancelled: boolean };
+  'data.describe': DatasetInfo;
   'data.images': { images: string[]; labels: number[] };
   'model.encode': { dims: number; points: number[]; labels: number[] };
   'model.decode': { images: string[] };

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { csvParse } from 'd3-dsv';
 import { PNG } from 'pngjs';
 import { RECIPES } from '../../src/shared/recipes';
+import { writeIdxFolder } from './idx-fixture';
 
 const BIN = resolve('bin/latent-explorer.js');
 const scratch = mkdtempSync(join(tmpdir(), 'le-cli-'));
@@ -120,6 +122,24 @@ test('train --json streams epochs, eval reports the same test loss, history expo
   assert.notEqual(again.code, 0);
   assert.match(again.stderr, /already exists and is not empty/);
   assert.equal(readdirSync(out).length, 3, 'the existing model is untouched');
+});
+
+test('an own IDX folder of 47 classes trains, and encode names every class by its own name', () => {
+  const data = join(scratch, 'idx-47');
+  mkdirSync(data);
+  writeIdxFolder(data, 470, 1000, false, 47);
+  const out = join(scratch, 'vae-47');
+  const trained = cli('train', '--recipe', 'vae-mlp-2', '--dataset', data, '--epochs', '1', '--out', out);
+  assert.equal(trained.code, 0, trained.stderr);
+  const csvFile = join(scratch, 'codes-47.csv');
+  const encoded = cli('encode', out, '--out', csvFile, '--limit', '1000');
+  assert.equal(encoded.code, 0, encoded.stderr);
+  const rows = csvParse(readFileSync(csvFile, 'utf8'));
+  assert.equal(rows.length, 1000);
+  const perClass = new Map<string, number>();
+  for (const row of rows) perClass.set(row.class!, (perClass.get(row.class!) ?? 0) + 1);
+  assert.deepEqual([...perClass.keys()].sort((a, b) => Number(a) - Number(b)), Array.from({ length: 47 }, (_, c) => String(c)));
+  assert.equal([...perClass.values()].reduce((a, b) => a + b, 0), 1000);
 });
 
 test('figure writes the manifold, samples and reconstructions as PNG grids', () => {

@@ -7,7 +7,7 @@ import type { EventListener } from '../../shared/rpc';
 import * as tf from '../engine/backend/tf';
 import { RECIPES } from '../../shared/recipes';
 import { initBackend, isBackendFault } from '../engine/backend/backend';
-import { datasetInfos, loadDataset, loadModelDataset } from '../engine/data/datasets';
+import { datasetInfos, describeDataset, loadDataset, loadModelDataset } from '../engine/data/datasets';
 import { UserError } from '../engine/errors';
 import {
   codebookStats,
@@ -170,6 +170,7 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
       runs.cancel(runId);
       return { cancelled: true };
     },
+    'data.describe': ({ dataset }) => describeDataset(dataset),
     'data.images': async ({ dataset, split, indices }) => {
       const set = (await loadDataset(dataset))[split];
       return tf.tidy(() => {

@@ -46,6 +46,17 @@ export function datasetInfos(): DatasetInfo[] {
   return Object.values(BUNDLED).map(({ info }) => ({ ...info, classes: [...info.classes] }));
 }
 
+/**
+ * What the catalogue says of a dataset: a bundled one from the table above without loading it,
+ * an own folder (or file) by loading it (once per process, see loadDataset), with its own classes.
+ * Throws loadDataset's UserErrors (unknown name, missing folder, bad files).
+ */
+export async function describeDataset(ref: string): Promise<DatasetInfo> {
+  if (isBundledDataset(ref)) return { ...BUNDLED[ref]!.info, classes: [...BUNDLED[ref]!.info.classes] };
+  const { name, title, classes, train, test } = await loadDataset(ref);
+  return { name, title, classes: [...classes], train: train.count, test: test.count };
+}
+
 const loaded = new Map<string, Promise<Dataset>>();
 
 /**
@@ -188,15 +199,34 @@ function loadIdxDataset(ref: string): Dataset {
   const names = listFolder(folder);
   const train = readIdxPair(isFolder ? findRole(folder, names, 'train images') : path, findRole(folder, names, 'train labels'));
   const test = readIdxPair(findRole(folder, names, 'test images'), findRole(folder, names, 'test labels'));
-  const maxLabel = Math.max(...[train.labels, test.labels].map((l) => l.reduce((a, b) => Math.max(a, b), 0)));
   return {
     name: path,
     title: basename(folder),
-    classes: Array.from({ length: maxLabel + 1 }, (_, i) => String(i)),
+    classes: relabel([train.labels, test.labels]),
     train,
     test,
     source: folder,
   };
+}
+
+/**
+ * The classes of IDX label bytes: one per label value that occurs (any of 0..255, in numeric
+ * order), named by its value. The labels are rewritten in place to class indices 0..K−1, so a
+ * file whose labels are 0..K−1 is unchanged and one using, say, 3, 7 and 200 gets three classes
+ * named "3", "7", "200" rather than 201 with 198 empty. Returns the class names.
+ */
+export function relabel(labelSets: Uint8Array[]): string[] {
+  const present = new Uint8Array(256);
+  for (const labels of labelSets) for (const label of labels) present[label] = 1;
+  const index = new Uint8Array(256);
+  const classes: string[] = [];
+  present.forEach((seen, value) => {
+    if (!seen) return;
+    index[value] = classes.length;
+    classes.push(String(value));
+  });
+  for (const labels of labelSets) for (let i = 0; i < labels.length; i++) labels[i] = index[labels[i]!]!;
+  return classes;
 }
 
 // ---- Fashion-MNIST ----
