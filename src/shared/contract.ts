@@ -2,6 +2,7 @@
 // result, and every event, each named once. Parameters are zod schemas because the renderer is
 // untrusted input: the engine's door parses them before any work or allocation happens.
 import { z } from 'zod';
+import type { ImageShape } from './network';
 import { FAMILIES, MASK_KINDS, SETTING_SPECS, type NumericSettingSpec, type TrainSettings } from './recipes';
 
 /** Largest message either side accepts, in UTF-16 code units of its JSON text. */
@@ -218,6 +219,9 @@ export interface DatasetInfo {
   classes: string[];
   train: number;
   test: number;
+  shape: ImageShape;
+  /** How the images were made into the dataset (an image folder's size, split, skipped files), for the user. */
+  description?: string;
 }
 
 /** Per-dimension statistics of a VAE's posterior q(z|x) = N(μ, σ²) over a dataset split. */

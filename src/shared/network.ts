@@ -10,6 +10,9 @@ export interface ImageShape {
   channels: number;
 }
 
+/** MNIST's and Fashion-MNIST's images (and every recipe's until colour): 28×28 gray. */
+export const MNIST_SHAPE: ImageShape = { height: 28, width: 28, channels: 1 };
+
 /** The activation a layer ends with. */
 export type LayerActivation = 'linear' | 'relu' | 'sigmoid';
 

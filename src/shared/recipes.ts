@@ -1,7 +1,7 @@
 // The recipe catalogue: what a user can train, with each setting's default and valid range, and
 // each recipe's network as data. Shared so that the CLI, the engine's schema and the renderer's
 // new-model form agree.
-import { denseStack, type ImageShape, type NetworkSpec } from './network';
+import { denseStack, MNIST_SHAPE, type ImageShape, type NetworkSpec } from './network';
 
 export const FAMILIES = ['ae', 'vae', 'mae', 'dae', 'dropout-ae', 'vqvae'] as const;
 export type Family = (typeof FAMILIES)[number];
@@ -131,8 +131,6 @@ export const DEFAULT_SETTINGS: TrainSettings = {
   adamBeta2: 0.999,
 };
 
-/** The bundled datasets' images: 28×28 grayscale. */
-const MNIST_IMAGE: ImageShape = { height: 28, width: 28, channels: 1 };
 
 /** 784→128→32→z→32→128→784, sigmoid output, MSE: ae-mlp-8's network, shared by its MAE, DAE and dropout variants. */
 const MLP_8: NetworkSpec = {
@@ -173,7 +171,7 @@ export const RECIPES: readonly RecipeInfo[] = [
     name: 'ae-mlp-8',
     family: 'ae',
     description: 'Plain AE 784→128→32→8→32→128→784, sigmoid output, MSE (the classic tutorial).',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: MLP_8,
     dataRange: 'unit',
     defaultDataset: 'mnist',
@@ -185,7 +183,7 @@ export const RECIPES: readonly RecipeInfo[] = [
     name: 'ae-mlp-2',
     family: 'ae',
     description: 'Plain AE with a 2-D code, 784→256→2→256→784, BCE: the AE half of "AE vs VAE".',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: { encoder: denseStack([256, 'latent'], 'relu', 'linear'), decoder: denseStack([256, 'pixels'], 'relu', 'linear'), reconstruction: 'bce' },
     dataRange: 'unit',
     defaultDataset: 'mnist',
@@ -197,7 +195,7 @@ export const RECIPES: readonly RecipeInfo[] = [
     name: 'ae-mlp-64',
     family: 'ae',
     description: 'Plain AE 784→256→64→256→784, weights initialised N(0, 0.05), MSE.',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: { encoder: denseStack([256, 'latent'], 'relu', 'linear'), decoder: denseStack([256, 'pixels'], 'relu', 'sigmoid'), reconstruction: 'mse', initStd: 0.05 },
     dataRange: 'unit',
     defaultDataset: 'mnist',
@@ -209,7 +207,7 @@ export const RECIPES: readonly RecipeInfo[] = [
     name: 'ae-mlp-128-fashion',
     family: 'ae',
     description: 'AE 784→512→256→128 and back, no output activation, data in [-1, 1], Adam β1 0.5.',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: { encoder: denseStack([512, 256, 'latent'], 'relu', 'linear'), decoder: denseStack([256, 512, 'pixels'], 'relu', 'linear'), reconstruction: 'mse' },
     dataRange: 'symmetric',
     defaultDataset: 'fashion-mnist',
@@ -221,7 +219,7 @@ export const RECIPES: readonly RecipeInfo[] = [
     name: 'vae-mlp-20',
     family: 'vae',
     description: 'VAE 784→400→(μ, log σ²)×20, BCE-sum + KL per sample (the widely reproduced example).',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: { encoder: denseStack([400], 'relu', 'relu'), posterior: 'heads', decoder: denseStack([400, 'pixels'], 'relu', 'linear'), reconstruction: 'bce' },
     dataRange: 'unit',
     defaultDataset: 'mnist',
@@ -233,7 +231,7 @@ export const RECIPES: readonly RecipeInfo[] = [
     name: 'vae-mlp-50-binarized',
     family: 'vae',
     description: 'VAE 784→200→200→(μ, log σ²)×50 on dynamically binarized MNIST, Bernoulli decoder: the set-up of published test NLLs.',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: {
       encoder: denseStack([200, 200], 'relu', 'relu'),
       posterior: 'heads',
@@ -251,7 +249,7 @@ export const RECIPES: readonly RecipeInfo[] = [
     name: 'vae-mlp-2',
     family: 'vae',
     description: 'VAE 784→256→(μ, log σ²)×2, BCE-sum + β·KL, batch 64, weight decay 1e-5: a 2-D map.',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: { encoder: denseStack([256], 'relu', 'relu'), posterior: 'heads', decoder: denseStack([256, 'pixels'], 'relu', 'linear'), reconstruction: 'bce' },
     dataRange: 'unit',
     defaultDataset: 'mnist',
@@ -263,7 +261,7 @@ export const RECIPES: readonly RecipeInfo[] = [
     name: 'vae-mlp-8',
     family: 'vae',
     description: 'VAE 784→128→32→16 split into (μ, log σ²)×8, decoder as ae-mlp-8, MSE-sum + KL.',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: { encoder: denseStack([128, 32, 'latent*2'], 'relu', 'linear'), posterior: 'split', decoder: denseStack([32, 128, 'pixels'], 'relu', 'linear'), reconstruction: 'mse' },
     dataRange: 'unit',
     defaultDataset: 'mnist',
@@ -275,7 +273,7 @@ export const RECIPES: readonly RecipeInfo[] = [
     name: 'vae-conv-2',
     family: 'vae',
     description: 'Convolutional VAE with a 2-D latent (conv 32→64, stride 2), BCE-sum + KL.',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: {
       encoder: [
         { kind: 'reshape', to: 'image' },
@@ -305,7 +303,7 @@ export const RECIPES: readonly RecipeInfo[] = [
     name: 'mae-mlp-8',
     family: 'mae',
     description: 'Masked AE: ae-mlp-8 fed x·mask, 80% of pixels hidden, MSE on the hidden pixels.',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: MLP_8,
     dataRange: 'unit',
     defaultDataset: 'mnist',
@@ -317,7 +315,7 @@ export const RECIPES: readonly RecipeInfo[] = [
     name: 'mae-mlp-mixed',
     family: 'mae',
     description: 'Masked AE 784→512→256→64 trained on pixel and 4×4-block masks alike: inpaints painted blobs.',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: { encoder: denseStack([512, 256, 'latent'], 'relu', 'linear'), decoder: denseStack([256, 512, 'pixels'], 'relu', 'sigmoid'), reconstruction: 'mse' },
     dataRange: 'unit',
     defaultDataset: 'mnist',
@@ -329,7 +327,7 @@ export const RECIPES: readonly RecipeInfo[] = [
     name: 'dae-mlp-8',
     family: 'dae',
     description: 'Denoising AE: ae-mlp-8 trained on clip(x + N(0, σ²)) with the clean x as target.',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: MLP_8,
     dataRange: 'unit',
     defaultDataset: 'mnist',
@@ -341,7 +339,7 @@ export const RECIPES: readonly RecipeInfo[] = [
     name: 'dropout-ae-mlp-8',
     family: 'dropout-ae',
     description: 'Dropout AE: ae-mlp-8 with dropout after every hidden layer, off at inference.',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: { ...MLP_8, encoder: denseStack([128, 32, 'latent'], 'relu', 'linear', { dropout: true }), decoder: denseStack([32, 128, 'pixels'], 'relu', 'sigmoid', { dropout: true }) },
     dataRange: 'unit',
     defaultDataset: 'mnist',
@@ -353,7 +351,7 @@ export const RECIPES: readonly RecipeInfo[] = [
     name: 'vqvae-conv',
     family: 'vqvae',
     description: 'VQ-VAE: conv encoder to a 7×7 map of code vectors, nearest-codebook quantisation, straight-through.',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: {
       encoder: [
         { kind: 'reshape', to: 'image' },

@@ -38,7 +38,7 @@ test('47 classes: the legend shows every class with its own count, and every cla
   await until(async () => (await legend.count()) === CLASSES && (await legend.last().textContent())?.includes('46') === true, 30_000, 'the 47-class legend');
 
   const entries = await legend.evaluateAll((buttons) =>
-    buttons.map((b) => ({ text: b.textContent!.replace(/\s+/g, ' ').trim(), drawn: Number(b.getAttribute('data-drawn')), color: (b.querySelector('.swatch') as HTMLElement).style.background }))
+    buttons.map((b) => ({ text: b.textContent!.replace(/\s+/g, ' ').trim(), drawn: Number(b.getAttribute('data-drawn')), color: b.querySelector('.swatch')?.getAttribute('style') ?? '' }))
   );
   const expected = new Array(CLASSES).fill(0);
   for (let i = 0; i < TEST_IMAGES; i++) expected[(i * 3) % CLASSES] += 1;

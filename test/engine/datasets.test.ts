@@ -116,7 +116,7 @@ test('47 classes (EMNIST-balanced-like): each is a class of its own with its own
   assert.equal(counts.reduce((a, b) => a + b, 0), 1000);
   assert.ok(counts.every((n) => n >= 21 && n <= 22), `every class is in the test split: ${counts}`);
   const info = await describeDataset(dir);
-  assert.deepEqual({ ...info, classes: info.classes.length }, { name: data.name, title: data.title, classes: 47, train: 470, test: 1000 });
+  assert.deepEqual({ ...info, classes: info.classes.length }, { name: data.name, title: data.title, classes: 47, train: 470, test: 1000, shape: { height: 28, width: 28, channels: 1 } });
 });
 
 test('any label values: classes are the values that occur, named by them, and labels become their indices', async () => {

@@ -7,7 +7,8 @@ import { basename, resolve } from 'node:path';
 import type { BackendInfo, EpochRecord } from '../../shared/contract';
 import { describeBackend, initBackend } from '../engine/backend/backend';
 import { useFastestBackendFor } from '../engine/training/calibrate';
-import { loadDataset, type Dataset } from '../engine/data/datasets';
+import { requireShape, type Dataset } from '../engine/data/datasets';
+import { loadDatasetWithProgress } from './load-progress';
 import { UserError } from '../engine/errors';
 import { buildModel, requireRecipe, resolveSettings } from '../engine/models/build';
 import { RunControl } from '../engine/training/run-control';
@@ -49,7 +50,7 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description('train a recipe and save the model folder (after every epoch)')
     .requiredOption('--recipe <name>', 'recipe name (see `latent-explorer recipes`)')
-    .option('--dataset <name|path>', 'mnist, fashion-mnist, or a folder of IDX files (default: the recipe\'s)')
+    .option('--dataset <name|path>', 'mnist, fashion-mnist, a folder of IDX files, or a folder of images (folder#H or #HxW: their size) (default: the recipe\'s)')
     .requiredOption('--out <dir>', 'model folder to write')
     .option('--backend <name>', 'compute backend: gpu, node, wasm or cpu')
     .option('--json', 'one JSON object per line instead of a progress bar')
@@ -67,7 +68,8 @@ export function registerTrain(program: Command): void {
     try {
       await initBackend(options.backend);
       backend = await useFastestBackendFor(recipe, settings);
-      dataset = await loadDataset(options.dataset ?? recipe.defaultDataset);
+      dataset = await loadDatasetWithProgress(options.dataset ?? recipe.defaultDataset, options.json);
+      requireShape(dataset, recipe.image, `recipe ${recipe.name}`);
     } catch (error) {
       lock.release(true);
       throw error;

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Params, TrainEnd } from '../../shared/contract';
 import type { EventListener } from '../../shared/rpc';
-import { loadDataset, type Dataset } from '../engine/data/datasets';
+import { loadDataset, requireShape, type Dataset } from '../engine/data/datasets';
 import { UserError } from '../engine/errors';
 import type { ModelLibrary } from './model-library';
 import { buildModel, requireRecipe, resolveSettings } from '../engine/models/build';
@@ -42,6 +42,7 @@ export class TrainingRuns {
     let dataset: Dataset;
     try {
       dataset = await loadDataset(datasetRef);
+      requireShape(dataset, recipe.image, `recipe ${recipe.name}`);
     } finally {
       this.starting = null;
     }
