@@ -27,6 +27,8 @@ export function registerDataset(program: Command): void {
         description: dataset.description ?? null,
         source: dataset.source,
         loadSeconds: Number(seconds.toFixed(3)),
+        /** The process's peak resident memory: the one copy of the images, and what reading them took. */
+        peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
       };
       if (options.json) return console.log(JSON.stringify(summary));
       console.log(`${dataset.title}: ${summary.train.toLocaleString('en-US')} train + ${summary.test.toLocaleString('en-US')} test images of ${shapeText(dataset.shape)}, ${dataset.classes.length} classes, loaded in ${seconds.toFixed(2)} s`);
