@@ -220,6 +220,8 @@ export interface DatasetInfo {
   train: number;
   test: number;
   shape: ImageShape;
+  /** Factors of variation each image carries (the sprites), with their levels' names. */
+  factors?: { name: string; levels: string[] }[];
   /** How the images were made into the dataset (an image folder's size, split, skipped files), for the user. */
   description?: string;
 }

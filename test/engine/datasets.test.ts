@@ -35,9 +35,12 @@ async function assertUserError(promise: Promise<unknown>, ...patterns: RegExp[])
   });
 }
 
-test('the catalogue lists both bundled datasets with their sizes', () => {
+test('the catalogue lists the bundled datasets with their sizes and shapes', () => {
   const infos = datasetInfos();
-  assert.deepEqual(infos.map((d) => [d.name, d.train, d.test, d.classes.length]), [['mnist', 60000, 10000, 10], ['fashion-mnist', 60000, 10000, 10]]);
+  assert.deepEqual(
+    infos.map((d) => [d.name, d.train, d.test, d.classes.length, `${d.shape.height}×${d.shape.width}×${d.shape.channels}`]),
+    [['mnist', 60000, 10000, 10, '28×28×1'], ['fashion-mnist', 60000, 10000, 10, '28×28×1'], ['sprites', 20000, 4000, 3, '32×32×3']]
+  );
   assert.equal(infos[1].classes[9], 'Ankle boot');
 });
 
@@ -178,4 +181,11 @@ test('takeFirst returns views of the first n images', async () => {
   assert.equal(first.pixels.buffer, mnist.train.pixels.buffer);
   assert.deepEqual(first.labels, mnist.train.labels.subarray(0, 100));
   assert.equal(takeFirst(mnist.test, 1e9).count, 10000);
+});
+
+test('a folder with some IDX files but not its train images is an IDX folder missing a file, not an image folder', async () => {
+  const dir = tempDir();
+  writeIdxFolder(dir, 5, 5);
+  unlinkSync(join(dir, 'train-images-idx3-ubyte'));
+  await assertUserError(loadDataset(dir), /no train images file; expected one named train-images-idx3-ubyte/);
 });

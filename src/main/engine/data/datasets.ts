@@ -13,6 +13,7 @@ import { defaultCacheDir } from '../cache-dir';
 import { UserError } from '../errors';
 import { writeCacheFile } from './cache-file';
 import { readIdxImages, readIdxLabels } from './idx';
+import { generateSprites, SPRITE_FACTORS, SPRITE_SHAPES, SPRITES_SEED, SPRITES_SHAPE, SPRITES_TEST, SPRITES_TRAIN } from './sprites';
 import { loadImageFolder, MAX_SIDE, shapeText, type LoadProgress } from './image-folder';
 
 export const IMAGE_PIXELS = IMAGE_SIDE * IMAGE_SIDE;
@@ -22,6 +23,8 @@ export interface ImageSet {
   /** count × height × width × channels bytes (the dataset's shape), row-major, channels last, 0..255. */
   pixels: Uint8Array;
   labels: Uint8Array;
+  /** A dataset with known factors (sprites): count × factors levels, one row per image. */
+  factors?: Uint8Array;
 }
 
 export interface Dataset {
@@ -31,6 +34,8 @@ export interface Dataset {
   train: ImageSet;
   test: ImageSet;
   shape: ImageShape;
+  /** The factors of variation whose levels each image carries (ImageSet.factors), in stored order. */
+  factors?: { name: string; levels: string[] }[];
   /** How an image folder was made into this dataset (size, split, skipped files); absent for IDX data. */
   description?: string;
   /** Where the images came from, for the user (package and folder, or the user's folder). */
@@ -47,6 +52,19 @@ const BUNDLED: Record<string, { info: DatasetInfo; load: () => Dataset }> = {
     info: { name: 'fashion-mnist', title: 'Fashion-MNIST', classes: FASHION_CLASSES, train: 60000, test: 10000, shape: MNIST_SHAPE },
     load: () => loadFashionMnist(),
   },
+  sprites: {
+    info: {
+      name: 'sprites',
+      title: 'Sprites (known factors)',
+      classes: [...SPRITE_SHAPES],
+      train: SPRITES_TRAIN,
+      test: SPRITES_TEST,
+      shape: SPRITES_SHAPE,
+      factors: SPRITE_FACTORS,
+      description: `procedurally drawn 32×32 RGB shapes (no download; the same on every machine), after dSprites; the label is the shape, and every image carries its levels of ${SPRITE_FACTORS.map((f) => `${f.name} (${f.levels.length})`).join(', ')}; each drawn uniformly, seeded`,
+    },
+    load: loadSprites,
+  },
 };
 
 export function datasetInfos(): DatasetInfo[] {
@@ -60,8 +78,8 @@ export function datasetInfos(): DatasetInfo[] {
  */
 export async function describeDataset(ref: string): Promise<DatasetInfo> {
   if (isBundledDataset(ref)) return { ...BUNDLED[ref]!.info, classes: [...BUNDLED[ref]!.info.classes] };
-  const { name, title, classes, train, test, shape, description } = await loadDataset(ref);
-  return { name, title, classes: [...classes], train: train.count, test: test.count, shape, ...(description ? { description } : {}) };
+  const { name, title, classes, train, test, shape, description, factors } = await loadDataset(ref);
+  return { name, title, classes: [...classes], train: train.count, test: test.count, shape, ...(description ? { description } : {}), ...(factors ? { factors } : {}) };
 }
 
 const loaded = new Map<string, Promise<Dataset>>();
@@ -140,7 +158,9 @@ export function requireShape(dataset: Dataset, shape: ImageShape, user: string):
 export function takeFirst(set: ImageSet, n: number): ImageSet {
   const count = Math.max(0, Math.min(set.count, Math.floor(n)));
   const imageBytes = set.count ? set.pixels.length / set.count : 0;
-  return { count, pixels: set.pixels.subarray(0, count * imageBytes), labels: set.labels.subarray(0, count) };
+  const taken: ImageSet = { count, pixels: set.pixels.subarray(0, count * imageBytes), labels: set.labels.subarray(0, count) };
+  if (set.factors) taken.factors = set.factors.subarray(0, (count * set.factors.length) / Math.max(1, set.count));
+  return taken;
 }
 
 function packageDir(name: string): string {
@@ -159,6 +179,10 @@ function readIdxPair(imagesPath: string, labelsPath: string): ImageSet {
     throw new UserError(`${labelsPath}: has ${labels.length} labels but ${imagesPath} has ${images.count} images; give the labels file that belongs to those images`);
   }
   return { count: images.count, pixels: images.pixels, labels };
+}
+
+function loadSprites(): Dataset {
+  return { ...BUNDLED.sprites!.info, ...generateSprites(), source: `generated in the engine (src/main/engine/data/sprites.ts, seed "${SPRITES_SEED}")` };
 }
 
 function loadMnist(): Dataset {
@@ -229,7 +253,9 @@ async function loadOwnDataset(ref: string, progress?: LoadProgress): Promise<Dat
   const isFolder = statOrExplain(path).isDirectory();
   const folder = isFolder ? resolve(path) : dirname(resolve(path));
   const names = listFolder(folder);
-  if (isFolder && !candidateNames('train images').some((n) => names.has(n))) {
+  const roles: Role[] = ['train images', 'train labels', 'test images', 'test labels'];
+  // A folder with any IDX file is an IDX dataset (a missing one is then named); else images.
+  if (isFolder && !roles.some((role) => candidateNames(role).some((n) => names.has(n)))) {
     const size = sized ? { height: Number(sized[1]), width: Number(sized[2] ?? sized[1]) } : undefined;
     if (size && !(size.height >= 1 && size.width >= 1 && size.height <= MAX_SIDE && size.width <= MAX_SIDE)) {
       throw new UserError(`${ref}: the size must be 1 to ${MAX_SIDE} pixels a side (e.g. ${path}#32 or #32x48)`);

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
-import { extname, join, relative } from 'node:path';
+import { dirname, extname, join, relative } from 'node:path';
 import sharp from 'sharp';
 import type { ImageShape } from '../../../shared/network';
 import { UserError } from '../errors';
@@ -30,6 +30,8 @@ const MAX_SET_BYTES = 2 ** 31;
 /** Below this share of readable images the load stops rather than train on the remains. */
 const MIN_READABLE_SHARE = 0.5;
 const EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
+/** Entries a walk reads before it stops: a folder this large is not one dataset (a home or system folder). */
+export const MAX_ENTRIES = 2_000_000;
 /** Images decoded at once: sharp works on libuv's pool (4 threads by default). */
 const PARALLEL = 8;
 /** The name of the one class of a folder without labels. */
@@ -90,19 +92,30 @@ function isFolder(dir: string, entry: Dirent): boolean {
  * The image files below `dir` (links followed), in code-point order of their paths. A folder
  * reached a second time (a link loop, or two links to one folder) is walked once and said so.
  */
-function walkImages(root: string, dir: string, label: number, seen: Set<string>, notes: string[], out: Entry[]): void {
-  const real = realpathSync(dir);
+function walkImages(root: string, dir: string, label: number, seen: Set<string>, notes: string[], out: Entry[], walked = { entries: 0 }): void {
+  let real: string;
+  let listed: Dirent[];
+  try {
+    real = realpathSync(dir);
+    listed = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    if (dir === root) throw new UserError(`${dir}: cannot list the folder (${(error as NodeJS.ErrnoException).code}); make it readable`);
+    notes.push(`${relative(root, dir)}: cannot be listed (${(error as NodeJS.ErrnoException).code}), skipped`);
+    return;
+  }
   if (seen.has(real)) {
     notes.push(`${relative(root, dir)}: a symbolic link back to a folder already read (a loop), skipped`);
     return;
   }
   seen.add(real);
-  const entries = listOrExplain(dir)
+  walked.entries += listed.length;
+  if (walked.entries > MAX_ENTRIES) throw new UserError(`${root}: more than ${MAX_ENTRIES.toLocaleString('en-US')} files and folders below it; give the folder that holds just the dataset's images`);
+  const entries = listed
     .filter((e) => !e.name.startsWith('.'))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const path = join(dir, entry.name);
-    if (isFolder(dir, entry)) walkImages(root, path, label, seen, notes, out);
+    if (isFolder(dir, entry)) walkImages(root, path, label, seen, notes, out, walked);
     else if (isImage(entry.name)) {
       let stat;
       try {
@@ -117,6 +130,7 @@ function walkImages(root: string, dir: string, label: number, seen: Set<string>,
 
 /** The folder's classes and image files, or a one-line UserError when there is nothing to train on. */
 function scanFolder(root: string): Scan {
+  if (dirname(root) === root) throw new UserError(`${root}: the filesystem's root is not a dataset; give the folder of your images (or IDX files)`);
   const top = listOrExplain(root).filter((e) => !e.name.startsWith('.'));
   const classDirs = top.filter((e) => isFolder(root, e)).map((e) => e.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const notes: string[] = [];
@@ -133,9 +147,10 @@ function scanFolder(root: string): Scan {
   const classes: string[] = [];
   const entries: Entry[] = [];
   const empty: string[] = [];
+  const walked = { entries: 0 };
   for (const name of classDirs) {
     const found: Entry[] = [];
-    walkImages(root, join(root, name), classes.length, seen, notes, found);
+    walkImages(root, join(root, name), classes.length, seen, notes, found, walked);
     if (!found.length) {
       empty.push(name);
       continue;
