@@ -14,8 +14,11 @@ export const IMAGE_PIXELS = IMAGE_SIDE * IMAGE_SIDE;
 /** VQ-VAE code maps are 7×7. */
 export const CODE_MAP_SIDE = 7;
 
-/** A 28×28 grayscale image: 784 bytes (0 = black, 255 = white), base64, row-major. */
-const Image8 = z.string().max(2048).describe('base64 of 784 bytes');
+/**
+ * An image of the model's shape: height·width·channels bytes (0 = black, 255 = full), row-major,
+ * channels last, base64 (784 bytes for 28×28 gray). At most 256×256 RGB.
+ */
+const Image8 = z.string().max(262_144).describe('base64 of height·width·channels bytes');
 const ModelId = z.string().min(1).max(200);
 const Split = z.enum(['train', 'test']);
 const finite = () => z.number().finite();
@@ -96,6 +99,8 @@ export const ModelSummary = z.object({
   recipe: z.string(),
   dataset: z.string(),
   latent: z.number(),
+  /** The images the model reads and writes (its dataset's shape). */
+  image: z.object({ height: z.number(), width: z.number(), channels: z.number() }),
   epochs: z.number(),
   testLoss: z.number().nullable(),
   /** The model's own dataset folder is no longer where it was trained (moved, or the model was copied): see models.locateDataset. */
@@ -204,7 +209,8 @@ export const Requests = {
   'model.inpaint': z.object({ id: ModelId, image: Image8, mask: Image8 }).strict(),
   'model.denoise': z.object({ id: ModelId, image: Image8, sigma: z.number().finite().min(0).max(2), seed: z.number().int().min(0).max(2 ** 31 - 1) }).strict(),
   'model.quantize': z.object({ id: ModelId, image: Image8 }).strict(),
-  'model.decodeCodes': z.object({ id: ModelId, codes: z.array(z.number().int().min(0).max(4095)).length(CODE_MAP_SIDE * CODE_MAP_SIDE) }).strict(),
+  /** A whole code map, row-major: as many codes as the model's map has cells (7·7 for 28×28 images). */
+  'model.decodeCodes': z.object({ id: ModelId, codes: z.array(z.number().int().min(0).max(4095)).min(1).max(64 * 64) }).strict(),
   'model.codebook': z.object({ id: ModelId, limit: z.number().int().min(1).max(10_000) }).strict(),
   'model.codeUsers': z.object({ id: ModelId, code: z.number().int().min(0).max(4095), count: z.number().int().min(1).max(64) }).strict(),
 } as const;

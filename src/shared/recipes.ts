@@ -143,8 +143,14 @@ export interface RecipeInfo {
   name: string;
   family: Family;
   description: string;
-  /** The images the network reads and writes. */
+  /**
+   * The images the recipe was made for (MNIST's). A model takes its dataset's shape instead: an MLP
+   * any, a convolutional recipe gray or RGB with sides a multiple of `sideMultiple`; the model's
+   * own is in its manifest.
+   */
   image: ImageShape;
+  /** Convolutional recipes: image sides must be a multiple of this (two stride-2 convolutions: 4). */
+  sideMultiple?: number;
   /** Encoder, decoder, reconstruction term and init: built by src/main/engine/models/network.ts. */
   network: NetworkSpec;
   /** Data range the network sees: [0, 1], or [-1, 1] (normalised with mean 0.5, std 0.5). */
@@ -165,6 +171,38 @@ export interface RecipeInfo {
 }
 
 const COMMON: SettingKey[] = ['epochs', 'batch', 'lr', 'seed', 'limit', 'patience'];
+
+/** The conv recipes' decoder input: 64 channels at a quarter of the image's sides (7×7 for MNIST). */
+const CONV_MAP = { stride: 4, filters: 64 };
+
+/**
+ * The conv autoencoder shared by ae-conv, mae-conv and dae-conv (and, with posterior heads, vae-conv):
+ * conv 32 → conv 64 (3×3, stride 2) → dense 256 → the code, and the mirror image back with
+ * transposed convolutions; sigmoid output and MSE, or logits and BCE.
+ */
+function convNetwork(posterior: boolean, reconstruction: 'mse' | 'bce'): NetworkSpec {
+  return {
+    encoder: [
+      { kind: 'reshape', to: 'image' },
+      { kind: 'conv', name: 'conv1', kernel: 3, stride: 2, filters: 32, activation: 'relu' },
+      { kind: 'conv', name: 'conv2', kernel: 3, stride: 2, filters: 64, activation: 'relu' },
+      { kind: 'flatten' },
+      { kind: 'dense', name: 'dense', units: 256, activation: 'relu' },
+      ...(posterior ? [] : [{ kind: 'dense', name: 'code', units: 'latent', activation: 'linear' } as const]),
+    ],
+    ...(posterior ? { posterior: 'heads' as const } : {}),
+    decoder: [
+      { kind: 'dense', name: 'dense1', units: 256, activation: 'relu' },
+      { kind: 'dense', name: 'dense2', units: CONV_MAP, activation: 'relu' },
+      { kind: 'reshape', to: CONV_MAP },
+      { kind: 'conv-transpose', name: 'deconv1', kernel: 3, stride: 2, filters: 64, activation: 'relu' },
+      { kind: 'conv-transpose', name: 'deconv2', kernel: 3, stride: 2, filters: 32, activation: 'relu' },
+      { kind: 'conv', name: 'conv_out', kernel: 3, stride: 1, filters: 'channels', activation: reconstruction === 'mse' ? 'sigmoid' : 'linear' },
+      { kind: 'flatten' },
+    ],
+    reconstruction,
+  };
+}
 
 export const RECIPES: readonly RecipeInfo[] = [
   {
@@ -284,8 +322,8 @@ export const RECIPES: readonly RecipeInfo[] = [
       ],
       posterior: 'heads',
       decoder: [
-        { kind: 'dense', name: 'dense', units: 7 * 7 * 64, activation: 'relu' },
-        { kind: 'reshape', to: [7, 7, 64] },
+        { kind: 'dense', name: 'dense', units: CONV_MAP, activation: 'relu' },
+        { kind: 'reshape', to: CONV_MAP },
         { kind: 'conv-transpose', name: 'deconv1', kernel: 3, stride: 2, filters: 64, activation: 'relu' },
         { kind: 'conv-transpose', name: 'deconv2', kernel: 3, stride: 2, filters: 32, activation: 'relu' },
         { kind: 'conv', name: 'conv_out', kernel: 3, stride: 1, filters: 'channels', activation: 'linear' },
@@ -298,6 +336,33 @@ export const RECIPES: readonly RecipeInfo[] = [
     defaults: { latent: 2, epochs: 30 },
     settings: [...COMMON, 'klWeight'],
     fixedLatent: true,
+    sideMultiple: 4,
+  },
+  {
+    name: 'vae-conv',
+    family: 'vae',
+    description: 'Convolutional β-VAE for any image size and colour (conv 32→64 stride 2, dense 256, latent 16), BCE-sum + β·KL.',
+    image: MNIST_SHAPE,
+    network: convNetwork(true, 'bce'),
+    dataRange: 'unit',
+    defaultDataset: 'sprites',
+    defaults: { latent: 16, epochs: 20 },
+    settings: [...COMMON, 'latent', 'klWeight'],
+    fixedLatent: false,
+    sideMultiple: 4,
+  },
+  {
+    name: 'ae-conv',
+    family: 'ae',
+    description: 'Convolutional AE for any image size and colour (conv 32→64 stride 2, dense 256, latent 32), sigmoid output, MSE.',
+    image: MNIST_SHAPE,
+    network: convNetwork(false, 'mse'),
+    dataRange: 'unit',
+    defaultDataset: 'sprites',
+    defaults: { latent: 32, epochs: 20 },
+    settings: [...COMMON, 'latent'],
+    fixedLatent: false,
+    sideMultiple: 4,
   },
   {
     name: 'mae-mlp-8',
@@ -336,6 +401,32 @@ export const RECIPES: readonly RecipeInfo[] = [
     fixedLatent: false,
   },
   {
+    name: 'dae-conv',
+    family: 'dae',
+    description: 'Convolutional denoising AE (the ae-conv network) trained on clip(x + N(0, σ²)), any image size and colour.',
+    image: MNIST_SHAPE,
+    network: convNetwork(false, 'mse'),
+    dataRange: 'unit',
+    defaultDataset: 'sprites',
+    defaults: { latent: 32, noiseSigma: 0.3, epochs: 20 },
+    settings: [...COMMON, 'latent', 'noiseSigma'],
+    fixedLatent: false,
+    sideMultiple: 4,
+  },
+  {
+    name: 'mae-conv',
+    family: 'mae',
+    description: 'Convolutional masked AE (the ae-conv network) on pixel and 4×4-block masks, any image size and colour: inpaints colour images.',
+    image: MNIST_SHAPE,
+    network: convNetwork(false, 'mse'),
+    dataRange: 'unit',
+    defaultDataset: 'sprites',
+    defaults: { latent: 64, maskRatio: 0.5, maskKind: 'mixed', epochs: 20 },
+    settings: [...COMMON, 'latent', 'maskRatio', 'maskKind'],
+    fixedLatent: false,
+    sideMultiple: 4,
+  },
+  {
     name: 'dropout-ae-mlp-8',
     family: 'dropout-ae',
     description: 'Dropout AE: ae-mlp-8 with dropout after every hidden layer, off at inference.',
@@ -372,6 +463,7 @@ export const RECIPES: readonly RecipeInfo[] = [
     defaults: { codebookSize: 64, codeDim: 16, commitment: 0.25, epochs: 10 },
     settings: [...COMMON, 'codebookSize', 'codeDim', 'commitment'],
     fixedLatent: true,
+    sideMultiple: 4,
   },
 ];
 

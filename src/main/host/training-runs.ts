@@ -3,10 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Params, TrainEnd } from '../../shared/contract';
 import type { EventListener } from '../../shared/rpc';
-import { loadDataset, requireShape, type Dataset } from '../engine/data/datasets';
+import { loadDataset, type Dataset } from '../engine/data/datasets';
 import { UserError } from '../engine/errors';
 import type { ModelLibrary } from './model-library';
-import { buildModel, requireRecipe, resolveSettings } from '../engine/models/build';
+import { buildModel, recipeForImages, requireRecipe, resolveSettings } from '../engine/models/build';
 import { RunControl } from '../engine/training/run-control';
 import { takeRunLock } from '../engine/persistence/run-lock';
 import { train, trainingImages } from '../engine/training/trainer';
@@ -42,7 +42,7 @@ export class TrainingRuns {
     let dataset: Dataset;
     try {
       dataset = await loadDataset(datasetRef);
-      requireShape(dataset, recipe.image, `recipe ${recipe.name}`);
+      recipeForImages(recipe, dataset.shape, dataset.title);
     } finally {
       this.starting = null;
     }
@@ -52,7 +52,7 @@ export class TrainingRuns {
     if (note) this.emit('engine.log', { level: 'warn', message: `${modelId}: ${note}` });
     const runId = randomUUID();
     const control = new RunControl();
-    const model = buildModel(recipe, settings);
+    const model = buildModel(recipe, settings, dataset.shape);
     const ids = { runId, modelId };
     const done = train({
       model,

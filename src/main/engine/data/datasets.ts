@@ -18,6 +18,11 @@ import { loadImageFolder, MAX_SIDE, shapeText, type LoadProgress } from './image
 
 export const IMAGE_PIXELS = IMAGE_SIDE * IMAGE_SIDE;
 
+/** Bytes (values) per image of a set: height·width·channels of its dataset (784 for MNIST); 0 for an empty set. */
+export function imageBytesOf(set: ImageSet): number {
+  return set.count ? set.pixels.length / set.count : 0;
+}
+
 export interface ImageSet {
   count: number;
   /** count × height × width × channels bytes (the dataset's shape), row-major, channels last, 0..255. */
@@ -128,8 +133,10 @@ export function datasetChecksum(dataset: Dataset): string {
  * the model was trained on (its checksum differs).
  */
 export async function loadModelDataset(trained: { ref: string; sha256?: string }, moved?: string): Promise<Dataset> {
-  const ref = moved ?? trained.ref;
-  if (!moved && !isBundledDataset(ref) && !existsSync(ref)) {
+  // A moved image folder keeps the size it was trained at, unless the new place names one.
+  const size = splitDatasetRef(trained.ref).size;
+  const ref = moved === undefined ? trained.ref : splitDatasetRef(moved).size || !size ? moved : `${moved}${size}`;
+  if (!moved && !isBundledDataset(ref) && !existsSync(splitDatasetRef(ref).path)) {
     throw new UserError(
       `the dataset folder this model was trained on, ${ref}, is missing (moved, or the model was copied from another machine): give its new place (--dataset on the command line, "Locate dataset" in the app)`,
       'not-found'
@@ -157,7 +164,7 @@ export function requireShape(dataset: Dataset, shape: ImageShape, user: string):
 /** The first n images (all if fewer), as views of the same memory. */
 export function takeFirst(set: ImageSet, n: number): ImageSet {
   const count = Math.max(0, Math.min(set.count, Math.floor(n)));
-  const imageBytes = set.count ? set.pixels.length / set.count : 0;
+  const imageBytes = imageBytesOf(set);
   const taken: ImageSet = { count, pixels: set.pixels.subarray(0, count * imageBytes), labels: set.labels.subarray(0, count) };
   if (set.factors) taken.factors = set.factors.subarray(0, (count * set.factors.length) / Math.max(1, set.count));
   return taken;
@@ -247,9 +254,18 @@ const SIZE_SUFFIX = /#(\d{1,4})(?:x(\d{1,4}))?$/;
  * `#HxW` at the end of an image folder's path (one that names no file as it is) picks the size its
  * images are resized to. Throws one-line UserErrors for a missing path, a bad size, bad files.
  */
-async function loadOwnDataset(ref: string, progress?: LoadProgress): Promise<Dataset> {
+/**
+ * An own dataset's reference split into its path and its size suffix ('#32', '#32x48', or '' when
+ * none): a path that exists as written has none, even with a '#' in its name.
+ */
+export function splitDatasetRef(ref: string): { path: string; size: string } {
   const sized = existsSync(ref) ? null : SIZE_SUFFIX.exec(ref);
-  const path = sized ? ref.slice(0, sized.index) : ref;
+  return sized ? { path: ref.slice(0, sized.index), size: sized[0] } : { path: ref, size: '' };
+}
+
+async function loadOwnDataset(ref: string, progress?: LoadProgress): Promise<Dataset> {
+  const sized = SIZE_SUFFIX.exec(splitDatasetRef(ref).size);
+  const { path } = splitDatasetRef(ref);
   const isFolder = statOrExplain(path).isDirectory();
   const folder = isFolder ? resolve(path) : dirname(resolve(path));
   const names = listFolder(folder);
