@@ -4,7 +4,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { csvFormat } from 'd3-dsv';
 import { resolve } from 'node:path';
 import { initBackend } from '../engine/backend/backend';
-import { loadDataset } from '../engine/data/datasets';
+import { loadDataset, requireShape } from '../engine/data/datasets';
 import { encodeSet } from '../engine/explore/explore';
 import { closeModel, openModelFolder } from '../engine/persistence/library-model';
 import { writeFileAtomic } from '../engine/persistence/model-folder';
@@ -38,6 +38,7 @@ export function registerEncode(program: Command): void {
       const opened = await openModelFolder(resolve(dir));
       try {
         const dataset = await loadDataset(options.dataset ?? opened.manifest.dataset.ref);
+        requireShape(dataset, opened.latent.image, `model ${opened.manifest.name}`);
         const set = dataset[options.split];
         const { dims, points, labels } = await encodeSet(opened.latent, set, options.limit);
         // A dataset with known factors (sprites) adds each image's level of every factor, as an index.

@@ -7,7 +7,7 @@ import type { EventListener } from '../../shared/rpc';
 import * as tf from '../engine/backend/tf';
 import { RECIPES } from '../../shared/recipes';
 import { initBackend, isBackendFault } from '../engine/backend/backend';
-import { datasetInfos, describeDataset, loadDataset, loadModelDataset } from '../engine/data/datasets';
+import { datasetInfos, describeDataset, loadDataset, loadModelDataset, requireShape } from '../engine/data/datasets';
 import { UserError } from '../engine/errors';
 import {
   codebookStats,
@@ -120,7 +120,11 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
       if (opened.kind === 'imported') throw new UserError(`${what} needs a model trained here; ${id} was imported from ONNX (an encoder and a decoder)`);
       return f(opened.model, opened);
     });
-  const datasetOf = (opened: OpenedModel) => loadModelDataset(opened.manifest.dataset);
+  const datasetOf = async (opened: OpenedModel) => {
+    const dataset = await loadModelDataset(opened.manifest.dataset);
+    requireShape(dataset, opened.latent.image, `model ${opened.manifest.name}`);
+    return dataset;
+  };
 
   const handlers: Handlers = {
     'engine.info': async () => ({ version: APP_VERSION, backend, modelsDir: options.modelsDir }),

@@ -157,7 +157,7 @@ export function requireShape(dataset: Dataset, shape: ImageShape, user: string):
   const { height, width, channels } = dataset.shape;
   if (height === shape.height && width === shape.width && channels === shape.channels) return;
   throw new UserError(
-    `${user} takes ${shapeText(shape)} images but ${dataset.title}'s are ${shapeText(dataset.shape)}: pick a recipe for that shape, or an image folder at that size (folder#${shape.height}x${shape.width})`
+    `${user} takes ${shapeText(shape)} images but ${dataset.title}'s are ${shapeText(dataset.shape)}: give a dataset of that shape (an image folder at that size: folder#${shape.height}x${shape.width})`
   );
 }
 
