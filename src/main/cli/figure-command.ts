@@ -51,7 +51,7 @@ export function registerFigure(program: Command): void {
         const { originals, reconstructions } = await reconstructImages(model, (await loadModelDataset(manifest.dataset, options.dataset)).test, indices);
         images = [...originals, ...reconstructions];
       }
-      writeFileSync(options.out, tileGrid(images, columns));
+      writeFileSync(options.out, tileGrid(images, columns, model.image));
       console.log(`${kind} of ${manifest.name} (${opened.kind === 'imported' ? 'imported from ONNX' : opened.manifest.recipe}) → ${options.out}`);
     });
 }
