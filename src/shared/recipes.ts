@@ -1,7 +1,7 @@
 // The recipe catalogue: what a user can train, with each setting's default and valid range, and
 // each recipe's network as data. Shared so that the CLI, the engine's schema and the renderer's
 // new-model form agree.
-import { denseStack, MNIST_SHAPE, type ImageShape, type NetworkSpec } from './network';
+import { denseStack, MNIST_SHAPE, type ImageShape, type LayerActivation, type LayerSpec, type NetworkSpec } from './network';
 
 export const FAMILIES = ['ae', 'vae', 'mae', 'dae', 'dropout-ae', 'vqvae'] as const;
 export type Family = (typeof FAMILIES)[number];
@@ -175,6 +175,25 @@ const COMMON: SettingKey[] = ['epochs', 'batch', 'lr', 'seed', 'limit', 'patienc
 /** The conv recipes' decoder input: 64 channels at a quarter of the image's sides (7×7 for MNIST). */
 const CONV_MAP = { stride: 4, filters: 64 };
 
+/** The conv recipes' encoder stem: the image, conv 32 → conv 64 (3×3, stride 2), flattened. */
+const CONV_STEM: LayerSpec[] = [
+  { kind: 'reshape', to: 'image' },
+  { kind: 'conv', name: 'conv1', kernel: 3, stride: 2, filters: 32, activation: 'relu' },
+  { kind: 'conv', name: 'conv2', kernel: 3, stride: 2, filters: 64, activation: 'relu' },
+  { kind: 'flatten' },
+];
+
+/** The conv recipes' decoder tail: CONV_MAP → two transposed convs back to the image's size → its channels, flattened. */
+function convTail(output: LayerActivation): LayerSpec[] {
+  return [
+    { kind: 'reshape', to: CONV_MAP },
+    { kind: 'conv-transpose', name: 'deconv1', kernel: 3, stride: 2, filters: 64, activation: 'relu' },
+    { kind: 'conv-transpose', name: 'deconv2', kernel: 3, stride: 2, filters: 32, activation: 'relu' },
+    { kind: 'conv', name: 'conv_out', kernel: 3, stride: 1, filters: 'channels', activation: output },
+    { kind: 'flatten' },
+  ];
+}
+
 /**
  * The conv autoencoder shared by ae-conv, mae-conv and dae-conv (and, with posterior heads, vae-conv):
  * conv 32 → conv 64 (3×3, stride 2) → dense 256 → the code, and the mirror image back with
@@ -183,10 +202,7 @@ const CONV_MAP = { stride: 4, filters: 64 };
 function convNetwork(posterior: boolean, reconstruction: 'mse' | 'bce'): NetworkSpec {
   return {
     encoder: [
-      { kind: 'reshape', to: 'image' },
-      { kind: 'conv', name: 'conv1', kernel: 3, stride: 2, filters: 32, activation: 'relu' },
-      { kind: 'conv', name: 'conv2', kernel: 3, stride: 2, filters: 64, activation: 'relu' },
-      { kind: 'flatten' },
+      ...CONV_STEM,
       { kind: 'dense', name: 'dense', units: 256, activation: 'relu' },
       ...(posterior ? [] : [{ kind: 'dense', name: 'code', units: 'latent', activation: 'linear' } as const]),
     ],
@@ -194,11 +210,7 @@ function convNetwork(posterior: boolean, reconstruction: 'mse' | 'bce'): Network
     decoder: [
       { kind: 'dense', name: 'dense1', units: 256, activation: 'relu' },
       { kind: 'dense', name: 'dense2', units: CONV_MAP, activation: 'relu' },
-      { kind: 'reshape', to: CONV_MAP },
-      { kind: 'conv-transpose', name: 'deconv1', kernel: 3, stride: 2, filters: 64, activation: 'relu' },
-      { kind: 'conv-transpose', name: 'deconv2', kernel: 3, stride: 2, filters: 32, activation: 'relu' },
-      { kind: 'conv', name: 'conv_out', kernel: 3, stride: 1, filters: 'channels', activation: reconstruction === 'mse' ? 'sigmoid' : 'linear' },
-      { kind: 'flatten' },
+      ...convTail(reconstruction === 'mse' ? 'sigmoid' : 'linear'),
     ],
     reconstruction,
   };
@@ -313,22 +325,9 @@ export const RECIPES: readonly RecipeInfo[] = [
     description: 'Convolutional VAE with a 2-D latent (conv 32→64, stride 2), BCE-sum + KL.',
     image: MNIST_SHAPE,
     network: {
-      encoder: [
-        { kind: 'reshape', to: 'image' },
-        { kind: 'conv', name: 'conv1', kernel: 3, stride: 2, filters: 32, activation: 'relu' },
-        { kind: 'conv', name: 'conv2', kernel: 3, stride: 2, filters: 64, activation: 'relu' },
-        { kind: 'flatten' },
-        { kind: 'dense', name: 'dense', units: 16, activation: 'relu' },
-      ],
+      encoder: [...CONV_STEM, { kind: 'dense', name: 'dense', units: 16, activation: 'relu' }],
       posterior: 'heads',
-      decoder: [
-        { kind: 'dense', name: 'dense', units: CONV_MAP, activation: 'relu' },
-        { kind: 'reshape', to: CONV_MAP },
-        { kind: 'conv-transpose', name: 'deconv1', kernel: 3, stride: 2, filters: 64, activation: 'relu' },
-        { kind: 'conv-transpose', name: 'deconv2', kernel: 3, stride: 2, filters: 32, activation: 'relu' },
-        { kind: 'conv', name: 'conv_out', kernel: 3, stride: 1, filters: 'channels', activation: 'linear' },
-        { kind: 'flatten' },
-      ],
+      decoder: [{ kind: 'dense', name: 'dense', units: CONV_MAP, activation: 'relu' }, ...convTail('linear')],
       reconstruction: 'bce',
     },
     dataRange: 'unit',
