@@ -11,8 +11,6 @@ export const MAX_MESSAGE_CHARS = 4_000_000;
 export const MAX_IMAGES_PER_REQUEST = 4096;
 export const IMAGE_SIDE = 28;
 export const IMAGE_PIXELS = IMAGE_SIDE * IMAGE_SIDE;
-/** VQ-VAE code maps are 7×7. */
-export const CODE_MAP_SIDE = 7;
 
 /**
  * An image of the model's shape: height·width·channels bytes (0 = black, 255 = full), row-major,
