@@ -143,7 +143,7 @@ test('an own IDX folder of 47 classes trains, and encode names every class by it
   assert.equal([...perClass.values()].reduce((a, b) => a + b, 0), 1000);
 });
 
-test('dataset loads an image folder with a size, describes it, and reads its cache the second time; a bad one is one line', async () => {
+test('dataset loads an image folder with a size, describes it, and reads its cache the second time; a conv recipe refuses a size it cannot take; a bad folder is one line', async () => {
   const data = join(scratch, 'pets');
   await writeImageFolder(data, 3, 6, { width: 40, height: 30, channels: 3, format: 'jpeg' });
   const env = { LATENT_EXPLORER_CACHE: join(scratch, 'cache') };
@@ -160,9 +160,9 @@ test('dataset loads an image folder with a size, describes it, and reads its cac
   assert.match(again.stdout, /pets: 15 train \+ 3 test images of 16×16 RGB, 3 classes/);
   assert.match(again.stdout, /decoded images cached/);
 
-  const refused = cliWith(env, 'train', '--recipe', 'vae-mlp-2', '--dataset', `${data}#16`, '--epochs', '1', '--out', join(scratch, 'refused'));
+  const refused = cliWith(env, 'train', '--recipe', 'vae-conv', '--dataset', `${data}#18`, '--epochs', '1', '--out', join(scratch, 'refused'));
   assert.notEqual(refused.code, 0);
-  assert.match(refused.stderr, /^latent-explorer: error: recipe vae-mlp-2 takes 28×28 gray images but pets's are 16×16 RGB/);
+  assert.match(refused.stderr, /^latent-explorer: error: recipe vae-conv needs image sides that are multiples of 4 \(two stride-2 convolutions\), but pets's are 18×18: pick that size for an image folder \(folder#20x20\)/);
   assert.equal(refused.stderr.trim().split('\n').length, 1);
   assert.equal(existsSync(join(scratch, 'refused')), false, 'nothing written');
 

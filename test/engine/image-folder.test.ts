@@ -108,10 +108,10 @@ test('47 classes of 28×28 gray images: every class in train and test, each its 
   assert.deepEqual(perClass(data.test.labels, 47), new Array(47).fill(1));
   assert.deepEqual(data.shape, MNIST_SHAPE);
   assert.deepEqual([...data.train.labels.subarray(0, 3)], [0, 1, 2], 'interleaved class by class');
-  requireShape(data, MNIST_SHAPE, 'recipe vae-mlp-2');
+  requireShape(data, MNIST_SHAPE, 'model mnist-vae');
 });
 
-test('a size picked in the reference (folder#H, folder#HxW) resizes every image; a recipe of another shape is refused in one line', async () => {
+test('a size picked in the reference (folder#H, folder#HxW) resizes every image; a model of another shape refuses the dataset in one line', async () => {
   const dir = tempDir('sized');
   await writeImageFolder(dir, 3, 4, { width: 64, height: 48, channels: 3, format: 'jpeg' });
   const data = await loadDataset(`${dir}#16x20`);
@@ -119,7 +119,7 @@ test('a size picked in the reference (folder#H, folder#HxW) resizes every image;
   assert.equal(data.train.pixels.length, data.train.count * 16 * 20 * 3);
   assert.deepEqual((await loadDataset(`${dir}#24`)).shape, { height: 24, width: 24, channels: 3 });
   assert.deepEqual((await loadDataset(dir)).shape, { height: 48, width: 64, channels: 3 }, 'default: the most common size');
-  assert.throws(() => requireShape(data, MNIST_SHAPE, 'recipe vae-mlp-2'), /recipe vae-mlp-2 takes 28×28 gray images but sized's are 16×20 RGB: pick a recipe for that shape/);
+  assert.throws(() => requireShape(data, MNIST_SHAPE, 'model mnist-vae'), /model mnist-vae takes 28×28 gray images but sized's are 16×20 RGB: give a dataset of that shape \(an image folder at that size: folder#28x28\)/);
   await assertUserError(loadDataset(`${dir}#0`), /the size must be 1 to 256 pixels a side/);
   await assertUserError(loadDataset(`${dir}#999`), /the size must be 1 to 256/);
 });

@@ -234,12 +234,18 @@ export function requireFamily<T>(model: Autoencoder, type: new (...args: never[]
   return model as T;
 }
 
-/** MAE inpainting: visible pixels (mask byte ≥ 128) exactly as given, hidden ones predicted. */
+/**
+ * MAE inpainting: visible pixels (mask byte ≥ 128) exactly as given, hidden ones predicted. `mask`
+ * has one byte per pixel position (height·width: 784 on MNIST); a colour pixel is hidden or shown
+ * in all its channels. Returns Image8s of the model's shape and the MSE over hidden values.
+ */
 export function inpaint(model: Autoencoder, image: string, mask: string) {
   const mae = requireFamily(model, MaskedAutoencoder, 'a masked autoencoder', 'inpainting');
+  const shape = mae.recipe.image;
   return tf.tidy(() => {
-    const x = imageTensor(image, mae.recipe.image);
-    const visible = tf.cast(tf.greaterEqual(imageTensor(mask, mae.recipe.image, 'mask'), 0.5), 'float32') as tf.Tensor2D;
+    const x = imageTensor(image, shape);
+    const positions = tf.greaterEqual(imageTensor(mask, { ...shape, channels: 1 }, 'mask'), 0.5);
+    const visible = tf.cast(tf.tile(positions.reshape([1, -1, 1]), [1, 1, shape.channels]).reshape([1, -1]), 'float32') as tf.Tensor2D;
     const hidden = tf.onesLike(visible).sub(visible);
     const output = mae.inpaint(x, visible);
     const error = tf.squaredDifference(output, x).mul(hidden) as tf.Tensor2D;
