@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { dirname, extname, join, relative } from 'node:path';
-import sharp from 'sharp';
+import type { Sharp, SharpOptions } from 'sharp';
 import type { ImageShape } from '../../../shared/network';
 import { UserError } from '../errors';
 import { writeCacheFile } from './cache-file';
@@ -203,6 +203,19 @@ async function inParallel<T>(items: T[], work: (item: T, index: number) => Promi
   await Promise.all(Array.from({ length: Math.min(PARALLEL, items.length) }, worker));
 }
 
+/**
+ * sharp, loaded on first use: its native library is only needed for image folders, so an install
+ * without it (an `--omit=optional` one, an unsupported platform) still runs everything else, and
+ * an image folder then says what is missing.
+ */
+async function loadSharp(): Promise<(input: string, options?: SharpOptions) => Sharp> {
+  try {
+    return (await import('sharp')).default;
+  } catch (error) {
+    throw new UserError(`image folders need the sharp package, which could not be loaded (${(error as Error).message.split('\n')[0]}); reinstall with \`npm install\` (optional dependencies included)`, 'unavailable');
+  }
+}
+
 /** "32×32 RGB", "28×28 gray". */
 export function shapeText(shape: ImageShape): string {
   return `${shape.height}×${shape.width} ${shape.channels === 3 ? 'RGB' : 'gray'}`;
@@ -291,6 +304,7 @@ export async function loadImageFolder(root: string, size: { height: number; widt
   const cached = readCache(cacheFile);
   if (cached) return { ...cached, cached: true };
 
+  const sharp = await loadSharp();
   const failed = new Map<Entry, string>();
   const sizes = new Map<Entry, { height: number; width: number; gray: boolean }>();
   await inParallel(
