@@ -34,14 +34,14 @@ async function picture(target: Locator): Promise<{ width: number; height: number
   })()`)) as { width: number; height: number; coloured: number };
 }
 
-async function trainOneEpoch(name: string, dataset: string, settings: Record<string, number>): Promise<string> {
-  const { modelId } = (await app.server.engine.call('train.start', { name, recipe: 'vae-conv', dataset, settings: { epochs: 1, latent: 2, ...settings } })) as Result<'train.start'>;
+async function trainOneEpoch(name: string, dataset: string, settings: Record<string, number>, recipe = 'vae-conv'): Promise<string> {
+  const { modelId } = (await app.server.engine.call('train.start', { name, recipe, dataset, settings: { epochs: 1, latent: 2, ...settings } })) as Result<'train.start'>;
   await until(async () => ((await app.server.engine.call('models.list', {})) as Result<'models.list'>).some((m) => m.id === modelId && m.status === 'done'), TRAIN_TIMEOUT_MS, `${name} to train`);
   return modelId;
 }
 
-/** Opens the model in the latent view and checks what the issue asks: classes, probe, manifold, reconstructions in colour at 32×32. */
-async function explore(modelId: string, points: number, classes: string[], shot: string): Promise<void> {
+/** Opens the model in the latent view and checks what the issue asks: classes, probe, manifold, reconstructions in colour at the images' size. */
+async function explore(modelId: string, points: number, classes: string[], shot: string, [width, height] = [32, 32]): Promise<void> {
   const { page } = app;
   await page.goto(app.server.url);
   await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption(modelId);
@@ -52,22 +52,22 @@ async function explore(modelId: string, points: number, classes: string[], shot:
 
   await until(async () => Number(await decodedImage(page).getAttribute('data-frame')) >= 1, 60_000, 'the decoded probe');
   const probe = await picture(decodedImage(page));
-  assert.deepEqual([probe.width, probe.height], [32, 32], 'the probe decodes a 32×32 image');
+  assert.deepEqual([probe.width, probe.height], [width, height], 'the probe decodes an image of the model’s size');
 
   const manifold = page.getByRole('figure', { name: 'Manifold' });
   await manifold.getByRole('img').first().waitFor({ timeout: 60_000 });
   const tile = await picture(manifold.getByRole('img').first());
-  assert.deepEqual([tile.width, tile.height], [32, 32], 'manifold tiles are 32×32');
+  assert.deepEqual([tile.width, tile.height], [width, height], 'manifold tiles are of the model’s size');
 
   await page.getByRole('tablist', { name: 'Tools' }).getByRole('tab', { name: 'Reconstructions' }).click();
   const figure = page.getByRole('figure', { name: 'Reconstructions' });
   const original = figure.getByRole('img', { name: 'Test image 0', exact: true });
   await original.waitFor({ timeout: 60_000 });
   const seen = await picture(original);
-  assert.deepEqual([seen.width, seen.height], [32, 32]);
+  assert.deepEqual([seen.width, seen.height], [width, height]);
   assert.ok(seen.coloured > 20, `the test image is shown in colour (${seen.coloured} coloured pixels)`);
   const reconstruction = await picture(figure.getByRole('img', { name: 'Reconstruction of test image 0' }));
-  assert.deepEqual([reconstruction.width, reconstruction.height], [32, 32], 'reconstructions are 32×32 colour images');
+  assert.deepEqual([reconstruction.width, reconstruction.height], [width, height], 'reconstructions are colour images of the model’s size');
   await page.screenshot({ path: join(SHOTS, `latent-${shot}.png`) });
 }
 
@@ -82,5 +82,13 @@ test('a 1-epoch conv VAE on a folder of 32×32 RGB images: classes, probe, manif
 test('a 1-epoch conv VAE on the sprites: shapes as classes, probe, manifold and reconstructions in colour', { timeout: TRAIN_TIMEOUT_MS }, async () => {
   const modelId = await trainOneEpoch('e2e sprites', 'sprites', { batch: 50, limit: 300 });
   await explore(modelId, 4000, ['square', 'ellipse', 'triangle'], 'sprites');
+  assert.deepEqual(app.pageErrors, []);
+});
+
+test('a folder resized to a size that is not square (#16x24): an MLP VAE draws its images 24 wide and 16 high', { timeout: TRAIN_TIMEOUT_MS }, async () => {
+  const folder = join(app.home, 'rgb-wide');
+  await writeImageFolder(folder, 2, 20, { width: 40, height: 30, channels: 3 });
+  const modelId = await trainOneEpoch('e2e wide folder', `${folder}#16x24`, { batch: 8 }, 'vae-mlp-2');
+  await explore(modelId, 8, ['class-00', 'class-01'], 'wide-folder', [24, 16]);
   assert.deepEqual(app.pageErrors, []);
 });

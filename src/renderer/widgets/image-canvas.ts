@@ -5,15 +5,27 @@
 // white on black as the datasets store them, RGB ones in their colours.
 import { IMAGE_SIDE } from '../../shared/contract';
 import type { ImageShape } from '../../shared/network';
-import { base64ToBytes, shapeOfImage } from '../../shared/image8';
+import { base64ToBytes, shapeOfImage, squareShapeOf } from '../../shared/image8';
+import { library } from '../engine-client/library.svelte';
 
 /**
- * RGBA pixels of an Image8 of `shape`; without one, the square shape its length implies (784
- * bytes: 28×28 gray, 3072: 32×32 RGB). Throws for a length that is no square image.
+ * The shape of an Image8 of `length` bytes: a square image's from its length alone; otherwise
+ * (a folder resized to 32×48) that of a library model whose images have that many bytes. Throws
+ * when neither tells.
+ */
+export function imageShapeOf(length: number): ImageShape {
+  const square = squareShapeOf(length);
+  if (square) return square;
+  return shapeOfImage(length, library.models.find(({ image }) => image.height * image.width * image.channels === length)?.image);
+}
+
+/**
+ * RGBA pixels of an Image8 of `shape`; without one, the shape imageShapeOf finds (784 bytes: 28×28
+ * gray, 3072: 32×32 RGB). Throws for a length of no known shape.
  */
 export function imageData(image: string | Uint8Array, shape?: ImageShape): ImageData {
   const bytes = typeof image === 'string' ? base64ToBytes(image) : image;
-  const { height, width, channels } = shapeOfImage(bytes.length, shape);
+  const { height, width, channels } = shape ?? imageShapeOf(bytes.length);
   const data = new ImageData(width, height);
   for (let i = 0; i < width * height; i++) {
     const at = i * channels;

@@ -1,7 +1,8 @@
 // Drawing masks for people: hidden pixels get the theme's accent tint (black would read as
 // background on a digit), and the hidden-pixel error as a heat map.
 import { interpolateInferno, rgb } from 'd3';
-import { base64ToBytes, shapeOfImage } from '../../../shared/image8';
+import { base64ToBytes } from '../../../shared/image8';
+import { imageShapeOf } from '../../widgets/image-canvas';
 import type { ImageShape } from '../../../shared/network';
 
 type Rgb = [number, number, number];
@@ -40,13 +41,13 @@ function colourAt(pixels: Uint8Array, i: number, channels: number): Rgb {
 }
 
 /**
- * The image (gray or RGB, its shape read from its length) with its hidden pixels tinted; `mask`
+ * The image (gray or RGB, its shape found by imageShapeOf) with its hidden pixels tinted; `mask`
  * has one byte per pixel position. `see` (0–1) is how much of the image shows through the tint:
  * the painter lets the picture show, the masked input shows what the model gets.
  */
 export function paintMasked(canvas: HTMLCanvasElement, image: string | Uint8Array, mask: Uint8Array, see: number): void {
   const pixels = bytesOf(image);
-  const shape = shapeOfImage(pixels.length);
+  const shape = imageShapeOf(pixels.length);
   paint(canvas, shape, (i) => {
     const colour = colourAt(pixels, i, shape.channels);
     if (mask[i]! >= 128) return colour;
@@ -57,6 +58,6 @@ export function paintMasked(canvas: HTMLCanvasElement, image: string | Uint8Arra
 /** An Image8 of values in [0, 1] (e.g. |error|) through the inferno colour scale; for colour, the largest channel's. */
 export function paintHeat(canvas: HTMLCanvasElement, image: string | Uint8Array): void {
   const values = bytesOf(image);
-  const shape = shapeOfImage(values.length);
+  const shape = imageShapeOf(values.length);
   paint(canvas, shape, (i) => INFERNO[Math.max(...colourAt(values, i, shape.channels))]!);
 }
