@@ -2,6 +2,7 @@
 // result, and every event, each named once. Parameters are zod schemas because the renderer is
 // untrusted input: the engine's door parses them before any work or allocation happens.
 import { z } from 'zod';
+import type { ImageShape } from './network';
 import { FAMILIES, MASK_KINDS, SETTING_SPECS, type NumericSettingSpec, type TrainSettings } from './recipes';
 
 /** Largest message either side accepts, in UTF-16 code units of its JSON text. */
@@ -10,11 +11,12 @@ export const MAX_MESSAGE_CHARS = 4_000_000;
 export const MAX_IMAGES_PER_REQUEST = 4096;
 export const IMAGE_SIDE = 28;
 export const IMAGE_PIXELS = IMAGE_SIDE * IMAGE_SIDE;
-/** VQ-VAE code maps are 7×7. */
-export const CODE_MAP_SIDE = 7;
 
-/** A 28×28 grayscale image: 784 bytes (0 = black, 255 = white), base64, row-major. */
-const Image8 = z.string().max(2048).describe('base64 of 784 bytes');
+/**
+ * An image of the model's shape: height·width·channels bytes (0 = black, 255 = full), row-major,
+ * channels last, base64 (784 bytes for 28×28 gray). At most 256×256 RGB.
+ */
+const Image8 = z.string().max(262_144).describe('base64 of height·width·channels bytes');
 const ModelId = z.string().min(1).max(200);
 const Split = z.enum(['train', 'test']);
 const finite = () => z.number().finite();
@@ -95,6 +97,8 @@ export const ModelSummary = z.object({
   recipe: z.string(),
   dataset: z.string(),
   latent: z.number(),
+  /** The images the model reads and writes (its dataset's shape). */
+  image: z.object({ height: z.number(), width: z.number(), channels: z.number() }),
   epochs: z.number(),
   testLoss: z.number().nullable(),
   /** The model's own dataset folder is no longer where it was trained (moved, or the model was copied): see models.locateDataset. */
@@ -153,6 +157,8 @@ export const Requests = {
   'train.pause': z.object({ runId: z.string().max(100) }).strict(),
   'train.resume': z.object({ runId: z.string().max(100) }).strict(),
   'train.cancel': z.object({ runId: z.string().max(100) }).strict(),
+  /** A dataset's catalogue entry (its classes, sizes); an own folder is loaded to answer. */
+  'data.describe': z.object({ dataset: DatasetRef }).strict(),
   'data.images': z
     .object({ dataset: DatasetRef, split: Split, indices: z.array(z.number().int().min(0)).min(1).max(1024) })
     .strict(),
@@ -203,7 +209,8 @@ export const Requests = {
   'model.inpaint': z.object({ id: ModelId, image: Image8, mask: Image8 }).strict(),
   'model.denoise': z.object({ id: ModelId, image: Image8, sigma: z.number().finite().min(0).max(2), seed: z.number().int().min(0).max(2 ** 31 - 1) }).strict(),
   'model.quantize': z.object({ id: ModelId, image: Image8 }).strict(),
-  'model.decodeCodes': z.object({ id: ModelId, codes: z.array(z.number().int().min(0).max(4095)).length(CODE_MAP_SIDE * CODE_MAP_SIDE) }).strict(),
+  /** A whole code map, row-major: as many codes as the model's map has cells (7·7 for 28×28 images). */
+  'model.decodeCodes': z.object({ id: ModelId, codes: z.array(z.number().int().min(0).max(4095)).min(1).max(64 * 64) }).strict(),
   'model.codebook': z.object({ id: ModelId, limit: z.number().int().min(1).max(10_000) }).strict(),
   'model.codeUsers': z.object({ id: ModelId, code: z.number().int().min(0).max(4095), count: z.number().int().min(1).max(64) }).strict(),
 } as const;
@@ -214,9 +221,15 @@ export type Params<M extends Method> = z.infer<(typeof Requests)[M]>;
 export interface DatasetInfo {
   name: string;
   title: string;
+  /** Class names, indexed by label: every label of the dataset is below classes.length. */
   classes: string[];
   train: number;
   test: number;
+  shape: ImageShape;
+  /** Factors of variation each image carries (the sprites), with their levels' names. */
+  factors?: { name: string; levels: string[] }[];
+  /** How the images were made into the dataset (an image folder's size, split, skipped files), for the user. */
+  description?: string;
 }
 
 /** Per-dimension statistics of a VAE's posterior q(z|x) = N(μ, σ²) over a dataset split. */
@@ -254,6 +267,7 @@ export interface Results {
   'train.pause': { paused: boolean };
   'train.resume': { paused: boolean };
   'train.cancel': { cancelled: boolean };
+  'data.describe': DatasetInfo;
   'data.images': { images: string[]; labels: number[] };
   'model.encode': { dims: number; points: number[]; labels: number[] };
   'model.decode': { images: string[] };

@@ -10,15 +10,27 @@ export interface ImageShape {
   channels: number;
 }
 
+/** MNIST's and Fashion-MNIST's images: 28×28 gray. */
+export const MNIST_SHAPE: ImageShape = { height: 28, width: 28, channels: 1 };
+
 /** The activation a layer ends with. */
 export type LayerActivation = 'linear' | 'relu' | 'sigmoid';
 
 /**
- * A layer width: a number, or one read when the model is built: 'pixels' (height·width·channels
- * of the recipe's image), 'channels' (the image's), 'latent' and 'latent*2' (the latent setting,
- * once or twice), 'codeDim' (the VQ-VAE's code dimension).
+ * A feature map a fixed factor smaller than the image: ⌈height/stride⌉ × ⌈width/stride⌉ × filters
+ * (after two stride-2 convolutions, stride 4: 7×7 for 28×28 images, 8×8 for 32×32, 16×16 for 64×64).
  */
-export type Width = number | 'pixels' | 'channels' | 'latent' | 'latent*2' | 'codeDim';
+export interface MapOfImage {
+  stride: number;
+  filters: number;
+}
+
+/**
+ * A layer width: a number, or one read when the model is built: 'pixels' (height·width·channels
+ * of the model's image), 'channels' (the image's), 'latent' and 'latent*2' (the latent setting,
+ * once or twice), 'codeDim' (the VQ-VAE's code dimension), or the size of a MapOfImage.
+ */
+export type Width = number | 'pixels' | 'channels' | 'latent' | 'latent*2' | 'codeDim' | MapOfImage;
 
 export type LayerSpec =
   /** y = act(x·W + b) on a flat input; parameters `<name>/kernel` [in, out] and `<name>/bias`. */
@@ -29,8 +41,8 @@ export type LayerSpec =
   | { kind: 'conv-transpose'; name: string; kernel: number; stride: number; filters: Width; activation: LayerActivation }
   /** Inverted dropout at the settings' dropout rate, only while training. */
   | { kind: 'dropout' }
-  /** Flat vector → feature map: the recipe's image shape, or [height, width, channels]. */
-  | { kind: 'reshape'; to: 'image' | [number, number, number] }
+  /** Flat vector → feature map: the model's image shape, a map of it, or [height, width, channels]. */
+  | { kind: 'reshape'; to: 'image' | MapOfImage | [number, number, number] }
   /** Feature map → flat vector. */
   | { kind: 'flatten' };
 
@@ -63,4 +75,9 @@ export function denseStack(widths: Width[], hidden: LayerActivation, last: Layer
     const layer: LayerSpec = { kind: 'dense', name: `dense${i + 1}`, units, activation: isLast ? last : hidden };
     return dropout && !isLast ? [layer, { kind: 'dropout' }] : [layer];
   });
+}
+
+/** The [height, width, filters] of a MapOfImage for `image`. */
+export function mapShape(image: ImageShape, map: MapOfImage): [number, number, number] {
+  return [Math.ceil(image.height / map.stride), Math.ceil(image.width / map.stride), map.filters];
 }

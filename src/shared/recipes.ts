@@ -1,7 +1,7 @@
 // The recipe catalogue: what a user can train, with each setting's default and valid range, and
 // each recipe's network as data. Shared so that the CLI, the engine's schema and the renderer's
 // new-model form agree.
-import { denseStack, type ImageShape, type NetworkSpec } from './network';
+import { denseStack, MNIST_SHAPE, type ImageShape, type LayerActivation, type LayerSpec, type NetworkSpec } from './network';
 
 export const FAMILIES = ['ae', 'vae', 'mae', 'dae', 'dropout-ae', 'vqvae'] as const;
 export type Family = (typeof FAMILIES)[number];
@@ -147,8 +147,6 @@ export const DEFAULT_SETTINGS: TrainSettings = {
   adamBeta2: 0.999,
 };
 
-/** The bundled datasets' images: 28×28 grayscale. */
-const MNIST_IMAGE: ImageShape = { height: 28, width: 28, channels: 1 };
 
 /** 784→128→32→z→32→128→784, sigmoid output, MSE: ae-mlp-8's network, shared by its MAE, DAE and dropout variants. */
 const MLP_8: NetworkSpec = {
@@ -161,8 +159,14 @@ export interface RecipeInfo {
   name: string;
   family: Family;
   description: string;
-  /** The images the network reads and writes. */
+  /**
+   * The images the recipe was made for (MNIST's). A model takes its dataset's shape instead: an MLP
+   * any, a convolutional recipe gray or RGB with sides a multiple of `sideMultiple`; the model's
+   * own is in its manifest.
+   */
   image: ImageShape;
+  /** Convolutional recipes: image sides must be a multiple of this (two stride-2 convolutions: 4). */
+  sideMultiple?: number;
   /** Encoder, decoder, reconstruction term and init: built by src/main/engine/models/network.ts. */
   network: NetworkSpec;
   /** Data range the network sees: [0, 1], or [-1, 1] (normalised with mean 0.5, std 0.5). */
@@ -184,12 +188,56 @@ export interface RecipeInfo {
 
 const COMMON: SettingKey[] = ['epochs', 'batch', 'lr', 'seed', 'limit', 'patience'];
 
+/** The conv recipes' decoder input: 64 channels at a quarter of the image's sides (7×7 for MNIST). */
+const CONV_MAP = { stride: 4, filters: 64 };
+
+/** The conv recipes' encoder stem: the image, conv 32 → conv 64 (3×3, stride 2), flattened. */
+const CONV_STEM: LayerSpec[] = [
+  { kind: 'reshape', to: 'image' },
+  { kind: 'conv', name: 'conv1', kernel: 3, stride: 2, filters: 32, activation: 'relu' },
+  { kind: 'conv', name: 'conv2', kernel: 3, stride: 2, filters: 64, activation: 'relu' },
+  { kind: 'flatten' },
+];
+
+/** The conv recipes' decoder tail: CONV_MAP → two transposed convs back to the image's size → its channels, flattened. */
+function convTail(output: LayerActivation): LayerSpec[] {
+  return [
+    { kind: 'reshape', to: CONV_MAP },
+    { kind: 'conv-transpose', name: 'deconv1', kernel: 3, stride: 2, filters: 64, activation: 'relu' },
+    { kind: 'conv-transpose', name: 'deconv2', kernel: 3, stride: 2, filters: 32, activation: 'relu' },
+    { kind: 'conv', name: 'conv_out', kernel: 3, stride: 1, filters: 'channels', activation: output },
+    { kind: 'flatten' },
+  ];
+}
+
+/**
+ * The conv autoencoder shared by ae-conv, mae-conv and dae-conv (and, with posterior heads, vae-conv):
+ * conv 32 → conv 64 (3×3, stride 2) → dense 256 → the code, and the mirror image back with
+ * transposed convolutions; sigmoid output and MSE, or logits and BCE.
+ */
+function convNetwork(posterior: boolean, reconstruction: 'mse' | 'bce'): NetworkSpec {
+  return {
+    encoder: [
+      ...CONV_STEM,
+      { kind: 'dense', name: 'dense', units: 256, activation: 'relu' },
+      ...(posterior ? [] : [{ kind: 'dense', name: 'code', units: 'latent', activation: 'linear' } as const]),
+    ],
+    ...(posterior ? { posterior: 'heads' as const } : {}),
+    decoder: [
+      { kind: 'dense', name: 'dense1', units: 256, activation: 'relu' },
+      { kind: 'dense', name: 'dense2', units: CONV_MAP, activation: 'relu' },
+      ...convTail(reconstruction === 'mse' ? 'sigmoid' : 'linear'),
+    ],
+    reconstruction,
+  };
+}
+
 export const RECIPES: readonly RecipeInfo[] = [
   {
     name: 'ae-mlp-8',
     family: 'ae',
     description: 'Plain AE 784→128→32→8→32→128→784, sigmoid output, MSE (the classic tutorial).',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: MLP_8,
     dataRange: 'unit',
     defaultDataset: 'mnist',
@@ -201,7 +249,7 @@ export const RECIPES: readonly RecipeInfo[] = [
     name: 'ae-mlp-2',
     family: 'ae',
     description: 'Plain AE with a 2-D code, 784→256→2→256→784, BCE: the AE half of "AE vs VAE".',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: { encoder: denseStack([256, 'latent'], 'relu', 'linear'), decoder: denseStack([256, 'pixels'], 'relu', 'linear'), reconstruction: 'bce' },
     dataRange: 'unit',
     defaultDataset: 'mnist',
@@ -213,7 +261,7 @@ export const RECIPES: readonly RecipeInfo[] = [
     name: 'ae-mlp-64',
     family: 'ae',
     description: 'Plain AE 784→256→64→256→784, weights initialised N(0, 0.05), MSE.',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: { encoder: denseStack([256, 'latent'], 'relu', 'linear'), decoder: denseStack([256, 'pixels'], 'relu', 'sigmoid'), reconstruction: 'mse', initStd: 0.05 },
     dataRange: 'unit',
     defaultDataset: 'mnist',
@@ -225,7 +273,7 @@ export const RECIPES: readonly RecipeInfo[] = [
     name: 'ae-mlp-128-fashion',
     family: 'ae',
     description: 'AE 784→512→256→128 and back, no output activation, data in [-1, 1], Adam β1 0.5.',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: { encoder: denseStack([512, 256, 'latent'], 'relu', 'linear'), decoder: denseStack([256, 512, 'pixels'], 'relu', 'linear'), reconstruction: 'mse' },
     dataRange: 'symmetric',
     defaultDataset: 'fashion-mnist',
@@ -237,7 +285,7 @@ export const RECIPES: readonly RecipeInfo[] = [
     name: 'vae-mlp-20',
     family: 'vae',
     description: 'VAE 784→400→(μ, log σ²)×20, BCE-sum + KL per sample (the widely reproduced example).',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: { encoder: denseStack([400], 'relu', 'relu'), posterior: 'heads', decoder: denseStack([400, 'pixels'], 'relu', 'linear'), reconstruction: 'bce' },
     dataRange: 'unit',
     defaultDataset: 'mnist',
@@ -249,7 +297,7 @@ export const RECIPES: readonly RecipeInfo[] = [
     name: 'vae-mlp-50-binarized',
     family: 'vae',
     description: 'VAE 784→200→200→(μ, log σ²)×50 on dynamically binarized MNIST, Bernoulli decoder: the set-up of published test NLLs.',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: {
       encoder: denseStack([200, 200], 'relu', 'relu'),
       posterior: 'heads',
@@ -267,7 +315,7 @@ export const RECIPES: readonly RecipeInfo[] = [
     name: 'vae-mlp-2',
     family: 'vae',
     description: 'VAE 784→256→(μ, log σ²)×2, BCE-sum + β·KL, batch 64, weight decay 1e-5: a 2-D map.',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: { encoder: denseStack([256], 'relu', 'relu'), posterior: 'heads', decoder: denseStack([256, 'pixels'], 'relu', 'linear'), reconstruction: 'bce' },
     dataRange: 'unit',
     defaultDataset: 'mnist',
@@ -279,7 +327,7 @@ export const RECIPES: readonly RecipeInfo[] = [
     name: 'vae-mlp-8',
     family: 'vae',
     description: 'VAE 784→128→32→16 split into (μ, log σ²)×8, decoder as ae-mlp-8, MSE-sum + KL.',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: { encoder: denseStack([128, 32, 'latent*2'], 'relu', 'linear'), posterior: 'split', decoder: denseStack([32, 128, 'pixels'], 'relu', 'linear'), reconstruction: 'mse' },
     dataRange: 'unit',
     defaultDataset: 'mnist',
@@ -291,24 +339,11 @@ export const RECIPES: readonly RecipeInfo[] = [
     name: 'vae-conv-2',
     family: 'vae',
     description: 'Convolutional VAE with a 2-D latent (conv 32→64, stride 2), BCE-sum + KL.',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: {
-      encoder: [
-        { kind: 'reshape', to: 'image' },
-        { kind: 'conv', name: 'conv1', kernel: 3, stride: 2, filters: 32, activation: 'relu' },
-        { kind: 'conv', name: 'conv2', kernel: 3, stride: 2, filters: 64, activation: 'relu' },
-        { kind: 'flatten' },
-        { kind: 'dense', name: 'dense', units: 16, activation: 'relu' },
-      ],
+      encoder: [...CONV_STEM, { kind: 'dense', name: 'dense', units: 16, activation: 'relu' }],
       posterior: 'heads',
-      decoder: [
-        { kind: 'dense', name: 'dense', units: 7 * 7 * 64, activation: 'relu' },
-        { kind: 'reshape', to: [7, 7, 64] },
-        { kind: 'conv-transpose', name: 'deconv1', kernel: 3, stride: 2, filters: 64, activation: 'relu' },
-        { kind: 'conv-transpose', name: 'deconv2', kernel: 3, stride: 2, filters: 32, activation: 'relu' },
-        { kind: 'conv', name: 'conv_out', kernel: 3, stride: 1, filters: 'channels', activation: 'linear' },
-        { kind: 'flatten' },
-      ],
+      decoder: [{ kind: 'dense', name: 'dense', units: CONV_MAP, activation: 'relu' }, ...convTail('linear')],
       reconstruction: 'bce',
     },
     dataRange: 'unit',
@@ -316,12 +351,39 @@ export const RECIPES: readonly RecipeInfo[] = [
     defaults: { latent: 2, epochs: 30 },
     settings: [...COMMON, 'klWeight'],
     fixedLatent: true,
+    sideMultiple: 4,
+  },
+  {
+    name: 'vae-conv',
+    family: 'vae',
+    description: 'Convolutional β-VAE for any image size and colour (conv 32→64 stride 2, dense 256, latent 16), BCE-sum + β·KL.',
+    image: MNIST_SHAPE,
+    network: convNetwork(true, 'bce'),
+    dataRange: 'unit',
+    defaultDataset: 'sprites',
+    defaults: { latent: 16, epochs: 20 },
+    settings: [...COMMON, 'latent', 'klWeight'],
+    fixedLatent: false,
+    sideMultiple: 4,
+  },
+  {
+    name: 'ae-conv',
+    family: 'ae',
+    description: 'Convolutional AE for any image size and colour (conv 32→64 stride 2, dense 256, latent 32), sigmoid output, MSE.',
+    image: MNIST_SHAPE,
+    network: convNetwork(false, 'mse'),
+    dataRange: 'unit',
+    defaultDataset: 'sprites',
+    defaults: { latent: 32, epochs: 20 },
+    settings: [...COMMON, 'latent'],
+    fixedLatent: false,
+    sideMultiple: 4,
   },
   {
     name: 'mae-mlp-8',
     family: 'mae',
     description: 'Masked AE: ae-mlp-8 fed x·mask, 80% of pixels hidden, MSE on the hidden pixels.',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: MLP_8,
     dataRange: 'unit',
     defaultDataset: 'mnist',
@@ -333,7 +395,7 @@ export const RECIPES: readonly RecipeInfo[] = [
     name: 'mae-mlp-mixed',
     family: 'mae',
     description: 'Masked AE 784→512→256→64 trained on pixel and 4×4-block masks alike: inpaints painted blobs.',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: { encoder: denseStack([512, 256, 'latent'], 'relu', 'linear'), decoder: denseStack([256, 512, 'pixels'], 'relu', 'sigmoid'), reconstruction: 'mse' },
     dataRange: 'unit',
     defaultDataset: 'mnist',
@@ -345,7 +407,7 @@ export const RECIPES: readonly RecipeInfo[] = [
     name: 'dae-mlp-8',
     family: 'dae',
     description: 'Denoising AE: ae-mlp-8 trained on clip(x + N(0, σ²)) with the clean x as target.',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: MLP_8,
     dataRange: 'unit',
     defaultDataset: 'mnist',
@@ -354,10 +416,36 @@ export const RECIPES: readonly RecipeInfo[] = [
     fixedLatent: false,
   },
   {
+    name: 'dae-conv',
+    family: 'dae',
+    description: 'Convolutional denoising AE (the ae-conv network) trained on clip(x + N(0, σ²)), any image size and colour.',
+    image: MNIST_SHAPE,
+    network: convNetwork(false, 'mse'),
+    dataRange: 'unit',
+    defaultDataset: 'sprites',
+    defaults: { latent: 32, noiseSigma: 0.3, epochs: 20 },
+    settings: [...COMMON, 'latent', 'noiseSigma'],
+    fixedLatent: false,
+    sideMultiple: 4,
+  },
+  {
+    name: 'mae-conv',
+    family: 'mae',
+    description: 'Convolutional masked AE (the ae-conv network) on pixel and 4×4-block masks, any image size and colour: inpaints colour images.',
+    image: MNIST_SHAPE,
+    network: convNetwork(false, 'mse'),
+    dataRange: 'unit',
+    defaultDataset: 'sprites',
+    defaults: { latent: 64, maskRatio: 0.5, maskKind: 'mixed', epochs: 20 },
+    settings: [...COMMON, 'latent', 'maskRatio', 'maskKind'],
+    fixedLatent: false,
+    sideMultiple: 4,
+  },
+  {
     name: 'dropout-ae-mlp-8',
     family: 'dropout-ae',
     description: 'Dropout AE: ae-mlp-8 with dropout after every hidden layer, off at inference.',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: { ...MLP_8, encoder: denseStack([128, 32, 'latent'], 'relu', 'linear', { dropout: true }), decoder: denseStack([32, 128, 'pixels'], 'relu', 'sigmoid', { dropout: true }) },
     dataRange: 'unit',
     defaultDataset: 'mnist',
@@ -369,7 +457,7 @@ export const RECIPES: readonly RecipeInfo[] = [
     name: 'vqvae-conv',
     family: 'vqvae',
     description: 'VQ-VAE: conv encoder to a 7×7 map of code vectors, nearest-codebook quantisation, straight-through.',
-    image: MNIST_IMAGE,
+    image: MNIST_SHAPE,
     network: {
       encoder: [
         { kind: 'reshape', to: 'image' },
@@ -390,6 +478,7 @@ export const RECIPES: readonly RecipeInfo[] = [
     defaults: { codebookSize: 64, codeDim: 16, commitment: 0.25, epochs: 10 },
     settings: [...COMMON, 'codebookSize', 'codeDim', 'commitment'],
     fixedLatent: true,
+    sideMultiple: 4,
   },
 ];
 

@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { csvParse } from 'd3-dsv';
 import { PNG } from 'pngjs';
 import { RECIPES } from '../../src/shared/recipes';
 import { decodeGif } from '../gif-frames';
 import { parseSvg, svgElements, svgText } from '../svg-document';
+import { writeIdxFolder } from './idx-fixture';
+import { writeImageFolder } from './image-folder-fixture';
 
 const BIN = resolve('bin/latent-explorer.js');
 const scratch = mkdtempSync(join(tmpdir(), 'le-cli-'));
@@ -125,6 +128,54 @@ test('train --json streams epochs, eval reports the same test loss, history expo
   assert.notEqual(again.code, 0);
   assert.match(again.stderr, /already exists and is not empty/);
   assert.equal(readdirSync(out).length, 3, 'the existing model is untouched');
+});
+
+test('an own IDX folder of 47 classes trains, and encode names every class by its own name', () => {
+  const data = join(scratch, 'idx-47');
+  mkdirSync(data);
+  writeIdxFolder(data, 470, 1000, false, 47);
+  const out = join(scratch, 'vae-47');
+  const trained = cli('train', '--recipe', 'vae-mlp-2', '--dataset', data, '--epochs', '1', '--out', out);
+  assert.equal(trained.code, 0, trained.stderr);
+  const csvFile = join(scratch, 'codes-47.csv');
+  const encoded = cli('encode', out, '--out', csvFile, '--limit', '1000');
+  assert.equal(encoded.code, 0, encoded.stderr);
+  const rows = csvParse(readFileSync(csvFile, 'utf8'));
+  assert.equal(rows.length, 1000);
+  const perClass = new Map<string, number>();
+  for (const row of rows) perClass.set(row.class!, (perClass.get(row.class!) ?? 0) + 1);
+  assert.deepEqual([...perClass.keys()].sort((a, b) => Number(a) - Number(b)), Array.from({ length: 47 }, (_, c) => String(c)));
+  assert.equal([...perClass.values()].reduce((a, b) => a + b, 0), 1000);
+});
+
+test('dataset loads an image folder with a size, describes it, and reads its cache the second time; a conv recipe refuses a size it cannot take; a bad folder is one line', async () => {
+  const data = join(scratch, 'pets');
+  await writeImageFolder(data, 3, 6, { width: 40, height: 30, channels: 3, format: 'jpeg' });
+  const env = { LATENT_EXPLORER_CACHE: join(scratch, 'cache') };
+  const first = cliWith(env, 'dataset', `${data}#16`, '--json');
+  assert.equal(first.code, 0, first.stderr);
+  const summary = JSON.parse(first.stdout);
+  assert.deepEqual(summary.shape, { height: 16, width: 16, channels: 3 });
+  assert.deepEqual([summary.train, summary.test], [15, 3]);
+  assert.deepEqual(summary.classes, { 'class-00': 6, 'class-01': 6, 'class-02': 6 });
+  assert.equal(summary.bytes, 18 * 16 * 16 * 3);
+  assert.match(summary.description, /18 PNG\/JPEG images of 16×16 RGB, 3 classes/);
+  const again = cliWith(env, 'dataset', `${data}#16`);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /pets: 15 train \+ 3 test images of 16×16 RGB, 3 classes/);
+  assert.match(again.stdout, /decoded images cached/);
+
+  const refused = cliWith(env, 'train', '--recipe', 'vae-conv', '--dataset', `${data}#18`, '--epochs', '1', '--out', join(scratch, 'refused'));
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /^latent-explorer: error: recipe vae-conv needs image sides that are multiples of 4 \(two stride-2 convolutions\), but pets's are 18×18: pick that size for an image folder \(folder#20x20\)/);
+  assert.equal(refused.stderr.trim().split('\n').length, 1);
+  assert.equal(existsSync(join(scratch, 'refused')), false, 'nothing written');
+
+  const empty = join(scratch, 'no-images');
+  mkdirSync(empty);
+  const bad = cliWith(env, 'dataset', empty);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /no PNG or JPEG images in the folder/);
 });
 
 test('figure writes the manifold, samples and reconstructions as PNG grids', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, test } from 'node:test';
 import { UserError } from '../../src/main/engine/errors';
-import { datasetInfos, loadDataset, loadFashionMnist, takeFirst, type ImageSet } from '../../src/main/engine/data/datasets';
+import { datasetInfos, describeDataset, loadDataset, loadFashionMnist, relabel, takeFirst, type ImageSet } from '../../src/main/engine/data/datasets';
 import { labelsBytes, writeIdxFolder } from './idx-fixture';
 
 const root = mkdtempSync(join(tmpdir(), 'le-datasets-'));
@@ -35,9 +35,12 @@ async function assertUserError(promise: Promise<unknown>, ...patterns: RegExp[])
   });
 }
 
-test('the catalogue lists both bundled datasets with their sizes', () => {
+test('the catalogue lists the bundled datasets with their sizes and shapes', () => {
   const infos = datasetInfos();
-  assert.deepEqual(infos.map((d) => [d.name, d.train, d.test, d.classes.length]), [['mnist', 60000, 10000, 10], ['fashion-mnist', 60000, 10000, 10]]);
+  assert.deepEqual(
+    infos.map((d) => [d.name, d.train, d.test, d.classes.length, `${d.shape.height}×${d.shape.width}×${d.shape.channels}`]),
+    [['mnist', 60000, 10000, 10, '28×28×1'], ['fashion-mnist', 60000, 10000, 10, '28×28×1'], ['sprites', 20000, 4000, 3, '32×32×3']]
+  );
   assert.equal(infos[1].classes[9], 'Ankle boot');
 });
 
@@ -106,6 +109,36 @@ test('classes follow the largest label of a user dataset', async () => {
   assert.deepEqual((await loadDataset(dir)).classes, ['0', '1', '2']);
 });
 
+test('47 classes (EMNIST-balanced-like): each is a class of its own with its own count, and describe says so', async () => {
+  const dir = tempDir();
+  writeIdxFolder(dir, 470, 1000, false, 47);
+  const data = await loadDataset(dir);
+  assert.deepEqual(data.classes, Array.from({ length: 47 }, (_, c) => String(c)));
+  const counts = new Array(47).fill(0);
+  for (const l of data.test.labels) counts[l]++;
+  assert.equal(counts.reduce((a, b) => a + b, 0), 1000);
+  assert.ok(counts.every((n) => n >= 21 && n <= 22), `every class is in the test split: ${counts}`);
+  const info = await describeDataset(dir);
+  assert.deepEqual({ ...info, classes: info.classes.length }, { name: data.name, title: data.title, classes: 47, train: 470, test: 1000, shape: { height: 28, width: 28, channels: 1 } });
+});
+
+test('any label values: classes are the values that occur, named by them, and labels become their indices', async () => {
+  const dir = tempDir();
+  writeIdxFolder(dir, 4, 2);
+  writeFileSync(join(dir, 'train-labels-idx1-ubyte'), labelsBytes([200, 7, 3, 200]));
+  writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), labelsBytes([7, 255]));
+  const data = await loadDataset(dir);
+  assert.deepEqual(data.classes, ['3', '7', '200', '255']);
+  assert.deepEqual([...data.train.labels], [2, 1, 0, 2]);
+  assert.deepEqual([...data.test.labels], [1, 3]);
+  assert.deepEqual(relabel([Uint8Array.from([0, 1, 2])]), ['0', '1', '2'], 'labels 0..K−1 are kept as they are');
+});
+
+test('describe answers a bundled dataset from the catalogue and names an unknown one', async () => {
+  assert.deepEqual(await describeDataset('mnist'), datasetInfos()[0]);
+  await assertUserError(describeDataset('emnist'), /unknown dataset "emnist"/);
+});
+
 test('a missing file in a user folder is named', async () => {
   const dir = tempDir();
   writeIdxFolder(dir, 5, 5);
@@ -148,4 +181,11 @@ test('takeFirst returns views of the first n images', async () => {
   assert.equal(first.pixels.buffer, mnist.train.pixels.buffer);
   assert.deepEqual(first.labels, mnist.train.labels.subarray(0, 100));
   assert.equal(takeFirst(mnist.test, 1e9).count, 10000);
+});
+
+test('a folder with some IDX files but not its train images is an IDX folder missing a file, not an image folder', async () => {
+  const dir = tempDir();
+  writeIdxFolder(dir, 5, 5);
+  unlinkSync(join(dir, 'train-images-idx3-ubyte'));
+  await assertUserError(loadDataset(dir), /no train images file; expected one named train-images-idx3-ubyte/);
 });

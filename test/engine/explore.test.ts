@@ -152,3 +152,31 @@ test('no tensor leak across many encode/decode calls', async () => {
   }
   assert.equal(tf.memory().numTensors, before);
 });
+
+test('colour at 32×32: inpainting takes one mask byte per pixel position and keeps visible pixels in all channels; tiles and code maps follow the size', async () => {
+  const image = { height: 32, width: 32, channels: 3 };
+  const recipe = requireRecipe('mae-conv');
+  const mae = buildModel(recipe, resolveSettings(recipe, { latent: 8 }), image);
+  const pixels = Uint8Array.from({ length: 3072 }, (_, i) => (i * 37) % 256);
+  const mask = Uint8Array.from({ length: 1024 }, (_, p) => (p % 32 < 16 ? 255 : 0));
+  const result = inpaint(mae, bytesToBase64(pixels), bytesToBase64(mask));
+  const output = base64ToBytes(result.output);
+  assert.equal(output.length, 3072);
+  for (let p = 0; p < 1024; p++) {
+    for (let c = 0; c < 3; c++) {
+      if (mask[p]! >= 128) assert.equal(output[p * 3 + c], pixels[p * 3 + c], `visible pixel ${p}, channel ${c}`);
+      else assert.equal(base64ToBytes(result.masked)[p * 3 + c], 0, 'hidden in every channel');
+    }
+  }
+  assert.throws(() => inpaint(mae, bytesToBase64(new Uint8Array(784)), bytesToBase64(mask)), /image must be 3072 bytes \(32×32 RGB\), got 784/);
+  mae.params.dispose();
+
+  const vqRecipe = requireRecipe('vqvae-conv');
+  const vq = buildModel(vqRecipe, resolveSettings(vqRecipe, { codebookSize: 8 }), image);
+  const { codes, image: decoded } = quantize(vq, bytesToBase64(pixels));
+  assert.equal(codes.length, 64, 'an 8×8 code map');
+  assert.equal(base64ToBytes(decoded).length, 3072);
+  assert.equal(base64ToBytes(decodeCodes(vq, codes)).length, 3072);
+  assert.throws(() => decodeCodes(vq, codes.slice(0, 49)), /a code map of this model has 8×8 = 64 codes, got 49/);
+  vq.params.dispose();
+});

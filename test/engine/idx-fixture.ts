@@ -22,13 +22,17 @@ export function labelsBytes(labels: number[]): Uint8Array {
   return idxBytes(0x801, [labels.length], Uint8Array.from(labels));
 }
 
-/** Writes the four standard files into `dir` (gzipped when `gz`); train has labels 0..n-1 mod 10. */
-export function writeIdxFolder(dir: string, trainCount: number, testCount: number, gz = false): void {
+/**
+ * Writes the four standard files into `dir` (gzipped when `gz`): train image i has label i mod
+ * `classes`, test image i label 3i mod `classes`, so with 47 classes (prime to 3) both splits hold
+ * every class once they have at least `classes` images.
+ */
+export function writeIdxFolder(dir: string, trainCount: number, testCount: number, gz = false, classes = 10): void {
   const files: Record<string, Uint8Array> = {
     'train-images-idx3-ubyte': imagesBytes(trainCount),
-    'train-labels-idx1-ubyte': labelsBytes(Array.from({ length: trainCount }, (_, i) => i % 10)),
+    'train-labels-idx1-ubyte': labelsBytes(Array.from({ length: trainCount }, (_, i) => i % classes)),
     't10k-images-idx3-ubyte': imagesBytes(testCount),
-    't10k-labels-idx1-ubyte': labelsBytes(Array.from({ length: testCount }, (_, i) => (i * 3) % 10)),
+    't10k-labels-idx1-ubyte': labelsBytes(Array.from({ length: testCount }, (_, i) => (i * 3) % classes)),
   };
   for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, gz ? `${name}.gz` : name), gz ? gzipSync(bytes) : bytes);
 }

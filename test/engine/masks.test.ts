@@ -3,13 +3,14 @@ import { test } from 'node:test';
 import { initBackend } from '../../src/main/engine/backend/backend';
 import { sampleMask } from '../../src/main/engine/models/masks';
 import { fillUniform } from '../../src/main/engine/random';
+import { MNIST_SHAPE } from '../../src/shared/network';
 
 await initBackend();
 
 const BATCH = 128;
 
 function rows(kind: 'pixel' | 'block' | 'mixed', ratio: number, seed: number): Float32Array[] {
-  const mask = sampleMask(kind, BATCH, ratio, seed);
+  const mask = sampleMask(kind, BATCH, ratio, seed, MNIST_SHAPE);
   assert.deepEqual(mask.shape, [BATCH, 784]);
   const values = mask.dataSync() as Float32Array;
   mask.dispose();
@@ -63,4 +64,26 @@ test('mixed masks are block masks for about half the samples, pixel masks for th
 test('the same seed gives the same mask, another seed another', () => {
   assert.deepEqual(rows('mixed', 0.8, 5), rows('mixed', 0.8, 5));
   assert.notDeepEqual(rows('mixed', 0.8, 5), rows('mixed', 0.8, 6));
+});
+
+test('on 32×32 RGB images a hidden pixel is hidden in all three channels, and blocks are 4×4 over an 8×8 grid', () => {
+  const image = { height: 32, width: 32, channels: 3 };
+  for (const kind of ['pixel', 'block'] as const) {
+    const mask = sampleMask(kind, 4, 0.5, 3, image);
+    assert.deepEqual(mask.shape, [4, 32 * 32 * 3]);
+    const values = mask.dataSync() as Float32Array;
+    mask.dispose();
+    for (let i = 0; i < 4; i++) {
+      for (let p = 0; p < 1024; p++) {
+        const at = (i * 1024 + p) * 3;
+        assert.ok(values[at] === values[at + 1] && values[at] === values[at + 2], `${kind}: channels of pixel ${p} agree`);
+        if (kind === 'block') {
+          const corner = Math.floor(p / 32 / 4) * 4 * 32 + Math.floor((p % 32) / 4) * 4;
+          assert.equal(values[at], values[(i * 1024 + corner) * 3]);
+        }
+      }
+      const hidden = values.subarray(i * 3072, (i + 1) * 3072).filter((v) => v === 0).length / 3072;
+      assert.ok(hidden > 0.2 && hidden < 0.8, `${kind}: about half hidden (${hidden})`);
+    }
+  }
 });

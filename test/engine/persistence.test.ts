@@ -97,3 +97,22 @@ test('each bundled model is named after its folder', () => {
     assert.equal(manifest.name, folder.name);
   }
 });
+
+test('a model of 32×32 RGB images records its image shape, loads with it, and a manifest naming another shape is refused in one line', () => {
+  const dir = join(scratch, 'rgb');
+  mkdirSync(dir);
+  const recipe = requireRecipe('vae-conv');
+  const image = { height: 32, width: 32, channels: 3 };
+  const model = buildModel(recipe, resolveSettings(recipe, { latent: 4 }), image);
+  saveModelFolder(dir, model, meta);
+  model.params.dispose();
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  assert.deepEqual(manifest.image, image);
+  const loaded = loadModelFolder(dir);
+  assert.deepEqual(loaded.model.recipe.image, image);
+  loaded.model.params.dispose();
+  rewrite(dir, { ...manifest, image: { height: 64, width: 64, channels: 3 } });
+  rejects(dir, /weights in .* do not match recipe vae-conv: .*has shape/);
+  rewrite(dir, { ...manifest, image: { height: 30, width: 30, channels: 3 } });
+  rejects(dir, /manifest\.json: recipe vae-conv needs image sides that are multiples of 4/);
+});

@@ -231,7 +231,7 @@ test('damaged, missing and odd dataset files: train.start refuses with the file 
   writeFileSync(join(lone, TRAIN_IMAGES), imagesBytes(3));
   await attempt('a file without its siblings', join(lone, TRAIN_IMAGES), lone, /no train labels file/);
   await attempt('a missing path', join(home.dir, 'nope'), join(home.dir, 'nope'), /unknown dataset/);
-  await attempt('the root folder', '/', '/', /no train images file/);
+  await attempt('the root folder', '/', '/', /the filesystem's root is not a dataset/);
   await attempt('a bundled-looking name', '__proto__', '__proto__', /unknown dataset/);
   await attempt('a file under a file', join(lone, TRAIN_IMAGES, 'x'), join(lone, TRAIN_IMAGES, 'x'), /unknown dataset/);
 

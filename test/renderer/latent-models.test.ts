@@ -10,6 +10,7 @@ const model = (id: string, family: ModelSummary['family'], latent: number): Mode
   family,
   imported: false,
   recipe: `${family}-x`,
+  image: { height: 28, width: 28, channels: 1 },
   dataset: 'mnist',
   latent,
   epochs: 1,

@@ -73,3 +73,18 @@ test('pointer positions map to grid units and cells', () => {
   assert.equal(gridCell({ x: -0.1, y: 3 }, 7), null);
   assert.equal(gridCell({ x: 7, y: 3 }, 7), null);
 });
+
+test('masks follow the model image size: a 32×32 grid has 1,024 positions and an 8×8 grid of 4×4 blocks', () => {
+  const grid = { height: 32, width: 32 };
+  assert.equal(fullMask(grid).length, 1024);
+  assert.deepEqual(brushPixels({ x: 31.5, y: 31.5 }, 1, grid), [31 * 32 + 31], 'the last pixel of the larger grid');
+  let draws = 0;
+  const random = () => ((draws++ * 0.37) % 1);
+  const blocks = randomBlockMask(0.5, random, grid);
+  assert.equal(hiddenCount(blocks), 32 * 16, 'half of the 64 blocks, 16 pixels each');
+  for (let p = 0; p < 1024; p++) {
+    const corner = Math.floor(p / 32 / 4) * 4 * 32 + Math.floor((p % 32) / 4) * 4;
+    assert.equal(blocks[p], blocks[corner], 'whole 4×4 blocks');
+  }
+  assert.equal(hiddenCount(randomPixelMask(0.25, random, grid)), 256);
+});

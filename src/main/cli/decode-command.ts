@@ -28,7 +28,7 @@ export function registerDecode(program: Command): void {
     .argument('<dir>', 'model folder (trained here or imported)')
     .requiredOption('--z <values>', 'the latent point, "z1,z2,…" (several: separated by ";")', latentPoints)
     .option('--out <file.png>', 'PNG file to write')
-    .option('--json', 'print { z, images } with each image as 784 pixel values in [0, 255], row-major 28×28')
+    .option('--json', 'print { z, images } with each image as its pixel values in [0, 255], row-major, channels last (784 for 28×28 gray)')
     .option('--backend <name>', 'compute backend: gpu, node, wasm or cpu')
     .action(async (dir: string, options: { z: number[][]; out?: string; json?: boolean; backend?: string }) => {
       if (!options.out && !options.json) throw new UserError('decode needs --out FILE.png, --json, or both');
@@ -36,7 +36,7 @@ export function registerDecode(program: Command): void {
       const opened = await openModelFolder(resolve(dir));
       try {
         const images = await decodePoints(opened.latent, options.z);
-        if (options.out) writeFileSync(resolve(options.out), tileGrid(images, images.length));
+        if (options.out) writeFileSync(resolve(options.out), tileGrid(images, images.length, opened.latent.image));
         if (options.json) console.log(JSON.stringify({ z: options.z, images: images.map((image) => Array.from(base64ToBytes(image))) }));
         else console.log(`${images.length} point${images.length === 1 ? '' : 's'} of ${opened.manifest.name} → ${resolve(options.out!)}`);
       } finally {

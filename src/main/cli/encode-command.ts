@@ -4,7 +4,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { csvFormat } from 'd3-dsv';
 import { resolve } from 'node:path';
 import { initBackend } from '../engine/backend/backend';
-import { loadDataset } from '../engine/data/datasets';
+import { loadDataset, requireShape } from '../engine/data/datasets';
 import { encodeSet } from '../engine/explore/explore';
 import { closeModel, openModelFolder } from '../engine/persistence/library-model';
 import { writeFileAtomic } from '../engine/persistence/model-folder';
@@ -26,7 +26,7 @@ function splitOf(value: string): 'train' | 'test' {
 export function registerEncode(program: Command): void {
   program
     .command('encode')
-    .description("write the latent means (μ for a VAE) of a dataset's images as CSV: index, label, class, z1…zD")
+    .description("write the latent means (μ for a VAE) of a dataset's images as CSV: index, label, class, [each factor's level (sprites)], z1…zD")
     .argument('<dir>', 'model folder (trained here or imported)')
     .requiredOption('--out <file.csv>', 'CSV file to write')
     .option('--dataset <name|dir>', "images to encode (default: the model's own dataset)")
@@ -38,10 +38,15 @@ export function registerEncode(program: Command): void {
       const opened = await openModelFolder(resolve(dir));
       try {
         const dataset = await loadDataset(options.dataset ?? opened.manifest.dataset.ref);
-        const { dims, points, labels } = await encodeSet(opened.latent, dataset[options.split], options.limit);
-        const columns = ['index', 'label', 'class', ...Array.from({ length: dims }, (_, d) => `z${d + 1}`)];
+        requireShape(dataset, opened.latent.image, `model ${opened.manifest.name}`);
+        const set = dataset[options.split];
+        const { dims, points, labels } = await encodeSet(opened.latent, set, options.limit);
+        // A dataset with known factors (sprites) adds each image's level of every factor, as an index.
+        const factors = set.factors ? (dataset.factors ?? []) : [];
+        const columns = ['index', 'label', 'class', ...factors.map((f) => f.name), ...Array.from({ length: dims }, (_, d) => `z${d + 1}`)];
         const rows = labels.map((label, i) => {
           const row: Record<string, string | number> = { index: i, label, class: dataset.classes[label] ?? String(label) };
+          factors.forEach((f, k) => (row[f.name] = set.factors![i * factors.length + k]!));
           for (let d = 0; d < dims; d++) row[`z${d + 1}`] = points[i * dims + d]!;
           return row;
         });

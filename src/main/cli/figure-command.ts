@@ -140,7 +140,7 @@ export function registerFigure(program: Command): void {
       const sourceCaption = `${source}, ${model.latentDim}-D latent, on ${manifest.dataset.name}`;
       if (moving) {
         const { images, what } = await movingFrames(kind as (typeof MOVING_KINDS)[number], opened, options);
-        if (options.out) writeFileSync(options.out, tileGrid(images, images.length));
+        if (options.out) writeFileSync(options.out, tileGrid(images, images.length, model.image));
         if (options.svg) writeFileSync(options.svg, gridSvg(images, images.length, `${manifest.name} — ${kind}`, `${what[0]!.toUpperCase()}${what.slice(1)} of ${sourceCaption}.`));
         await writeAnimation(images, options);
         console.log(`${what} of ${source}${[options.out, options.svg].filter(Boolean).map((f) => ` → ${f}`).join('')}`);
@@ -168,7 +168,7 @@ export function registerFigure(program: Command): void {
         images = [...originals, ...reconstructions];
         settings = `test images 0–${options.n - 1} (top) above their reconstructions (bottom)`;
       }
-      if (options.out) writeFileSync(options.out, tileGrid(images, columns));
+      if (options.out) writeFileSync(options.out, tileGrid(images, columns, model.image));
       if (options.svg) writeFileSync(options.svg, gridSvg(images, columns, `${manifest.name} — ${kind}`, `${kind[0]!.toUpperCase()}${kind.slice(1)} of ${sourceCaption}: ${settings}.`));
       console.log(`${kind} of ${source}${[options.out, options.svg].filter(Boolean).map((f) => ` → ${f}`).join('')}`);
     });

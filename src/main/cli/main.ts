@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../engine/errors';
 import { APP_VERSION } from '../engine/version';
 import { registerBench } from './bench-command';
+import { registerDataset } from './dataset-command';
 import { registerDecode } from './decode-command';
 import { registerEncode } from './encode-command';
 import { registerEval } from './eval-command';
@@ -21,12 +22,13 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 const program = new Command('latent-explorer')
-  .description('Train, evaluate and explore autoencoders on MNIST and Fashion-MNIST')
+  .description('Train, evaluate and explore autoencoders on MNIST, Fashion-MNIST and your own images')
   .version(APP_VERSION)
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'latent-explorer: error: ')) });
 registerRecipes(program);
 registerTrain(program);
+registerDataset(program);
 registerEval(program);
 registerHistory(program);
 registerServe(program);

@@ -1,8 +1,8 @@
-// Grayscale images as PNG files, for `figure` and `decode`: Image8 tiles laid out as one grid, or
-// one image's bytes (an animation's frame).
+// Image8 tiles (base64 of height × width × channels bytes) as one PNG, for `figure` and `decode`,
+// and one gray image's bytes as a PNG (an animation's frame).
 import { PNG } from 'pngjs';
-import { IMAGE_SIDE as SIDE } from '../../shared/contract';
-import { base64ToBytes } from '../../shared/image8';
+import { base64ToBytes, shapeOfImage } from '../../shared/image8';
+import type { ImageShape } from '../../shared/network';
 
 /** `width`×`height` grayscale bytes (row-major, 0 = black) → PNG file bytes. */
 export function grayPng(pixels: Uint8Array, width: number, height: number): Buffer {
@@ -10,15 +10,22 @@ export function grayPng(pixels: Uint8Array, width: number, height: number): Buff
   return PNG.sync.write({ ...png, data: Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength) } as PNG, { colorType: 0, inputColorType: 0, inputHasAlpha: false });
 }
 
-/** Image8 tiles laid out row-major in `columns` columns → one grayscale PNG. */
-export function tileGrid(images: string[], columns: number): Buffer {
+/**
+ * Image8 tiles of one shape laid out row-major in `columns` columns → one PNG, gray (colour type 0)
+ * for gray tiles and RGB (colour type 2) for colour ones. `shape` defaults to the square shape the
+ * first tile's length implies (784 bytes: 28×28 gray); throws when it implies none.
+ */
+export function tileGrid(images: string[], columns: number, shape?: ImageShape): Buffer {
+  const tiles = images.map(base64ToBytes);
+  const { height, width, channels } = shapeOfImage(tiles[0]?.length ?? 0, shape);
   const rows = Math.ceil(images.length / columns);
-  const width = columns * SIDE;
-  const pixels = new Uint8Array(width * rows * SIDE);
-  images.forEach((image, k) => {
-    const bytes = base64ToBytes(image);
-    const [top, left] = [Math.floor(k / columns) * SIDE, (k % columns) * SIDE];
-    for (let y = 0; y < SIDE; y++) pixels.set(bytes.subarray(y * SIDE, (y + 1) * SIDE), (top + y) * width + left);
+  const colorType = channels === 3 ? 2 : 0;
+  const png = new PNG({ width: columns * width, height: rows * height, colorType, inputColorType: colorType, inputHasAlpha: false });
+  const pixels = Buffer.alloc(png.width * png.height * channels);
+  const row = width * channels;
+  tiles.forEach((bytes, k) => {
+    const [top, left] = [Math.floor(k / columns) * height, (k % columns) * width];
+    for (let y = 0; y < height; y++) pixels.set(bytes.subarray(y * row, (y + 1) * row), ((top + y) * png.width + left) * channels);
   });
-  return grayPng(pixels, width, rows * SIDE);
+  return PNG.sync.write({ ...png, data: pixels } as PNG, { colorType, inputColorType: colorType, inputHasAlpha: false });
 }

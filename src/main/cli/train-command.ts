@@ -7,9 +7,10 @@ import { basename, resolve } from 'node:path';
 import type { BackendInfo, EpochRecord } from '../../shared/contract';
 import { describeBackend, initBackend } from '../engine/backend/backend';
 import { useFastestBackendFor } from '../engine/training/calibrate';
-import { loadDataset, type Dataset } from '../engine/data/datasets';
+import type { Dataset } from '../engine/data/datasets';
+import { loadDatasetWithProgress } from './load-progress';
 import { UserError } from '../engine/errors';
-import { buildModel, requireRecipe, resolveSettings } from '../engine/models/build';
+import { buildModel, recipeForImages, requireRecipe, resolveSettings } from '../engine/models/build';
 import { RunControl } from '../engine/training/run-control';
 import { inUseError, liveRunLock, RUN_LOCK_FILE, takeRunLock } from '../engine/persistence/run-lock';
 import { train, trainingImages, type BatchProgress } from '../engine/training/trainer';
@@ -49,7 +50,7 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description('train a recipe and save the model folder (after every epoch)')
     .requiredOption('--recipe <name>', 'recipe name (see `latent-explorer recipes`)')
-    .option('--dataset <name|path>', 'mnist, fashion-mnist, or a folder of IDX files (default: the recipe\'s)')
+    .option('--dataset <name|path>', 'mnist, fashion-mnist, a folder of IDX files, or a folder of images (folder#H or #HxW: their size) (default: the recipe\'s)')
     .requiredOption('--out <dir>', 'model folder to write')
     .option('--backend <name>', 'compute backend: gpu, node, wasm or cpu')
     .option('--json', 'one JSON object per line instead of a progress bar')
@@ -67,7 +68,8 @@ export function registerTrain(program: Command): void {
     try {
       await initBackend(options.backend);
       backend = await useFastestBackendFor(recipe, settings);
-      dataset = await loadDataset(options.dataset ?? recipe.defaultDataset);
+      dataset = await loadDatasetWithProgress(options.dataset ?? recipe.defaultDataset, options.json);
+      recipeForImages(recipe, dataset.shape, dataset.title);
     } catch (error) {
       lock.release(true);
       throw error;
@@ -77,7 +79,7 @@ export function registerTrain(program: Command): void {
     if (options.json) emit({ type: 'start', recipe: recipe.name, dataset: dataset.name, backend: backend.name, backendReason: backend.reason, threads: backend.threads, skipped: backend.skipped, settings, trainImages: images.set.count, ...(images.note ? { note: images.note } : {}), out });
     else console.error(`${describeBackend(backend)}\n${recipe.name} on ${dataset.title} (${images.set.count} training images${images.note ? `; ${images.note}` : ''}), ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'} → ${out}`);
 
-    const model = buildModel(recipe, settings);
+    const model = buildModel(recipe, settings, dataset.shape);
     const control = new RunControl();
     let interrupts = 0;
     const onSigint = () => {

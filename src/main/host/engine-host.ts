@@ -9,7 +9,7 @@ import { RECIPES } from '../../shared/recipes';
 import { initBackend, isBackendFault } from '../engine/backend/backend';
 import { chooseCached, EXPLORE_WORK } from '../engine/backend/fastest';
 import { useFastestBackendFor } from '../engine/training/calibrate';
-import { datasetInfos, loadDataset, loadModelDataset } from '../engine/data/datasets';
+import { datasetInfos, describeDataset, loadDataset, loadModelDataset, requireShape } from '../engine/data/datasets';
 import { UserError } from '../engine/errors';
 import {
   codebookStats,
@@ -131,7 +131,11 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
       if (opened.kind === 'imported') throw new UserError(`${what} needs a model trained here; ${id} was imported from ONNX (an encoder and a decoder)`);
       return f(opened.model, opened);
     });
-  const datasetOf = (opened: OpenedModel) => loadModelDataset(opened.manifest.dataset);
+  const datasetOf = async (opened: OpenedModel) => {
+    const dataset = await loadModelDataset(opened.manifest.dataset);
+    requireShape(dataset, opened.latent.image, `model ${opened.manifest.name}`);
+    return dataset;
+  };
 
   const handlers: Handlers = {
     'engine.info': async () => ({ version: APP_VERSION, backend: await initBackend(), modelsDir: options.modelsDir }),
@@ -181,6 +185,7 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
       runs.cancel(runId);
       return { cancelled: true };
     },
+    'data.describe': ({ dataset }) => describeDataset(dataset),
     'data.images': async ({ dataset, split, indices }) => {
       const set = (await loadDataset(dataset))[split];
       return tf.tidy(() => {

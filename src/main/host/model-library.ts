@@ -4,8 +4,9 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { IMPORTED_RECIPE, ModelName, type ModelSummary } from '../../shared/contract';
+import { MNIST_SHAPE } from '../../shared/network';
 import { UserError } from '../engine/errors';
-import { datasetChecksum, isBundledDataset, loadModelDataset } from '../engine/data/datasets';
+import { datasetChecksum, isBundledDataset, loadModelDataset, splitDatasetRef } from '../engine/data/datasets';
 import { readLibraryManifest } from '../engine/persistence/library-model';
 import { readManifest, updateManifest } from '../engine/persistence/model-folder';
 import { inUseError, liveRunLock, runStatus } from '../engine/persistence/run-lock';
@@ -52,17 +53,18 @@ export class ModelLibrary {
   summary(source: Source, folder: string): ModelSummary {
     const dir = join(this.root(source), folder);
     const manifest = readLibraryManifest(dir);
-    const datasetMissing = !isBundledDataset(manifest.dataset.ref) && !existsSync(manifest.dataset.ref);
+    const datasetMissing = !isBundledDataset(manifest.dataset.ref) && !existsSync(splitDatasetRef(manifest.dataset.ref).path);
     const common = { id: `${source}/${folder}`, name: folder, source, family: manifest.family, dataset: manifest.dataset.name, datasetMissing, createdAt: manifest.createdAt, path: dir };
     if (manifest.kind === 'imported') {
       const checksum = `${manifest.encoder.sha256}+${manifest.decoder.sha256}`;
-      return { ...common, checksum, imported: true, recipe: IMPORTED_RECIPE, latent: manifest.latent, epochs: 0, testLoss: null, status: 'done' };
+      return { ...common, checksum, imported: true, recipe: IMPORTED_RECIPE, latent: manifest.latent, image: MNIST_SHAPE, epochs: 0, testLoss: null, status: 'done' };
     }
     return {
       ...common,
       checksum: manifest.weights.sha256,
       imported: false,
       recipe: manifest.recipe,
+      image: manifest.image ?? MNIST_SHAPE, // models from before colour are all 28×28 gray
       latent: manifest.family === 'vqvae' ? manifest.settings.codeDim : manifest.settings.latent,
       epochs: manifest.history.length,
       testLoss: manifest.metrics?.testLoss ?? null,

@@ -7,7 +7,7 @@ import type { EventListener } from '../../shared/rpc';
 import { loadDataset, type Dataset } from '../engine/data/datasets';
 import { UserError } from '../engine/errors';
 import type { ModelLibrary } from './model-library';
-import { buildModel, requireRecipe, resolveSettings } from '../engine/models/build';
+import { buildModel, recipeForImages, requireRecipe, resolveSettings } from '../engine/models/build';
 import { RunControl } from '../engine/training/run-control';
 import { takeRunLock } from '../engine/persistence/run-lock';
 import { train, trainingImages } from '../engine/training/trainer';
@@ -50,6 +50,7 @@ export class TrainingRuns {
     let backend: BackendInfo;
     try {
       dataset = await loadDataset(datasetRef);
+      recipeForImages(recipe, dataset.shape, dataset.title);
       backend = await this.backends.forRun(recipe, settings);
     } finally {
       this.starting = null;
@@ -61,7 +62,7 @@ export class TrainingRuns {
     if (note) this.emit('engine.log', { level: 'warn', message: `${modelId}: ${note}` });
     const runId = randomUUID();
     const control = new RunControl();
-    const model = buildModel(recipe, settings);
+    const model = buildModel(recipe, settings, dataset.shape);
     const ids = { runId, modelId };
     const done = train({
       model,

@@ -1,5 +1,5 @@
 import { makeRng, shuffledIndices } from '../random';
-import { IMAGE_PIXELS, type ImageSet } from './datasets';
+import { imageBytesOf, type ImageSet } from './datasets';
 
 /** pixel byte → float in [0, 1]. */
 const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
@@ -33,19 +33,21 @@ function batchLength(order: Int32Array, start: number, size: number): number {
 }
 
 /**
- * Pixels of images order[start..start+size) as floats in [0, 1], row-major [n, 784]. Pass `out`
- * (sized for a full batch) to reuse one buffer across batches; the result is then a view of it.
+ * Pixels of images order[start..start+size) as floats in [0, 1], row-major [n, pixels] (pixels =
+ * height·width·channels of the set's images, 784 for MNIST). Pass `out` (sized for a full batch)
+ * to reuse one buffer across batches; the result is then a view of it.
  */
 export function gatherBatch(set: ImageSet, order: Int32Array, start: number, size: number, out?: Float32Array): Float32Array {
   const n = batchLength(order, start, size);
-  const target = out ?? new Float32Array(n * IMAGE_PIXELS);
-  if (target.length < n * IMAGE_PIXELS) throw new RangeError(`batch buffer holds ${target.length} floats, needs ${n * IMAGE_PIXELS}`);
+  const bytes = imageBytesOf(set);
+  const target = out ?? new Float32Array(n * bytes);
+  if (target.length < n * bytes) throw new RangeError(`batch buffer holds ${target.length} floats, needs ${n * bytes}`);
   const pixels = unitPixelsOf(set);
   for (let i = 0; i < n; i++) {
-    const from = order[start + i]! * IMAGE_PIXELS;
-    target.set(pixels.subarray(from, from + IMAGE_PIXELS), i * IMAGE_PIXELS);
+    const from = order[start + i]! * bytes;
+    target.set(pixels.subarray(from, from + bytes), i * bytes);
   }
-  return n * IMAGE_PIXELS === target.length ? target : target.subarray(0, n * IMAGE_PIXELS);
+  return n * bytes === target.length ? target : target.subarray(0, n * bytes);
 }
 
 /** Labels of the same images as gatherBatch, as int32 (what tf.oneHot and friends take). */

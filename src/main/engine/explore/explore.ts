@@ -4,14 +4,16 @@
 // the family-specific tools (inpainting, the codebook) need a model trained here.
 // Images cross this boundary as bytes in base64 (src/shared/image8.ts).
 import * as tf from '../backend/tf';
-import { CODE_MAP_SIDE, IMAGE_PIXELS } from '../../../shared/contract';
+import type { ImageShape } from '../../../shared/network';
 import { base64ToBytes, bytesToBase64, unitToBytes } from '../../../shared/image8';
 import { familyWithArticle } from '../../../shared/recipes';
-import type { ImageSet } from '../data/datasets';
+import { imageBytesOf, type ImageSet } from '../data/datasets';
+import { shapeText } from '../data/image-folder';
 import { UserError } from '../errors';
 import { addNoise } from '../models/ae';
 import type { Autoencoder } from '../models/autoencoder';
 import { MaskedAutoencoder } from '../models/mae';
+import { imagePixels } from '../models/network';
 import { countCodes, usageStats, VqVae } from '../models/vqvae';
 import { latentModelOf, type LatentModel } from './latent-model';
 import { normalQuantile } from './normal-quantile';
@@ -23,42 +25,46 @@ function latentOf(model: Explorable): LatentModel {
   return 'params' in model ? latentModelOf(model) : model;
 }
 
-/** [count, 784] values in [0, 1] → `count` Image8 strings. */
-export function imagesOfValues(values: Float32Array): string[] {
-  const images: string[] = [];
-  for (let i = 0; i < values.length / IMAGE_PIXELS; i++) images.push(bytesToBase64(unitToBytes(values.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS))));
-  return images;
+/** [count, pixels] values in [0, 1] (pixels = height·width·channels, channels last) → `count` Image8 strings. */
+export function imagesOfValues(values: Float32Array, count: number): string[] {
+  const size = count ? values.length / count : 0;
+  return Array.from({ length: count }, (_, i) => bytesToBase64(unitToBytes(values.subarray(i * size, (i + 1) * size))));
 }
 
 export function imagesOf(pixels: tf.Tensor2D): string[] {
-  return imagesOfValues(pixels.dataSync() as Float32Array);
+  return imagesOfValues(pixels.dataSync() as Float32Array, pixels.shape[0]);
 }
 
-/** An Image8 from a request → [1, 784] in [0, 1]; a wrong size is the caller's problem to fix. */
-export function imageTensor(image: string, what = 'image'): tf.Tensor2D {
+/**
+ * An Image8 from a request → [1, pixels] in [0, 1], for a model of images `shape`. Throws a
+ * UserError for bad base64 or another number of bytes (the caller's problem to fix).
+ */
+export function imageTensor(image: string, shape: ImageShape, what = 'image'): tf.Tensor2D {
   let bytes: Uint8Array;
   try {
     bytes = base64ToBytes(image);
   } catch {
     throw new UserError(`${what} is not valid base64`);
   }
-  if (bytes.length !== IMAGE_PIXELS) throw new UserError(`${what} must be ${IMAGE_PIXELS} bytes (28×28), got ${bytes.length}`);
-  return tf.tensor2d(Float32Array.from(bytes, (b) => b / 255), [1, IMAGE_PIXELS]);
+  const pixels = imagePixels(shape);
+  if (bytes.length !== pixels) throw new UserError(`${what} must be ${pixels} bytes (${shapeText(shape)}), got ${bytes.length}`);
+  return tf.tensor2d(Float32Array.from(bytes, (b) => b / 255), [1, pixels]);
 }
 
-/** The set's images at `indices` as [indices.length, 784] floats in [0, 1]. */
+/** The set's images at `indices` as [indices.length, pixels] floats in [0, 1]. */
 export function setPixels(set: ImageSet, indices: number[]): Float32Array {
-  const out = new Float32Array(indices.length * IMAGE_PIXELS);
+  const size = imageBytesOf(set);
+  const out = new Float32Array(indices.length * size);
   indices.forEach((index, row) => {
     if (index >= set.count) throw new UserError(`image index ${index} is out of range (the set has ${set.count} images)`);
-    const source = set.pixels.subarray(index * IMAGE_PIXELS, (index + 1) * IMAGE_PIXELS);
-    for (let i = 0; i < IMAGE_PIXELS; i++) out[row * IMAGE_PIXELS + i] = source[i]! / 255;
+    const source = set.pixels.subarray(index * size, (index + 1) * size);
+    for (let i = 0; i < size; i++) out[row * size + i] = source[i]! / 255;
   });
   return out;
 }
 
 export function setImages(set: ImageSet, indices: number[]): { x: tf.Tensor2D; labels: number[] } {
-  return { x: tf.tensor2d(setPixels(set, indices), [indices.length, IMAGE_PIXELS]), labels: indices.map((i) => set.labels[i]!) };
+  return { x: tf.tensor2d(setPixels(set, indices), [indices.length, imageBytesOf(set)]), labels: indices.map((i) => set.labels[i]!) };
 }
 
 function firstN(set: ImageSet, limit: number): number[] {
@@ -118,7 +124,7 @@ function latentValues(latentDim: number, z: number[][]): Float32Array {
 /** Decoded images (Image8) of latent points, each of the model's latent width. */
 export async function decodePoints(model: Explorable, z: number[][]): Promise<string[]> {
   const latent = latentOf(model);
-  return imagesOfValues(await latent.decode(latentValues(latent.latentDim, z), z.length));
+  return imagesOfValues(await latent.decode(latentValues(latent.latentDim, z), z.length), z.length);
 }
 
 export interface Plane {
@@ -166,7 +172,7 @@ export async function samplePrior(model: Explorable, count: number, seed: number
 /** The set's images at `indices` and the model's reconstructions of them (Image8 each). */
 export async function reconstructImages(model: Explorable, set: ImageSet, indices: number[]): Promise<{ originals: string[]; reconstructions: string[] }> {
   const x = setPixels(set, indices);
-  return { originals: imagesOfValues(x), reconstructions: imagesOfValues(await latentOf(model).reconstruct(x, indices.length)) };
+  return { originals: imagesOfValues(x, indices.length), reconstructions: imagesOfValues(await latentOf(model).reconstruct(x, indices.length), indices.length) };
 }
 
 /** Linear interpolation, or spherical (slerp) along the great circle between the two points. */
@@ -229,12 +235,18 @@ export function requireFamily<T>(model: Autoencoder, type: new (...args: never[]
   return model as T;
 }
 
-/** MAE inpainting: visible pixels (mask byte ≥ 128) exactly as given, hidden ones predicted. */
+/**
+ * MAE inpainting: visible pixels (mask byte ≥ 128) exactly as given, hidden ones predicted. `mask`
+ * has one byte per pixel position (height·width: 784 on MNIST); a colour pixel is hidden or shown
+ * in all its channels. Returns Image8s of the model's shape and the MSE over hidden values.
+ */
 export function inpaint(model: Autoencoder, image: string, mask: string) {
   const mae = requireFamily(model, MaskedAutoencoder, 'a masked autoencoder', 'inpainting');
+  const shape = mae.recipe.image;
   return tf.tidy(() => {
-    const x = imageTensor(image);
-    const visible = tf.cast(tf.greaterEqual(imageTensor(mask, 'mask'), 0.5), 'float32') as tf.Tensor2D;
+    const x = imageTensor(image, shape);
+    const positions = tf.greaterEqual(imageTensor(mask, { ...shape, channels: 1 }, 'mask'), 0.5);
+    const visible = tf.cast(tf.tile(positions.reshape([1, -1, 1]), [1, 1, shape.channels]).reshape([1, -1]), 'float32') as tf.Tensor2D;
     const hidden = tf.onesLike(visible).sub(visible);
     const output = mae.inpaint(x, visible);
     const error = tf.squaredDifference(output, x).mul(hidden) as tf.Tensor2D;
@@ -250,14 +262,15 @@ export function inpaint(model: Autoencoder, image: string, mask: string) {
 
 /** Denoising: the image with N(0, σ²) noise (clipped, seeded), and the model's reconstruction of it. */
 export async function denoise(model: Explorable, image: string, sigma: number, seed: number): Promise<{ noisy: string; output: string }> {
-  const noisy = tf.tidy(() => addNoise(imageTensor(image), sigma, seed).dataSync() as Float32Array);
-  return { noisy: imagesOfValues(noisy)[0]!, output: imagesOfValues(await latentOf(model).reconstruct(noisy, 1))[0]! };
+  const latent = latentOf(model);
+  const noisy = tf.tidy(() => addNoise(imageTensor(image, latent.image), sigma, seed).dataSync() as Float32Array);
+  return { noisy: imagesOfValues(noisy, 1)[0]!, output: imagesOfValues(await latent.reconstruct(noisy, 1), 1)[0]! };
 }
 
 export function quantize(model: Autoencoder, image: string): { codes: number[]; image: string } {
   const vq = requireFamily(model, VqVae, 'a VQ-VAE', 'quantising');
   return tf.tidy(() => {
-    const codes = vq.quantize(imageTensor(image));
+    const codes = vq.quantize(imageTensor(image, vq.recipe.image));
     return { codes: Array.from(codes.dataSync()), image: imagesOf(vq.decodeCodes(codes))[0]! };
   });
 }
@@ -267,13 +280,15 @@ export function decodeCodes(model: Autoencoder, codes: number[]): string {
   const size = vq.settings.codebookSize;
   const bad = codes.find((c) => c >= size);
   if (bad !== undefined) throw new UserError(`code ${bad} is out of range: this codebook has ${size} entries (0–${size - 1})`);
+  const [height, width] = vq.mapSize;
+  if (codes.length !== height * width) throw new UserError(`a code map of this model has ${height}×${width} = ${height * width} codes, got ${codes.length}`);
   return tf.tidy(() => imagesOf(vq.decodeCodes(tf.tensor2d([codes], [1, codes.length], 'int32')))[0]!);
 }
 
 /** Code maps already computed, per model and set: a click in the codebook view must not re-quantize 10k images. */
 const codeMapCache = new WeakMap<VqVae, WeakMap<ImageSet, Map<number, Int32Array>>>();
 
-/** Code maps of the first `limit` images of a set, [count, 49]. */
+/** Code maps of the first `limit` images of a set, [count, cells] (cells = the map's height·width, 49 for 28×28 images). */
 async function codeMaps(vq: VqVae, set: ImageSet, limit: number): Promise<Int32Array> {
   const perSet = codeMapCache.get(vq) ?? new WeakMap<ImageSet, Map<number, Int32Array>>();
   codeMapCache.set(vq, perSet);
@@ -283,7 +298,7 @@ async function codeMaps(vq: VqVae, set: ImageSet, limit: number): Promise<Int32A
   if (!maps) {
     maps = Int32Array.from(
       await inChunks(set, limit, (x, count) => {
-        const codes = tf.tidy(() => vq.quantize(tf.tensor2d(x, [count, IMAGE_PIXELS])));
+        const codes = tf.tidy(() => vq.quantize(tf.tensor2d(x, [count, x.length / count])));
         const values = codes.dataSync();
         codes.dispose();
         return values;
@@ -306,7 +321,7 @@ export async function codebookStats(model: Autoencoder, set: ImageSet, limit: nu
   const tiles: string[] = [];
   for (let start = 0; start < size; start += TILE_CHUNK) {
     const codes = Math.min(TILE_CHUNK, size - start);
-    tiles.push(...tf.tidy(() => imagesOf(vq.decodeCodes(tf.tile(tf.range(start, start + codes, 1, 'int32').expandDims(1), [1, CODE_MAP_SIDE * CODE_MAP_SIDE]) as tf.Tensor2D))));
+    tiles.push(...tf.tidy(() => imagesOf(vq.decodeCodes(tf.tile(tf.range(start, start + codes, 1, 'int32').expandDims(1), [1, vq.mapSize[0] * vq.mapSize[1]]) as tf.Tensor2D))));
   }
   return { tiles, usage, ...usageStats(usage) };
 }

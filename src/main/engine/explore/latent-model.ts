@@ -1,24 +1,27 @@
 // What the latent views ask of any model, trained here (tfjs) or imported (ONNX Runtime, which
 // only runs asynchronously): batches of plain floats in, batches out.
 import * as tf from '../backend/tf';
+import type { ImageShape } from '../../../shared/network';
 import type { Autoencoder } from '../models/autoencoder';
 
 export interface LatentModel {
   /** Width of the latent vector `encode` returns and `decode` takes. */
   readonly latentDim: number;
+  /** The images it reads and writes; `pixels` below = height·width·channels (784 for 28×28 gray). */
+  readonly image: ImageShape;
   /**
    * Latent means (μ for a VAE, the code for an AE) of `count` images.
-   * @param x [count, 784] row-major, pixels in [0, 1]
+   * @param x [count, pixels] row-major (channels last), pixels in [0, 1]
    * @returns [count, latentDim] row-major
    */
   encode(x: Float32Array, count: number): Promise<Float32Array>;
   /**
    * Decoded images of `count` latent points.
    * @param z [count, latentDim] row-major
-   * @returns [count, 784] row-major, pixels in [0, 1] (values outside are clipped when shown)
+   * @returns [count, pixels] row-major, pixels in [0, 1] (values outside are clipped when shown)
    */
   decode(z: Float32Array, count: number): Promise<Float32Array>;
-  /** decode(encode(x)), [count, 784] → [count, 784], both in [0, 1]. */
+  /** decode(encode(x)), [count, pixels] → [count, pixels], both in [0, 1]. */
   reconstruct(x: Float32Array, count: number): Promise<Float32Array>;
 }
 
@@ -36,6 +39,7 @@ export function latentModelOf(model: Autoencoder): LatentModel {
     };
     adapter = {
       latentDim: model.latentDim,
+      image: model.recipe.image,
       encode: (x, count) => through((t) => model.encode(t), x, count),
       decode: (z, count) => through((t) => model.decode(t), z, count),
       reconstruct: (x, count) => through((t) => model.reconstruct(t), x, count),

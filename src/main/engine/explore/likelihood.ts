@@ -2,9 +2,9 @@
 // 2016): log p(x) ≈ log (1/K) Σ_k p(x|z_k) p(z_k) / q(z_k|x), z_k ~ q(z|x). It is a lower bound on
 // log p(x) that equals the ELBO at K = 1 and tightens as K grows, so −it is an upper bound on the NLL.
 import * as tf from '../backend/tf';
-import { IMAGE_PIXELS } from '../../../shared/contract';
 import { binarize } from '../data/binarize';
-import type { ImageSet } from '../data/datasets';
+import { imageBytesOf, type ImageSet } from '../data/datasets';
+import { imagePixels } from '../models/network';
 import { UserError } from '../errors';
 import type { Autoencoder } from '../models/autoencoder';
 import { VariationalAutoencoder } from '../models/vae';
@@ -21,7 +21,7 @@ const LOG_2PI = Math.log(2 * Math.PI);
  */
 export function binarizeSet(set: ImageSet, limit: number, seed: number): Float32Array {
   const count = Math.min(limit, set.count);
-  return binarize(Float32Array.from(set.pixels.subarray(0, count * IMAGE_PIXELS), (b) => b / 255), seed);
+  return binarize(Float32Array.from(set.pixels.subarray(0, count * imageBytesOf(set)), (b) => b / 255), seed);
 }
 
 export interface LikelihoodEstimate {
@@ -55,7 +55,8 @@ function logMeanExp(v: Float64Array, start: number, n: number, stride: number): 
 export function importanceWeightedNll(model: Autoencoder, x: Float32Array, samples: number, seed: number): LikelihoodEstimate {
   const vae = requireFamily(model, VariationalAutoencoder, 'a VAE', 'the likelihood estimate');
   if (!vae.bernoulli) throw new UserError(`the likelihood estimate needs a Bernoulli (BCE) decoder; ${vae.recipe.name} reconstructs with squared error`);
-  const count = x.length / IMAGE_PIXELS;
+  const pixels = imagePixels(vae.recipe.image);
+  const count = x.length / pixels;
   const latent = vae.latentDim;
   const perPass = Math.min(samples, ROWS);
   const imagesPerChunk = Math.max(1, Math.floor(ROWS / samples));
@@ -64,7 +65,7 @@ export function importanceWeightedNll(model: Autoencoder, x: Float32Array, sampl
   let pass = 0;
   for (let start = 0; start < count; start += imagesPerChunk) {
     const b = Math.min(imagesPerChunk, count - start);
-    const xb = tf.tensor2d(x.subarray(start * IMAGE_PIXELS, (start + b) * IMAGE_PIXELS), [b, IMAGE_PIXELS]);
+    const xb = tf.tensor2d(x.subarray(start * pixels, (start + b) * pixels), [b, pixels]);
     const [mu, logVar] = tf.tidy(() => {
       const q = vae.posterior(xb);
       return [q.mu, q.logVar];

@@ -3,6 +3,7 @@
 // trained here (LatentModel): images in [0, 1] as [count, 784], latent means as [count, latent].
 import * as ort from 'onnxruntime-node';
 import { join } from 'node:path';
+import { MNIST_SHAPE } from '../../../shared/network';
 import { readRegularFile } from '../data/regular-file';
 import type { LatentModel } from '../explore/latent-model';
 import type { ImportedManifest } from './imported-manifest';
@@ -49,6 +50,8 @@ export async function runInBatches(
 
 export class OnnxAutoencoder implements LatentModel {
   readonly latentDim: number;
+  /** Imported graphs are checked at import for MNIST-shaped images. */
+  readonly image = MNIST_SHAPE;
 
   private constructor(
     readonly manifest: ImportedManifest,

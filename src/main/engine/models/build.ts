@@ -1,4 +1,5 @@
 // Recipe name + settings → a fresh model of the right family.
+import type { ImageShape } from '../../../shared/network';
 import { familyWithArticle, findRecipe, recipeDefaults, RECIPES, SETTING_SPECS, type RecipeInfo, type SettingKey, type TrainSettings } from '../../../shared/recipes';
 import { UserError } from '../errors';
 import { PlainAutoencoder } from './ae';
@@ -34,7 +35,28 @@ export function resolveSettings(recipe: RecipeInfo, overrides: Partial<TrainSett
   return { ...defaults, ...overrides };
 }
 
-export function buildModel(recipe: RecipeInfo, settings: TrainSettings): Autoencoder {
+/**
+ * `recipe` made for images of `shape` (a dataset's): an MLP takes any; a convolutional recipe
+ * (sideMultiple) gray or RGB images whose sides are multiples of its sideMultiple. Throws a
+ * 'bad-request' UserError naming both shapes and a size to pick; `title` names the images.
+ */
+export function recipeForImages(recipe: RecipeInfo, shape: ImageShape, title = 'the dataset'): RecipeInfo {
+  const { height, width, channels } = shape;
+  if (channels !== 1 && channels !== 3) throw new UserError(`${title}'s images have ${channels} channels; recipes take gray (1) or RGB (3) images`);
+  const multiple = recipe.sideMultiple ?? 1;
+  if (height % multiple || width % multiple) {
+    const fit = (side: number) => Math.max(multiple, Math.round(side / multiple) * multiple);
+    throw new UserError(
+      `recipe ${recipe.name} needs image sides that are multiples of ${multiple} (two stride-2 convolutions), but ${title}'s are ${height}×${width}: pick that size for an image folder (folder#${fit(height)}x${fit(width)}) or an MLP recipe`
+    );
+  }
+  const same = height === recipe.image.height && width === recipe.image.width && channels === recipe.image.channels;
+  return same ? recipe : { ...recipe, image: { height, width, channels } };
+}
+
+/** A fresh model of `recipe`'s family for images of `image` (default: the recipe's own); throws recipeForImages' UserErrors. */
+export function buildModel(original: RecipeInfo, settings: TrainSettings, image: ImageShape = original.image): Autoencoder {
+  const recipe = recipeForImages(original, image);
   switch (recipe.family) {
     case 'ae':
     case 'dae':

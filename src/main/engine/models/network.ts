@@ -2,7 +2,7 @@
 // parameters in a ParamStore and a forward pass. Parameters are created in list order, so the
 // saved weights' names, shapes and seeded initial values follow from the recipe alone.
 import type * as tf from '../backend/tf';
-import type { ImageShape, LayerSpec, Width } from '../../../shared/network';
+import { mapShape, type ImageShape, type LayerSpec, type Width } from '../../../shared/network';
 import type { RecipeInfo, TrainSettings } from '../../../shared/recipes';
 import { conv2d, conv2dTranspose } from '../nn/conv';
 import { dense } from '../nn/dense';
@@ -49,7 +49,7 @@ function widthOf(width: Width, recipe: RecipeInfo, settings: TrainSettings): num
     case 'codeDim':
       return settings.codeDim;
     default:
-      return width;
+      return typeof width === 'number' ? width : mapShape(recipe.image, width).reduce((n, d) => n * d, 1);
   }
 }
 
@@ -111,7 +111,7 @@ export function buildNetwork(
       }
       case 'reshape': {
         const { height, width, channels } = recipe.image;
-        const to = spec.to === 'image' ? [height, width, channels] : spec.to;
+        const to = spec.to === 'image' ? [height, width, channels] : Array.isArray(spec.to) ? spec.to : mapShape(recipe.image, spec.to);
         shape = [...to];
         return (h) => h.reshape([h.shape[0]!, ...to]);
       }

@@ -35,8 +35,8 @@ export class VqVae implements Autoencoder {
   private readonly encoder: Network<tf.Tensor4D>;
   /** z_q (the same map, quantised) → x̂ [B, pixels] in [0, 1]. */
   private readonly decoder: Network<tf.Tensor2D>;
-  /** The code map's height and width (7×7 for 28×28 images). */
-  private readonly mapSize: [number, number];
+  /** The code map's height and width (7×7 for 28×28 images, 8×8 for 32×32, 16×16 for 64×64). */
+  readonly mapSize: [number, number];
   /**
    * Code counts over the current training epoch, kept on the backend and read once at the epoch's
    * end (not every step), and recent encoder outputs for dead-code restarts.
@@ -134,7 +134,7 @@ export class VqVae implements Autoencoder {
     return this.lastStats;
   }
 
-  /** Code map [B, cells] of integer codes (cells = 7·7 = 49 for 28×28 images). */
+  /** Code map [B, cells] of integer codes (cells = the map's height·width: 7·7 = 49 for 28×28 images). */
   quantize(x: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => this.nearestCodes(this.flat(this.encoder.forward(x))).reshape([x.shape[0], this.mapSize[0] * this.mapSize[1]]));
   }

@@ -22,6 +22,10 @@ export const Manifest = z.object({
   family: z.enum(FAMILIES),
   recipe: z.string(),
   settings: TrainSettingsSchema,
+  /** The images the model reads and writes (its dataset's); absent in models from before colour: the recipe's 28×28 gray. */
+  image: z
+    .object({ height: z.number().int().min(1).max(256), width: z.number().int().min(1).max(256), channels: z.number().int().min(1).max(3) })
+    .optional(),
   dataset: z.object({
     ref: z.string(),
     name: z.string(),

@@ -38,7 +38,7 @@ function syncDirectory(dir: string): void {
   }
 }
 
-export type ManifestMeta = Omit<Manifest, 'format' | 'weights' | 'family' | 'recipe' | 'settings'>;
+export type ManifestMeta = Omit<Manifest, 'format' | 'weights' | 'family' | 'recipe' | 'settings' | 'image'>;
 
 /** Saves the model's current weights with `meta`; `dir` must exist. Returns the manifest written. */
 export function saveModelFolder(dir: string, model: Autoencoder, meta: ManifestMeta): Manifest {
@@ -61,6 +61,7 @@ export function saveModelFolder(dir: string, model: Autoencoder, meta: ManifestM
     family: model.family,
     recipe: model.recipe.name,
     settings: model.settings,
+    image: model.recipe.image,
     weights: { file, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex'), tensors },
   };
   writeFileAtomic(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 1));
@@ -147,7 +148,12 @@ export function loadModelFolder(dir: string): LoadedModel {
   if (createHash('sha256').update(bytes).digest('hex') !== manifest.weights.sha256) {
     throw new UserError(`weights file ${weightsPath} is corrupt: its checksum does not match the manifest`);
   }
-  const model = buildModel(recipe, manifest.settings);
+  let model: Autoencoder;
+  try {
+    model = buildModel(recipe, manifest.settings, manifest.image ?? recipe.image);
+  } catch (error) {
+    throw new UserError(`${join(dir, MANIFEST_FILE)}: ${(error as Error).message}`);
+  }
   try {
     assignWeights(model, manifest, new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4), weightsPath);
   } catch (error) {

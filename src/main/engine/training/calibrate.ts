@@ -3,6 +3,7 @@
 import type { RecipeInfo, TrainSettings } from '../../../shared/recipes';
 import { chooseFastest, type Calibration } from '../backend/fastest';
 import type { ImageSet } from '../data/datasets';
+import { imagePixels } from '../models/network';
 import { buildModel } from '../models/build';
 import { makeRng } from '../random';
 import { adamFor, stepContext, trainOnBatch } from './trainer';
@@ -28,8 +29,9 @@ export function trainingCalibration(recipe: RecipeInfo, settings: TrainSettings)
   const batch = settings.batch;
   const rng = makeRng('calibration');
   const count = batch * 4;
-  const set: ImageSet = { count, pixels: Uint8Array.from({ length: count * 784 }, () => Math.floor(rng() * 256)), labels: new Uint8Array(count) };
-  const source = { set, order: Int32Array.from({ length: count }, (_, i) => i), buffer: new Float32Array(batch * 784) };
+  const pixels = imagePixels(recipe.image);
+  const set: ImageSet = { count, pixels: Uint8Array.from({ length: count * pixels }, () => Math.floor(rng() * 256)), labels: new Uint8Array(count) };
+  const source = { set, order: Int32Array.from({ length: count }, (_, i) => i), buffer: new Float32Array(batch * pixels) };
   const model = buildModel(recipe, settings);
   const optimizer = adamFor(settings);
   const ctx = stepContext(true, 'calibration');

@@ -6,6 +6,7 @@ import type { EpochRecord, TrainEnd, TrainProgress } from '../../../shared/contr
 import { epochOrder, gatherBatch } from '../data/batches';
 import { binarize } from '../data/binarize';
 import { datasetChecksum, isBundledDataset, takeFirst, type Dataset, type ImageSet } from '../data/datasets';
+import { imagePixels } from '../models/network';
 import { Adam } from '../nn/adam';
 import { makeRng, seedFrom } from '../random';
 import type { Autoencoder, StepContext } from '../models/autoencoder';
@@ -89,7 +90,7 @@ export function evaluate(model: Autoencoder, set: ImageSet, seed: number): { los
   for (let start = 0; start < set.count; start += EVAL_BATCH) {
     const size = Math.min(EVAL_BATCH, set.count - start);
     const values = tf.tidy(() => {
-      const x = tf.tensor2d(binarizedIfAsked(model, gatherBatch(set, order, start, size), ctx), [size, 784]);
+      const x = tf.tensor2d(binarizedIfAsked(model, gatherBatch(set, order, start, size), ctx), [size, imagePixels(model.recipe.image)]);
       const result = model.lossOn(x, ctx);
       return { loss: result.loss.dataSync()[0]!, terms: readTerms(result.terms) };
     });
@@ -120,7 +121,8 @@ export interface StepLosses {
  * round trip every step.
  */
 export function trainOnBatch(model: Autoencoder, optimizer: tf.Optimizer, source: BatchSource, start: number, size: number, ctx: StepContext): StepLosses {
-  const x = tf.tensor2d(binarizedIfAsked(model, gatherBatch(source.set, source.order, start, size, source.buffer).subarray(0, size * 784), ctx), [size, 784]);
+  const pixels = imagePixels(model.recipe.image);
+  const x = tf.tensor2d(binarizedIfAsked(model, gatherBatch(source.set, source.order, start, size, source.buffer).subarray(0, size * pixels), ctx), [size, pixels]);
   try {
     return trainStep(model, optimizer, x, ctx);
   } finally {
@@ -203,7 +205,7 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
   const optimizer = adamFor(settings);
   const history: EpochRecord[] = [];
   const createdAt = new Date().toISOString();
-  const buffer = new Float32Array(settings.batch * 784);
+  const buffer = new Float32Array(settings.batch * imagePixels(model.recipe.image));
   const interval = job.progressIntervalMs ?? 100;
   let best = Infinity;
   let sinceBest = 0;

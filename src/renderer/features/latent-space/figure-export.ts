@@ -56,21 +56,26 @@ function svgImage(svg: SVGSVGElement): Promise<HTMLImageElement> {
   }).finally(() => URL.revokeObjectURL(url)) as Promise<HTMLImageElement>;
 }
 
-function drawLegend(ctx: CanvasRenderingContext2D, legend: LegendEntry[], right: number, top: number): void {
+/** The legend at the top right, in as many columns as it needs to fit `maxHeight` (47 classes do not fit one). */
+function drawLegend(ctx: CanvasRenderingContext2D, legend: LegendEntry[], right: number, top: number, maxHeight: number): void {
+  const ROW = 18;
   ctx.font = '12px system-ui, sans-serif';
   ctx.textBaseline = 'middle';
-  const width = Math.max(...legend.map((e) => ctx.measureText(e.label).width)) + 30;
-  const height = legend.length * 18 + 10;
+  const rows = Math.max(1, Math.min(legend.length, Math.floor((maxHeight - 10) / ROW)));
+  const columns = Math.ceil(legend.length / rows);
+  const columnWidth = Math.max(...legend.map((e) => ctx.measureText(e.label).width)) + 30;
+  const left = right - columns * columnWidth;
   ctx.fillStyle = 'rgba(17, 19, 23, 0.85)';
-  ctx.fillRect(right - width, top, width, height);
+  ctx.fillRect(left, top, columns * columnWidth, rows * ROW + 10);
   legend.forEach((entry, i) => {
-    const y = top + 14 + i * 18;
+    const x = left + Math.floor(i / rows) * columnWidth;
+    const y = top + 14 + (i % rows) * ROW;
     ctx.fillStyle = entry.color;
     ctx.beginPath();
-    ctx.arc(right - width + 12, y, 4.5, 0, Math.PI * 2);
+    ctx.arc(x + 12, y, 4.5, 0, Math.PI * 2);
     ctx.fill();
     ctx.fillStyle = '#e6e8ec';
-    ctx.fillText(entry.label, right - width + 22, y);
+    ctx.fillText(entry.label, x + 22, y);
   });
 }
 
@@ -114,6 +119,6 @@ export async function figurePng(root: HTMLElement, options: { title?: string; le
     const snap = (v: number) => Math.round(v * scale) / scale;
     ctx.drawImage(source, snap(x), snap(y), snap(x + rect.width) - snap(x), snap(y + rect.height) - snap(y));
   }
-  if (options.legend?.length) drawLegend(ctx, options.legend, box.width - 8, titleHeight + 8);
+  if (options.legend?.length) drawLegend(ctx, options.legend, box.width - 8, titleHeight + 8, box.height - 16);
   return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('could not encode the PNG'))), 'image/png'));
 }

@@ -33,3 +33,10 @@ export async function loadEncodings(model: ModelSummary, limit: number): Promise
 export function encodingOf(encodings: Encodings, index: number): number[] {
   return Array.from(encodings.points.subarray(index * encodings.dims, (index + 1) * encodings.dims));
 }
+
+/** Class names "0" … "max label": what labels are called while their dataset's own names are unknown. */
+export function labelNames(labels: ArrayLike<number>): string[] {
+  let top = -1;
+  for (let i = 0; i < labels.length; i++) top = Math.max(top, labels[i]!);
+  return Array.from({ length: top + 1 }, (_, c) => String(c));
+}

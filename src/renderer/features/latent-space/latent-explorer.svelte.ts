@@ -7,7 +7,7 @@ import type { ModelSummary } from '../../../shared/contract';
 import { MAX_PATH_MS, MAX_PATH_POINTS, type ProbePath } from '../../../shared/scene';
 import { catalog } from '../../engine-client/catalog.svelte';
 import { engine } from '../../engine-client/engine';
-import { encodingOf, loadEncodings, type Encodings } from './latent-encodings';
+import { encodingOf, labelNames, loadEncodings, type Encodings } from './latent-encodings';
 import { moveTo, project } from './latent-plane';
 import { LatestWins } from '../../engine-client/latest-wins';
 import { errorText } from '../../engine-client/notices.svelte';
@@ -15,7 +15,6 @@ import { errorText } from '../../engine-client/notices.svelte';
 /** Points encoded first, so the map is interactive at once; the rest follow in a second request. */
 const FIRST_POINTS = 2000;
 export const ALL_POINTS = 10_000;
-const DIGITS = Array.from({ length: 10 }, (_, i) => String(i));
 
 interface DecodeRequest {
   id: string;
@@ -42,7 +41,8 @@ class LatentExplorer {
   /** The path point the probe was last put on by a replay or a step; null when it has not been. */
   pathStep = $state<number | null>(null);
 
-  classes = $derived(catalog.dataset(this.model?.dataset ?? '')?.classes ?? DIGITS);
+  /** The dataset's class names; until its folder is described, the encodings' label numbers. */
+  classes = $derived(catalog.dataset(this.model?.dataset ?? '')?.classes ?? labelNames(this.encodings?.labels ?? []));
   /** The probe on the plane the map shows. */
   probeCoords = $derived(this.encodings ? project(this.encodings.plane, this.probe) : ([this.probe[0] ?? 0, this.probe[1] ?? 0] as [number, number]));
 
