@@ -318,7 +318,7 @@ export function tilesSvg(f: TilesFigure): string {
   return page(Math.ceil(f.width) + 20, Math.ceil(f.height), f, `<g class="tiles">${body}</g>`);
 }
 
-/** `count` tiles of `side` px in rows of `columns`, 2 px apart (the CLI's grids; the app takes tile places from the screen). */
-export function gridPlaces(count: number, columns: number, side: number): { x: number; y: number; width: number; height: number }[] {
-  return Array.from({ length: count }, (_, k) => ({ x: (k % columns) * (side + 2), y: Math.floor(k / columns) * (side + 2), width: side, height: side }));
+/** `count` tiles of `width`×`height` px in rows of `columns`, 2 px apart (the CLI's grids; the app takes tile places from the screen). */
+export function gridPlaces(count: number, columns: number, width: number, height = width): { x: number; y: number; width: number; height: number }[] {
+  return Array.from({ length: count }, (_, k) => ({ x: (k % columns) * (width + 2), y: Math.floor(k / columns) * (height + 2), width, height }));
 }

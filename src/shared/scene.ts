@@ -20,8 +20,14 @@ export const MAX_PATH_MS = 10 * 60_000;
 const finite = () => z.number().finite();
 const Latent = z.array(finite()).min(1).max(512);
 const ShortText = z.string().max(200);
-/** 784 bytes in base64 (1048 characters): a mask or a hand-drawn image. */
+/** 784 bytes in base64 (1048 characters): a hand-drawn image (28×28 gray: the only kind drawn by hand). */
 const Pixels = z.string().regex(/^[A-Za-z0-9+/]{1044}[A-Za-z0-9+/=]{4}$/, 'expected 784 bytes in base64');
+/** A mask: one byte per pixel of the model's images (at most 256×256), in base64. */
+const Mask = z
+  .string()
+  .min(4)
+  .max(87_384)
+  .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'expected the mask as base64 bytes');
 
 /** Window widths: below 1100 px the explorer stacks its panels, from 1600 px there is room to spare. */
 export const SIZE_CLASSES = ['compact', 'regular', 'wide'] as const;
@@ -77,7 +83,7 @@ const LatentScene = z
   .strict();
 
 const InpaintingScene = z
-  .object({ name: z.literal('inpainting'), image: ImageRef, mask: Pixels, brushSize: z.number().int().min(1).max(10), tool: z.enum(['hide', 'reveal']) })
+  .object({ name: z.literal('inpainting'), image: ImageRef, mask: Mask, brushSize: z.number().int().min(1).max(10), tool: z.enum(['hide', 'reveal']) })
   .strict();
 
 const DenoisingScene = z

@@ -58,7 +58,11 @@ test('malformed scenes are refused with one line naming the problem', () => {
   assert.match(refusal(JSON.stringify({ ...scene, version: 2 })), /version/);
   assert.match(refusal(withView({ tool: 'lasso' })), /view\.tool/);
   assert.match(refusal(withView({ probe: [] })), /view\.probe/);
-  assert.match(refusal(JSON.stringify({ ...scene, view: { name: 'inpainting', image: { source: 'test', index: 0 }, mask: 'AAAA', brushSize: 3, tool: 'hide' } })), /mask/);
+  const inpainting = (mask: string) => JSON.stringify({ ...scene, view: { name: 'inpainting', image: { source: 'test', index: 0 }, mask, brushSize: 3, tool: 'hide' } });
+  assert.match(refusal(inpainting('AA<A')), /mask/);
+  assert.match(refusal(inpainting('A'.repeat(87_388))), /mask/);
+  const colourMask = btoa('\u0000'.repeat(32 * 32)); // a 32×32 RGB model's mask: one byte per pixel
+  assert.equal((parseScene(inpainting(colourMask)).view as { mask: string }).mask, colourMask);
 });
 
 test('hostile scenes are refused: unknown keys, non-finite numbers, huge texts and paths, prototype keys', () => {

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ANIMATION_LIMITS, animationSettingsProblem, encodeGif, scaleGray } from '../../shared/animation';
 import { IMAGE_SIDE } from '../../shared/contract';
+import type { ImageShape } from '../../shared/network';
 import { base64ToBytes } from '../../shared/image8';
 import { gridPlaces, tilesSvg } from '../../shared/print-figure';
 import { initBackend } from '../engine/backend/backend';
@@ -73,15 +74,16 @@ async function movingFrames(kind: (typeof MOVING_KINDS)[number], opened: OpenedM
   return { images, what: `traversal of z${options.dim + 1} by ±${options.range} around test image ${from}, ${options.n} steps` };
 }
 
-/** Side of a tile in a print SVG: twice the image, drawn pixelated. */
-const SVG_TILE = IMAGE_SIDE * 2;
-
-/** Image8 tiles in `columns` columns as a print SVG (src/shared/print-figure.ts): each tile an embedded PNG, with a title and caption. */
-function gridSvg(images: string[], columns: number, title: string, caption: string): string {
-  const places = gridPlaces(images.length, columns, SVG_TILE);
-  const tiles = images.map((image, k) => ({ ...places[k]!, href: `data:image/png;base64,${grayPng(base64ToBytes(image), IMAGE_SIDE, IMAGE_SIDE).toString('base64')}` }));
+/**
+ * Image8 tiles of `shape` in `columns` columns as a print SVG (src/shared/print-figure.ts): each
+ * tile an embedded PNG (gray or RGB) drawn pixelated at twice the image's size, with a title and caption.
+ */
+function gridSvg(images: string[], columns: number, shape: ImageShape, title: string, caption: string): string {
+  const [tileWidth, tileHeight] = [shape.width * 2, shape.height * 2];
+  const places = gridPlaces(images.length, columns, tileWidth, tileHeight);
+  const tiles = images.map((image, k) => ({ ...places[k]!, href: `data:image/png;base64,${tileGrid([image], 1, shape).toString('base64')}` }));
   const rows = Math.ceil(images.length / columns);
-  return tilesSvg({ title, caption, tiles, width: columns * (SVG_TILE + 2) - 2, height: rows * (SVG_TILE + 2) - 2 });
+  return tilesSvg({ title, caption, tiles, width: columns * (tileWidth + 2) - 2, height: rows * (tileHeight + 2) - 2 });
 }
 
 /** Writes a GIF and a numbered PNG sequence of `images` as asked; says what it wrote. */
@@ -141,7 +143,7 @@ export function registerFigure(program: Command): void {
       if (moving) {
         const { images, what } = await movingFrames(kind as (typeof MOVING_KINDS)[number], opened, options);
         if (options.out) writeFileSync(options.out, tileGrid(images, images.length, model.image));
-        if (options.svg) writeFileSync(options.svg, gridSvg(images, images.length, `${manifest.name} — ${kind}`, `${what[0]!.toUpperCase()}${what.slice(1)} of ${sourceCaption}.`));
+        if (options.svg) writeFileSync(options.svg, gridSvg(images, images.length, model.image, `${manifest.name} — ${kind}`, `${what[0]!.toUpperCase()}${what.slice(1)} of ${sourceCaption}.`));
         await writeAnimation(images, options);
         console.log(`${what} of ${source}${[options.out, options.svg].filter(Boolean).map((f) => ` → ${f}`).join('')}`);
         return;
@@ -169,7 +171,7 @@ export function registerFigure(program: Command): void {
         settings = `test images 0–${options.n - 1} (top) above their reconstructions (bottom)`;
       }
       if (options.out) writeFileSync(options.out, tileGrid(images, columns, model.image));
-      if (options.svg) writeFileSync(options.svg, gridSvg(images, columns, `${manifest.name} — ${kind}`, `${kind[0]!.toUpperCase()}${kind.slice(1)} of ${sourceCaption}: ${settings}.`));
+      if (options.svg) writeFileSync(options.svg, gridSvg(images, columns, model.image, `${manifest.name} — ${kind}`, `${kind[0]!.toUpperCase()}${kind.slice(1)} of ${sourceCaption}: ${settings}.`));
       console.log(`${kind} of ${source}${[options.out, options.svg].filter(Boolean).map((f) => ` → ${f}`).join('')}`);
     });
 }
