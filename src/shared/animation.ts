@@ -1,6 +1,7 @@
-// Moving figures: decoded images (grayscale bytes) as an animated GIF, for the app (a download)
-// and the CLI (`figure --gif`) alike. Every frame is grayscale, so the palette is the 256 grays and
-// each pixel's byte is its palette index: the GIF is exact, with no colour quantisation.
+// Moving figures as an animated GIF, for the app (a download) and the CLI (`figure --gif`) alike.
+// Frames are palette indices with the palette they index, so the GIF is exact, with no colour
+// quantisation: decoded images (grayscale bytes) index the 256 grays, and a drawn figure (the map
+// across epochs, epoch-map-frames.ts) indexes the few colours it is drawn in.
 import * as gifenc from 'gifenc';
 
 /** Frame size (px, square) and rate (frames per second) an animation may have. */
@@ -27,6 +28,13 @@ const GIFEncoder: typeof gifenc.GIFEncoder = gifenc.GIFEncoder ?? (gifenc.defaul
 
 const GRAYS = Array.from({ length: 256 }, (_, v) => [v, v, v]);
 
+/** Frames of one size as palette indices: `frames[k]` is `size`×`size` bytes, each an index into `palette` ([r, g, b] 0–255, at most 256 entries). */
+export interface IndexedFrames {
+  size: number;
+  frames: Uint8Array[];
+  palette: number[][];
+}
+
 /** A `side`×`side` grayscale image (row-major bytes) scaled to `size`×`size` by nearest neighbour. */
 export function scaleGray(bytes: Uint8Array, side: number, size: number): Uint8Array {
   if (size === side) return bytes;
@@ -52,6 +60,24 @@ export function frameDelayMs(fps: number): number {
   return Math.max(20, Math.round(100 / fps) * 10);
 }
 
+/** One indexed frame as RGBA bytes (4 per pixel, opaque), for PNG writers and canvases. */
+export function rgbaOf(frame: Uint8Array, palette: number[][]): Uint8Array {
+  const rgba = new Uint8Array(frame.length * 4);
+  for (let p = 0; p < frame.length; p++) {
+    const [r, g, b] = palette[frame[p]!]!;
+    rgba[p * 4] = r!;
+    rgba[p * 4 + 1] = g!;
+    rgba[p * 4 + 2] = b!;
+    rgba[p * 4 + 3] = 255;
+  }
+  return rgba;
+}
+
+/** Grayscale frames (`side`×`side` bytes each, 0 = black) scaled to `size`, as indices into the 256 grays. */
+export function grayFrames(frames: Uint8Array[], side: number, size: number): IndexedFrames {
+  return { size, frames: frames.map((frame) => scaleGray(frame, side, size)), palette: GRAYS };
+}
+
 /**
  * Grayscale frames (`side`×`side` bytes each, 0 = black) → the bytes of a looping animated GIF of
  * `settings.size`-pixel frames at `settings.fps`. Calls `onProgress(done, total)` as frames are
@@ -61,11 +87,24 @@ export function frameDelayMs(fps: number): number {
 export async function encodeGif(frames: Uint8Array[], side: number, settings: AnimationSettings, onProgress?: (done: number, total: number) => void): Promise<Uint8Array> {
   const problem = animationSettingsProblem(settings);
   if (problem) throw new Error(problem);
+  return encodeIndexedGif(grayFrames(frames, side, settings.size), settings.fps, onProgress);
+}
+
+/**
+ * Palette-indexed frames → the bytes of a looping animated GIF at `fps` (one global palette, the
+ * frames' own, so every pixel is written exactly). Progress and yielding as `encodeGif`. Throws an
+ * Error (one line) for a bad rate, no frames, too many, or a palette of more than 256 colours.
+ */
+export async function encodeIndexedGif(indexed: IndexedFrames, fps: number, onProgress?: (done: number, total: number) => void): Promise<Uint8Array> {
+  const { size, frames, palette } = indexed;
+  const problem = animationSettingsProblem({ size, fps });
+  if (problem) throw new Error(problem);
   checkFrameCount(frames.length);
+  if (palette.length > 256) throw new Error(`a GIF palette holds at most 256 colours, got ${palette.length}`);
   const gif = GIFEncoder();
-  const delay = frameDelayMs(settings.fps);
+  const delay = frameDelayMs(fps);
   for (let i = 0; i < frames.length; i++) {
-    gif.writeFrame(scaleGray(frames[i]!, side, settings.size), settings.size, settings.size, i === 0 ? { palette: GRAYS, delay, repeat: 0 } : { delay });
+    gif.writeFrame(frames[i]!, size, size, i === 0 ? { palette, delay, repeat: 0 } : { delay });
     if (i % 16 === 15) {
       onProgress?.(i + 1, frames.length);
       await new Promise((resolve) => setTimeout(resolve, 0));
