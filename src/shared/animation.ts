@@ -79,23 +79,13 @@ export function grayFrames(frames: Uint8Array[], side: number, size: number): In
 }
 
 /**
- * Grayscale frames (`side`×`side` bytes each, 0 = black) → the bytes of a looping animated GIF of
- * `settings.size`-pixel frames at `settings.fps`. Calls `onProgress(done, total)` as frames are
- * encoded and lets other work run between batches of frames, so a window stays responsive.
- * Throws an Error (one line) for bad settings, no frames, or more than ANIMATION_LIMITS.maxFrames.
+ * Palette-indexed frames (decoded images: `grayFrames`) → the bytes of a looping animated GIF at
+ * `fps`, with one global palette, the frames' own, so every pixel is written exactly. Calls
+ * `onProgress(done, total)` as frames are encoded and lets other work run between batches of
+ * frames, so a window stays responsive. Throws an Error (one line) for a bad size or rate, no
+ * frames, more than ANIMATION_LIMITS.maxFrames, or a palette of more than 256 colours.
  */
-export async function encodeGif(frames: Uint8Array[], side: number, settings: AnimationSettings, onProgress?: (done: number, total: number) => void): Promise<Uint8Array> {
-  const problem = animationSettingsProblem(settings);
-  if (problem) throw new Error(problem);
-  return encodeIndexedGif(grayFrames(frames, side, settings.size), settings.fps, onProgress);
-}
-
-/**
- * Palette-indexed frames → the bytes of a looping animated GIF at `fps` (one global palette, the
- * frames' own, so every pixel is written exactly). Progress and yielding as `encodeGif`. Throws an
- * Error (one line) for a bad rate, no frames, too many, or a palette of more than 256 colours.
- */
-export async function encodeIndexedGif(indexed: IndexedFrames, fps: number, onProgress?: (done: number, total: number) => void): Promise<Uint8Array> {
+export async function encodeGif(indexed: IndexedFrames, fps: number, onProgress?: (done: number, total: number) => void): Promise<Uint8Array> {
   const { size, frames, palette } = indexed;
   const problem = animationSettingsProblem({ size, fps });
   if (problem) throw new Error(problem);

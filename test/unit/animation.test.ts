@@ -2,7 +2,7 @@
 // and the GIF read back with omggif (an independent decoder) pixel for pixel.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { encodeGif, frameDelayMs, pathFrames, scaleGray } from '../../src/shared/animation';
+import { encodeGif, frameDelayMs, grayFrames, pathFrames, scaleGray } from '../../src/shared/animation';
 import { decodeGif } from '../gif-frames';
 
 test('scaleGray repeats each pixel into a block', () => {
@@ -30,13 +30,13 @@ test('a probe path becomes frames at its recorded speed, ending on its last poin
 test('encodeGif writes an exact looping 256-gray GIF of the frames at the size and rate asked', async () => {
   const frames = Array.from({ length: 20 }, (_, k) => Uint8Array.from({ length: 16 }, (_, p) => (k * 13 + p * 17) % 256));
   const seen: number[] = [];
-  const bytes = await encodeGif(frames, 4, { size: 28, fps: 10 }, (done) => seen.push(done));
+  const bytes = await encodeGif(grayFrames(frames, 4, 28), 10, (done) => seen.push(done));
   const gif = decodeGif(bytes);
   assert.deepEqual([gif.width, gif.height, gif.frames.length, gif.loop], [28, 28, 20, 0]);
   assert.deepEqual(new Set(gif.delays), new Set([10]));
   gif.frames.forEach((frame, k) => assert.deepEqual(frame, scaleGray(frames[k]!, 4, 28), `frame ${k}`));
   assert.deepEqual(seen, [16, 20], 'progress as frames are encoded');
-  await assert.rejects(encodeGif(frames, 4, { size: 28, fps: 0 }), /frame rate must be from 1 to 50 frames per second, got 0/);
-  await assert.rejects(encodeGif(frames, 4, { size: 2000, fps: 5 }), /frame size must be a whole number of pixels from 28 to 1024/);
-  await assert.rejects(encodeGif([], 4, { size: 28, fps: 5 }), /at least one frame/);
+  await assert.rejects(encodeGif(grayFrames(frames, 4, 28), 0), /frame rate must be from 1 to 50 frames per second, got 0/);
+  await assert.rejects(encodeGif(grayFrames(frames, 4, 1025), 5), /frame size must be a whole number of pixels from 28 to 1024, got 1025/);
+  await assert.rejects(encodeGif(grayFrames([], 4, 28), 5), /at least one frame/);
 });

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ANIMATION_LIMITS, animationSettingsProblem, encodeIndexedGif, grayFrames, rgbaOf, type IndexedFrames } from '../../shared/animation';
+import { ANIMATION_LIMITS, animationSettingsProblem, encodeGif, grayFrames, rgbaOf, type IndexedFrames } from '../../shared/animation';
 import { IMAGE_SIDE } from '../../shared/contract';
 import { epochMapFrames } from '../../shared/epoch-map-frames';
 import { base64ToBytes } from '../../shared/image8';
@@ -97,7 +97,7 @@ async function writeAnimation(indexed: IndexedFrames, options: FigureOptions, pn
   const { frames, size } = indexed;
   if (options.gif) {
     const showProgress = process.stderr.isTTY && frames.length > 64;
-    const gif = await encodeIndexedGif(indexed, options.fps, (done, total) => showProgress && process.stderr.write(`\rencoding the GIF: ${done}/${total} frames`));
+    const gif = await encodeGif(indexed, options.fps, (done, total) => showProgress && process.stderr.write(`\rencoding the GIF: ${done}/${total} frames`));
     if (showProgress) process.stderr.write('\n');
     writeFileSync(options.gif, gif);
     console.log(`animated GIF: ${frames.length} frames of ${size}×${size} px at ${options.fps} fps → ${options.gif}`);
