@@ -123,6 +123,9 @@ export const MAX_ONNX_BASE64 = 1_900_000;
 const OnnxUpload = z.object({ fileName: z.string().min(1).max(255), data: z.string().min(1).max(MAX_ONNX_BASE64) }).strict();
 const TensorName = z.string().min(1).max(500);
 
+/** Epochs of recorded maps one `model.epochMaps` answer carries: 2,000 points each, ~2.1 MB of base64 in all, under MAX_MESSAGE_CHARS. */
+export const EPOCH_MAPS_PAGE = 100;
+
 /** Every request: its parameter schema. Results are typed by `Results` below. */
 export const Requests = {
   'engine.info': Empty,
@@ -181,6 +184,8 @@ export const Requests = {
     .object({ id: ModelId, from: LatentPoint, to: LatentPoint, steps: z.number().int().min(2).max(64), mode: z.enum(['linear', 'slerp']) })
     .strict(),
   'model.pca': z.object({ id: ModelId }).strict(),
+  /** The latent maps recorded after epochs first … first+count−1 of the model's training (see EpochMaps). */
+  'model.epochMaps': z.object({ id: ModelId, first: z.number().int().min(0).max(100_000), count: z.number().int().min(1).max(EPOCH_MAPS_PAGE) }).strict(),
   /** VAE only: KL, posterior-mean variance (active units) and σ per latent dimension over the first `limit` images. */
   'model.posteriorStats': z.object({ id: ModelId, split: Split, limit: z.number().int().min(1).max(70_000) }).strict(),
   /** One row per dimension in `dims`, `steps` values over [range₀, range₁] added to z[d]; at most 4096 images. */
@@ -248,6 +253,19 @@ export interface PosteriorStats {
   threshold: number;
 }
 
+/**
+ * The latent map of the first test images recorded after each epoch of a training run:
+ * `positions` is [epochs.length × labels.length × 2] floats (x, y per image, epoch-major);
+ * `projection` says whether the points are the 2-D latent itself or each epoch's PCA plane of a
+ * wider one (signs aligned with the previous epoch's). Recorded by engine/training/epoch-map.ts.
+ */
+export interface EpochMaps {
+  epochs: number[];
+  labels: number[];
+  projection: 'latent' | 'pca';
+  positions: Float32Array;
+}
+
 /** Images are base64 Image8 strings throughout. */
 export interface Results {
   'engine.info': { version: string; backend: BackendInfo; modelsDir: string };
@@ -276,6 +294,8 @@ export interface Results {
   'model.reconstruct': { originals: string[]; reconstructions: string[] };
   'model.interpolate': { z: number[][]; images: string[] };
   'model.pca': { mean: number[]; axes: number[][]; explained: number[] };
+  /** null: the model has no recorded maps (trained before they were, or imported). `total`: epochs recorded; `positions`: the page's float32 values (little-endian) in base64. */
+  'model.epochMaps': (Omit<EpochMaps, 'positions'> & { total: number; first: number; positions: string }) | null;
   'model.posteriorStats': PosteriorStats;
   'model.traverse': { offsets: number[]; values: number[][]; images: string[] };
   'model.direction': { from: number[]; to: number[]; direction: number[] };

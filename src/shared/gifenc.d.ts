@@ -14,6 +14,10 @@ declare module 'gifenc' {
     bytes(): Uint8Array;
   }
   export function GIFEncoder(options?: { initialCapacity?: number; auto?: boolean }): GifEncoderStream;
-  const gifenc: { GIFEncoder: typeof GIFEncoder } | typeof GIFEncoder;
+  /** A palette of at most `maxColors` [r, g, b] entries for RGBA pixels (4 bytes each). */
+  export function quantize(rgba: Uint8Array | Uint8ClampedArray, maxColors: number): number[][];
+  /** Each RGBA pixel's index of its nearest colour in `palette`. */
+  export function applyPalette(rgba: Uint8Array | Uint8ClampedArray, palette: number[][]): Uint8Array;
+  const gifenc: { GIFEncoder: typeof GIFEncoder; quantize: typeof quantize; applyPalette: typeof applyPalette } | typeof GIFEncoder;
   export default gifenc;
 }

@@ -3,6 +3,7 @@
 // omggif: frame count and size as set) and as a zip of numbered PNG frames; the frame size and rate
 // are the user's. The latent map, a tool's tiles, the loss curves and the code usage export as SVG
 // (parsed strictly: the elements drawn, legend, caption) and as PNG at 2× and 4× the SVG's size.
+// A freshly trained model's latent map across its epochs exports as a GIF of one frame per epoch.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
@@ -10,6 +11,7 @@ import { unzipSync } from 'fflate';
 import type { Locator, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { pathFrames } from '../../src/shared/animation';
+import type { Result } from '../../src/shared/contract';
 import { decodeGif } from '../gif-frames';
 import { parseSvg, svgElements, svgText } from '../svg-document';
 import { decodedImage, map, probe } from './latent-page';
@@ -140,5 +142,32 @@ test('the loss curves and the code usage export for print', async () => {
   const doc = await printed(usage);
   assert.equal(svgElements(doc, 'rect', 'bars').length, codes);
   assert.match(svgText(doc, 'desc'), /Perplexity \d+(\.\d)?, \d+ dead codes/);
+  assert.deepEqual(app.pageErrors, []);
+});
+
+test('a freshly trained model’s latent map across epochs exports as a GIF of one frame per epoch, and as PNG frames', { timeout: 180_000 }, async () => {
+  const epochs = 3;
+  const { modelId } = (await app.server.engine.call('train.start', { name: 'e2e map epochs', recipe: 'ae-mlp-8', dataset: 'mnist', settings: { epochs, limit: 500, batch: 50 } })) as Result<'train.start'>;
+  await until(async () => ((await app.server.engine.call('models.list', {})) as Result<'models.list'>).some((m) => m.id === modelId && m.epochs === epochs && m.status === 'done'), 150_000, 'the run to finish');
+  await page.goto(`${app.server.url}#/latent-space`);
+  await page.reload();
+  await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption(modelId);
+  const group = page.getByRole('group', { name: 'Map across epochs animation' });
+  await group.waitFor({ timeout: 30_000 });
+  await page.getByText(`Map across ${epochs} epochs:`).waitFor();
+  await setAnimation(group, 140, 2);
+  const gif = decodeGif(await exported(group, 'GIF'));
+  assert.deepEqual([gif.width, gif.height, gif.frames.length, gif.loop], [140, 140, epochs, 0]);
+  assert.deepEqual(new Set(gif.delays), new Set([50]), '2 fps');
+  assert.notDeepEqual(gif.rgba[0], gif.rgba[epochs - 1], 'the map moves across epochs');
+  const zip = unzipSync(await exported(group, 'PNG frames'));
+  assert.deepEqual(Object.keys(zip).sort(), Array.from({ length: epochs }, (_, i) => `map-epochs-${String(i + 1).padStart(3, '0')}.png`));
+  Object.keys(zip)
+    .sort()
+    .forEach((name, k) => assert.deepEqual(new Uint8Array(PNG.sync.read(Buffer.from(zip[name]!)).data), gif.rgba[k], `PNG frame ${k + 1} = GIF frame ${k + 1}`));
+
+  // The bundled model was trained before maps were recorded: nothing to offer.
+  await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption('bundled/mnist-vae-2d');
+  await until(async () => (await group.count()) === 0, 30_000, 'no map-across-epochs export for a model without recorded maps');
   assert.deepEqual(app.pageErrors, []);
 });

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { csvParse } from 'd3-dsv';
 import { PNG } from 'pngjs';
+import { TABLEAU_10 } from '../../src/shared/class-colors';
 import { RECIPES } from '../../src/shared/recipes';
 import { decodeGif } from '../gif-frames';
 import { parseSvg, svgElements, svgText } from '../svg-document';
@@ -127,7 +128,8 @@ test('train --json streams epochs, eval reports the same test loss, history expo
   const again = cli('train', '--recipe', 'vae-mlp-2', '--epochs', '1', '--out', out);
   assert.notEqual(again.code, 0);
   assert.match(again.stderr, /already exists and is not empty/);
-  assert.equal(readdirSync(out).length, 3, 'the existing model is untouched');
+  const files = readdirSync(out).map((name) => name.replace(/-[a-z0-9]+-[0-9a-f]+\.bin$/, '-….bin')).sort();
+  assert.deepEqual(files, ['epoch-maps-….bin', 'epoch-maps.json', 'history.csv', 'manifest.json', 'weights-….bin'], 'the existing model is untouched');
 });
 
 test('an own IDX folder of 47 classes trains, and encode names every class by its own name', () => {
@@ -285,4 +287,37 @@ test('serve --scene refuses a malformed scene file with one line before starting
     assert.equal(stderr.trim().split('\n').length, 1, stderr);
     assert.equal(stdout, '', 'no server started');
   }
+});
+
+test('figure --kind map-epochs: one class-coloured frame per trained epoch, GIF and PNG sequence alike; a model without recorded maps is refused', () => {
+  const out = join(scratch, 'map-epochs-model');
+  const trained = cli('train', '--recipe', 'ae-mlp-8', '--epochs', '3', '--limit', '300', '--out', out);
+  assert.equal(trained.code, 0, trained.stderr);
+  const gif = join(scratch, 'map-epochs.gif');
+  const frames = join(scratch, 'map-epochs-frames');
+  const { code, stdout, stderr } = cli('figure', out, '--kind', 'map-epochs', '--gif', gif, '--frames', frames, '--size', '160', '--fps', '2');
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /latent map of the first 2000 test images \(each epoch’s PCA plane\) after epochs 1–3/);
+  const decoded = decodeGif(readFileSync(gif));
+  assert.deepEqual([decoded.width, decoded.height, decoded.frames.length, decoded.loop], [160, 160, 3, 0]);
+  assert.deepEqual(new Set(decoded.delays), new Set([50]), '2 fps');
+  const files = readdirSync(frames).sort();
+  assert.deepEqual(files, ['frame-001.png', 'frame-002.png', 'frame-003.png']);
+  files.forEach((file, k) => {
+    const png = PNG.sync.read(readFileSync(join(frames, file)));
+    assert.deepEqual([png.width, png.height], [160, 160]);
+    // Exact: the GIF's colours are the PNG's, pixel for pixel (a palette of the map's own colours).
+    const rgb = (data: Uint8Array) => Uint8Array.from({ length: 160 * 160 * 3 }, (_, i) => data[Math.floor(i / 3) * 4 + (i % 3)]!);
+    assert.deepEqual(rgb(decoded.rgba[k]!), rgb(png.data), `GIF frame ${k} = ${file}`);
+    const colours = new Set(Array.from({ length: 160 * 160 }, (_, p) => `#${[0, 1, 2].map((c) => png.data[p * 4 + c]!.toString(16).padStart(2, '0')).join('')}`));
+    for (const colour of TABLEAU_10) assert.ok(colours.has(colour), `${file} shows class colour ${colour}`);
+  });
+  assert.notDeepEqual(decoded.rgba[0], decoded.rgba[2], 'the map moves across epochs');
+
+  const old = cli('figure', 'resources/models/mnist-vae-2d', '--kind', 'map-epochs', '--gif', join(scratch, 'never.gif'));
+  assert.equal(old.code, 2);
+  assert.match(old.stderr, /^latent-explorer: error: \S+mnist-vae-2d has no per-epoch maps: it was trained before Latent Explorer recorded them \(or imported\); train it again .*--force\) to record a map after every epoch\n$/);
+  assert.equal(existsSync(join(scratch, 'never.gif')), false);
+  assert.match(cli('figure', out, '--kind', 'map-epochs', '--out', join(scratch, 'never.png')).stderr, /--kind map-epochs writes --gif FILE\.gif and --frames DIR, not --out or --svg/);
+  assert.match(cli('figure', out, '--kind', 'map-epochs', '--gif', gif, '--size', '8').stderr, /--size\/--fps: frame size must be a whole number of pixels from 28 to 1024, got 8/);
 });

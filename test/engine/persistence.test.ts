@@ -7,6 +7,7 @@ import { initBackend } from '../../src/main/engine/backend/backend';
 import { buildModel, requireRecipe, resolveSettings } from '../../src/main/engine/models/build';
 import { loadModelFolder, saveModelFolder, type ManifestMeta } from '../../src/main/engine/persistence/model-folder';
 import { UserError } from '../../src/main/engine/errors';
+import { EPOCH_MAPS_FILE, readEpochMaps, saveEpochMaps } from '../../src/main/engine/persistence/epoch-maps';
 
 await initBackend();
 const scratch = mkdtempSync(join(tmpdir(), 'le-persist-'));
@@ -115,4 +116,25 @@ test('a model of 32×32 RGB images records its image shape, loads with it, and a
   rejects(dir, /weights in .* do not match recipe vae-conv: .*has shape/);
   rewrite(dir, { ...manifest, image: { height: 30, width: 30, channels: 3 } });
   rejects(dir, /manifest\.json: recipe vae-conv needs image sides that are multiples of 4/);
+});
+
+test('per-epoch maps: saved and read back exactly, replaced whole by the next save, absent from an older model, refused when damaged', () => {
+  const dir = join(scratch, 'maps');
+  mkdirSync(dir);
+  const labels = [3, 1, 4];
+  const one = { epochs: [1], labels, projection: 'pca' as const, positions: Float32Array.from([0.5, -1, 2, 3.25, -4, 1e-3]) };
+  saveEpochMaps(dir, one);
+  assert.deepEqual(readEpochMaps(dir), one);
+  const two = { ...one, epochs: [1, 2], positions: Float32Array.from([...one.positions, 7, 8, 9, 10, 11, 12]) };
+  saveEpochMaps(dir, two);
+  assert.deepEqual(readEpochMaps(dir), two);
+  assert.equal(readdirSync(dir).filter((name) => name.endsWith('.bin')).length, 1, 'the older binary is removed');
+
+  assert.equal(readEpochMaps('resources/models/mnist-vae-2d'), null, 'a model trained before maps were recorded has none');
+
+  const bin = readdirSync(dir).find((name) => name.endsWith('.bin'))!;
+  truncateSync(join(dir, bin), 20);
+  assert.throws(() => readEpochMaps(dir), (error: Error) => error instanceof UserError && /are damaged: expected 48 bytes, found 20; train the model again/.test(error.message));
+  writeFileSync(join(dir, EPOCH_MAPS_FILE), '{"format":1');
+  assert.throws(() => readEpochMaps(dir), (error: Error) => error instanceof UserError && /epoch-maps\.json is corrupt .*train the model again/.test(error.message));
 });

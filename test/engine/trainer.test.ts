@@ -8,6 +8,9 @@ import { loadDataset } from '../../src/main/engine/data/datasets';
 import type { Autoencoder } from '../../src/main/engine/models/autoencoder';
 import { buildModel, requireRecipe, resolveSettings } from '../../src/main/engine/models/build';
 import { loadModelFolder, readManifest } from '../../src/main/engine/persistence/model-folder';
+import { encodeSet, principalPlane } from '../../src/main/engine/explore/explore';
+import { readEpochMaps } from '../../src/main/engine/persistence/epoch-maps';
+import { EPOCH_MAP_IMAGES } from '../../src/main/engine/training/epoch-map';
 import { RunControl } from '../../src/main/engine/training/run-control';
 import { evaluate, train, type TrainJob } from '../../src/main/engine/training/trainer';
 import * as tf from '../../src/main/engine/backend/tf';
@@ -151,4 +154,36 @@ test('a run over an existing model folder that is cancelled before its first epo
   loadModelFolder(first.dir).model.params.dispose();
   first.model.params.dispose();
   again.model.params.dispose();
+});
+
+test('a run records the latent map of the first 2,000 test images after each epoch: the 2-D latent itself, or the PCA plane of a wider one', async () => {
+  for (const recipe of ['vae-mlp-2', 'ae-mlp-8']) {
+    const j = job(recipe, { epochs: 2, limit: 512 });
+    await train(j);
+    const maps = readEpochMaps(j.dir)!;
+    const n = EPOCH_MAP_IMAGES;
+    assert.deepEqual(maps.epochs, [1, 2], recipe);
+    assert.deepEqual(maps.labels, Array.from(mnist.test.labels.subarray(0, n)), `${recipe}: the first ${n} test images' classes`);
+    assert.equal(maps.positions.length, 2 * n * 2, `${recipe}: 2 epochs × ${n} images × (x, y)`);
+    assert.ok(maps.positions.every(Number.isFinite), recipe);
+    const [first, last] = [maps.positions.subarray(0, n * 2), maps.positions.subarray(n * 2)];
+    assert.notDeepEqual(first, last, `${recipe}: the map moves between epochs`);
+    // The last map is the saved model's own map of those images.
+    const { model } = loadModelFolder(j.dir);
+    const { dims, points } = await encodeSet(model, mnist.test, n);
+    if (recipe === 'vae-mlp-2') {
+      assert.equal(maps.projection, 'latent');
+      assert.deepEqual(last, Float32Array.from(points), 'a 2-D latent is recorded as it is');
+    } else {
+      assert.equal(maps.projection, 'pca');
+      const { mean, axes } = principalPlane(Float32Array.from(points), n, dims);
+      // The same plane up to each axis's sign (aligned to epoch 1's when recorded).
+      for (const k of [0, 1]) {
+        const along = (i: number) => points.slice(i * dims, (i + 1) * dims).reduce((sum, v, d) => sum + (v - mean[d]!) * axes[k]![d]!, 0);
+        const sign = Math.sign(last[k]!) === Math.sign(along(0)) ? 1 : -1;
+        for (const i of [0, 1, 999, n - 1]) assert.ok(Math.abs(last[i * 2 + k]! - sign * along(i)) < 1e-3 * (1 + Math.abs(along(i))), `${recipe}: image ${i}, axis ${k}`);
+      }
+    }
+    model.params.dispose();
+  }
 });

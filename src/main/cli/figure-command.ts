@@ -1,13 +1,14 @@
 // `latent-explorer figure DIR`: the classic figures for people training on a workstation without a
 // window: the n×n manifold, a grid of prior samples, reconstructions as PNG grids; and the moving
 // figures, an interpolation between two test images or a traversal of one latent dimension, as a
-// PNG strip, an animated GIF and a numbered PNG sequence.
+// PNG strip, an animated GIF and a numbered PNG sequence; and the latent map across training
+// epochs (the maps the run recorded) as an animated GIF and a numbered PNG sequence.
 import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ANIMATION_LIMITS, animationSettingsProblem, encodeGif, scaleGray } from '../../shared/animation';
-import { IMAGE_SIDE } from '../../shared/contract';
+import { ANIMATION_LIMITS, animationSettingsProblem, encodeGif, imageFrames, rgbaOf, type IndexedFrames } from '../../shared/animation';
 import type { ImageShape } from '../../shared/network';
+import { epochMapFrames } from '../../shared/epoch-map-frames';
 import { base64ToBytes } from '../../shared/image8';
 import { gridPlaces, tilesSvg } from '../../shared/print-figure';
 import { initBackend } from '../engine/backend/backend';
@@ -15,13 +16,16 @@ import { loadModelDataset } from '../engine/data/datasets';
 import { UserError } from '../engine/errors';
 import { decodeGrid, encodeSet, interpolate, pcaPlane, reconstructImages, samplePrior } from '../engine/explore/explore';
 import { traverse } from '../engine/explore/traversal';
-import { openModelFolder, type OpenedModel } from '../engine/persistence/library-model';
-import { grayPng, tileGrid } from './png-grid';
+import { readEpochMaps } from '../engine/persistence/epoch-maps';
+import { openModelFolder, readLibraryManifest, type OpenedModel } from '../engine/persistence/library-model';
+import { rgbPng, tileGrid } from './png-grid';
 import { wholeNumberFrom } from './settings-options';
 
 const STILL_KINDS = ['manifold', 'samples', 'reconstructions'] as const;
 const MOVING_KINDS = ['interpolation', 'traversal'] as const;
-const KINDS = [...STILL_KINDS, ...MOVING_KINDS] as const;
+/** The map across epochs: frames from the maps the training run recorded, no model run. */
+const MAP_EPOCHS = 'map-epochs';
+const KINDS = [...STILL_KINDS, ...MOVING_KINDS, MAP_EPOCHS] as const;
 type Kind = (typeof KINDS)[number];
 
 interface FigureOptions {
@@ -86,23 +90,37 @@ function gridSvg(images: string[], columns: number, shape: ImageShape, title: st
   return tilesSvg({ title, caption, tiles, width: columns * (tileWidth + 2) - 2, height: rows * (tileHeight + 2) - 2 });
 }
 
-/** Writes a GIF and a numbered PNG sequence of `images` as asked; says what it wrote. */
-async function writeAnimation(images: string[], options: FigureOptions): Promise<void> {
-  const frames = images.map((image) => base64ToBytes(image));
-  const settings = { size: options.size, fps: options.fps };
+/**
+ * Writes a GIF and a numbered PNG sequence of `indexed` as asked, each PNG made by `png` from a
+ * frame; says what it wrote.
+ */
+async function writeAnimation(indexed: IndexedFrames, options: FigureOptions): Promise<void> {
+  const { frames, size, palette } = indexed;
   if (options.gif) {
     const showProgress = process.stderr.isTTY && frames.length > 64;
-    const gif = await encodeGif(frames, IMAGE_SIDE, settings, (done, total) => showProgress && process.stderr.write(`\rencoding the GIF: ${done}/${total} frames`));
+    const gif = await encodeGif(indexed, options.fps, (done, total) => showProgress && process.stderr.write(`\rencoding the GIF: ${done}/${total} frames`));
     if (showProgress) process.stderr.write('\n');
     writeFileSync(options.gif, gif);
-    console.log(`animated GIF: ${frames.length} frames of ${settings.size}×${settings.size} px at ${settings.fps} fps → ${options.gif}`);
+    console.log(`animated GIF: ${frames.length} frames of ${size}×${size} px at ${options.fps} fps → ${options.gif}`);
   }
   if (options.frames) {
     mkdirSync(options.frames, { recursive: true });
     const digits = String(frames.length).length;
-    frames.forEach((frame, k) => writeFileSync(join(options.frames!, `frame-${String(k + 1).padStart(Math.max(3, digits), '0')}.png`), grayPng(scaleGray(frame, IMAGE_SIDE, settings.size), settings.size, settings.size)));
-    console.log(`PNG sequence: ${frames.length} frames of ${settings.size}×${settings.size} px → ${options.frames}/frame-${'0'.repeat(Math.max(3, digits) - 1)}1.png …`);
+    frames.forEach((frame, k) => writeFileSync(join(options.frames!, `frame-${String(k + 1).padStart(Math.max(3, digits), '0')}.png`), rgbPng(rgbaOf(frame, palette), size, size)));
+    console.log(`PNG sequence: ${frames.length} frames of ${size}×${size} px → ${options.frames}/frame-${'0'.repeat(Math.max(3, digits) - 1)}1.png …`);
   }
+}
+
+/** `figure --kind map-epochs`: the maps recorded in `dir` as frames; a UserError when it has none. */
+async function writeMapAcrossEpochs(dir: string, options: FigureOptions): Promise<void> {
+  if (options.out || options.svg) throw new UserError('--kind map-epochs writes --gif FILE.gif and --frames DIR, not --out or --svg');
+  if (!options.gif && !options.frames) throw new UserError('say what to write: --gif FILE.gif or --frames DIR');
+  readLibraryManifest(dir); // a folder that is no model at all is told so, not that it lacks maps
+  const maps = readEpochMaps(dir);
+  if (!maps) throw new UserError(`${dir} has no per-epoch maps: it was trained before Latent Explorer recorded them (or imported); train it again (latent-explorer train … --out ${dir} --force) to record a map after every epoch`);
+  await writeAnimation(epochMapFrames(maps, options.size), options);
+  const what = maps.projection === 'latent' ? 'the 2-D latent' : 'each epoch’s PCA plane';
+  console.log(`latent map of the first ${maps.labels.length} test images (${what}) after epochs ${maps.epochs[0]}–${maps.epochs.at(-1)}`);
 }
 
 export function registerFigure(program: Command): void {
@@ -112,8 +130,8 @@ export function registerFigure(program: Command): void {
     .argument('<dir>', 'model folder')
     .option('--out <file.png>', 'PNG file to write (a grid; for interpolation and traversal, the frames side by side)')
     .option('--svg <file.svg>', 'the same grid or strip as an SVG for print, with a title and a caption naming the model, dataset and settings')
-    .option('--gif <file.gif>', 'animated GIF to write (interpolation, traversal)')
-    .option('--frames <dir>', 'folder to write the frames into as frame-001.png, frame-002.png, … (interpolation, traversal)')
+    .option('--gif <file.gif>', 'animated GIF to write (interpolation, traversal, map-epochs)')
+    .option('--frames <dir>', 'folder to write the frames into as frame-001.png, frame-002.png, … (interpolation, traversal, map-epochs)')
     .option('--kind <kind>', `${KINDS.join(', ')}`, 'manifold')
     .option('--n <n>', 'grid side (manifold), columns, or frames (interpolation, traversal)', wholeNumberFrom(1), 15)
     .option('--seed <n>', 'seed for prior samples', wholeNumberFrom(0), 1)
@@ -130,11 +148,12 @@ export function registerFigure(program: Command): void {
       if (!(KINDS as readonly string[]).includes(options.kind)) throw new UserError(`--kind must be one of ${KINDS.join(', ')}, got "${options.kind}"`);
       const kind = options.kind as Kind;
       const moving = (MOVING_KINDS as readonly string[]).includes(kind);
+      const problem = moving || kind === MAP_EPOCHS ? animationSettingsProblem({ size: options.size, fps: options.fps }) : null;
+      if (problem) throw new UserError(`--size/--fps: ${problem}`);
+      if (kind === MAP_EPOCHS) return writeMapAcrossEpochs(resolve(dir), options);
       if (!Number.isInteger(options.n) || options.n < (moving ? 2 : 1) || options.n > 64) throw new UserError(`--n must be a whole number from ${moving ? 2 : 1} to 64, got ${options.n}`);
       if (!options.out && !options.svg && !options.gif && !options.frames) throw new UserError(`say what to write: --out FILE.png, --svg FILE.svg${moving ? ', --gif FILE.gif or --frames DIR' : ''}`);
-      if (!moving && (options.gif || options.frames)) throw new UserError(`--gif and --frames are for the moving figures (--kind ${MOVING_KINDS.join(' or ')}), not ${kind}`);
-      const problem = moving ? animationSettingsProblem({ size: options.size, fps: options.fps }) : null;
-      if (problem) throw new UserError(`--size/--fps: ${problem}`);
+      if (!moving && (options.gif || options.frames)) throw new UserError(`--gif and --frames are for the moving figures (--kind ${[...MOVING_KINDS, MAP_EPOCHS].join(', ')}), not ${kind}`);
       await initBackend(options.backend);
       const opened = await openModelFolder(resolve(dir));
       const { latent: model, manifest } = opened;
@@ -144,7 +163,7 @@ export function registerFigure(program: Command): void {
         const { images, what } = await movingFrames(kind as (typeof MOVING_KINDS)[number], opened, options);
         if (options.out) writeFileSync(options.out, tileGrid(images, images.length, model.image));
         if (options.svg) writeFileSync(options.svg, gridSvg(images, images.length, model.image, `${manifest.name} — ${kind}`, `${what[0]!.toUpperCase()}${what.slice(1)} of ${sourceCaption}.`));
-        await writeAnimation(images, options);
+        await writeAnimation(imageFrames(images.map(base64ToBytes), model.image, options.size), options);
         console.log(`${what} of ${source}${[options.out, options.svg].filter(Boolean).map((f) => ` → ${f}`).join('')}`);
         return;
       }

@@ -1,13 +1,13 @@
-// Image8 tiles (base64 of height × width × channels bytes) as one PNG, for `figure` and `decode`,
-// and one gray image's bytes as a PNG (an animation's frame).
+// Images as PNG files, for `figure` and `decode`: Image8 tiles (height × width × channels bytes)
+// laid out as one grid, or an animation's frame (RGBA).
 import { PNG } from 'pngjs';
 import { base64ToBytes, shapeOfImage } from '../../shared/image8';
 import type { ImageShape } from '../../shared/network';
 
-/** `width`×`height` grayscale bytes (row-major, 0 = black) → PNG file bytes. */
-export function grayPng(pixels: Uint8Array, width: number, height: number): Buffer {
-  const png = new PNG({ width, height, colorType: 0, inputColorType: 0, inputHasAlpha: false });
-  return PNG.sync.write({ ...png, data: Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength) } as PNG, { colorType: 0, inputColorType: 0, inputHasAlpha: false });
+/** `width`×`height` RGBA bytes (row-major, 4 per pixel) → an RGB PNG (alpha dropped: our frames are opaque). */
+export function rgbPng(rgba: Uint8Array, width: number, height: number): Buffer {
+  const png = new PNG({ width, height });
+  return PNG.sync.write({ ...png, data: Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength) } as PNG, { colorType: 2 });
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Method, Params, Result } from '../../shared/contract';
 import { Requests } from '../../shared/contract';
 import type { EventListener } from '../../shared/rpc';
 import * as tf from '../engine/backend/tf';
+import { bytesToBase64 } from '../../shared/image8';
 import { RECIPES } from '../../shared/recipes';
 import { initBackend, isBackendFault } from '../engine/backend/backend';
 import { chooseCached, EXPLORE_WORK } from '../engine/backend/fastest';
@@ -35,6 +36,7 @@ import { traverse } from '../engine/explore/traversal';
 import { ModelLibrary, type MoveToTrash } from './model-library';
 import { ModelCache } from './model-cache';
 import type { Autoencoder } from '../engine/models/autoencoder';
+import { readEpochMaps } from '../engine/persistence/epoch-maps';
 import { readLibraryManifest, type OpenedModel } from '../engine/persistence/library-model';
 import { pytorchSafetensors } from '../engine/persistence/pytorch-export';
 import { TrainingRuns } from './training-runs';
@@ -202,6 +204,14 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
       withModel(id, async (opened) => reconstructImages(opened.latent, (await datasetOf(opened))[split], indices)),
     'model.interpolate': ({ id, from, to, steps, mode }) => withModel(id, ({ latent }) => interpolate(latent, from, to, steps, mode)),
     'model.pca': ({ id }) => withModel(id, async (opened) => pcaPlane(opened.latent, (await datasetOf(opened)).test)),
+    'model.epochMaps': async ({ id, first, count }) => {
+      const maps = readEpochMaps(library.dirOf(id).dir);
+      if (!maps) return null;
+      const per = maps.labels.length * 2;
+      const page = maps.positions.subarray(first * per, Math.min(maps.epochs.length, first + count) * per);
+      const bytes = new Uint8Array(page.buffer, page.byteOffset, page.byteLength);
+      return { total: maps.epochs.length, first, epochs: maps.epochs.slice(first, first + count), labels: maps.labels, projection: maps.projection, positions: bytesToBase64(bytes) };
+    },
     'model.posteriorStats': ({ id, split, limit }) =>
       withTrained(id, 'posterior statistics', async (m, opened) => vaePosteriorStats(m, (await datasetOf(opened))[split], limit)),
     'model.traverse': ({ id, z, dims, range, steps }) => withTrained(id, 'traversals', (m) => traverse(m, z, dims, range, steps)),

@@ -202,8 +202,15 @@ export async function interpolate(model: Explorable, from: number[], to: number[
 export async function pcaPlane(model: Explorable, set: ImageSet, limit = 2000): Promise<{ mean: number[]; axes: number[][]; explained: number[] }> {
   const latent = latentOf(model);
   const n = Math.min(limit, set.count);
-  const d = latent.latentDim;
-  const encoded = Float32Array.from(await inChunks(set, n, (x, count) => latent.encode(x, count)));
+  return principalPlane(Float32Array.from(await inChunks(set, n, (x, count) => latent.encode(x, count))), n, latent.latentDim);
+}
+
+/**
+ * The two main axes of `n` latent vectors of width `d` (`encoded`, [n × d] row-major): their mean
+ * (d numbers), two unit axes (d numbers each; the second all zeros for a 1-D latent) and each
+ * axis's share of the total variance. Power iteration as in `pcaPlane`, which calls it.
+ */
+export function principalPlane(encoded: Float32Array, n: number, d: number): { mean: number[]; axes: number[][]; explained: number[] } {
   return tf.tidy(() => {
     const z = tf.tensor2d(encoded, [n, d]);
     const mean = tf.mean(z, 0);

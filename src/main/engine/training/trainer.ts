@@ -10,9 +10,11 @@ import { imagePixels } from '../models/network';
 import { Adam } from '../nn/adam';
 import { makeRng, seedFrom } from '../random';
 import type { Autoencoder, StepContext } from '../models/autoencoder';
+import { saveEpochMaps } from '../persistence/epoch-maps';
 import { metricsOf, saveModelFolder, updateManifest, type ManifestMeta } from '../persistence/model-folder';
 import { takeRunLock, type RunLock } from '../persistence/run-lock';
 import { APP_NAME, APP_VERSION } from '../version';
+import { EpochMapRecorder } from './epoch-map';
 import type { RunControl } from './run-control';
 
 /** Per-batch progress: the contract's event without the run's ids. */
@@ -209,6 +211,7 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
   const interval = job.progressIntervalMs ?? 100;
   let best = Infinity;
   let sinceBest = 0;
+  const epochMaps = new EpochMapRecorder(job.dataset.test);
 
   const finish = (status: TrainOutcome['status'], message: string): TrainOutcome => {
     model.afterTraining?.();
@@ -295,6 +298,9 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
       sinceBest = improved ? 0 : sinceBest + 1;
       const stopEarly = settings.patience > 0 && sinceBest >= settings.patience && epoch < settings.epochs;
       const status = epoch === settings.epochs ? 'done' : stopEarly ? 'stopped-early' : 'training';
+      // The map first: a manifest naming epoch k always has its map beside it.
+      await epochMaps.record(model, epoch);
+      saveEpochMaps(job.dir, epochMaps.maps());
       saveModelFolder(job.dir, model, manifestMeta(job, history, status, createdAt));
       job.onEpoch?.(record);
       if (stopEarly) return finish('stopped-early', `stopped early after epoch ${epoch}: the test loss has not improved for ${settings.patience} epochs`);
