@@ -1,13 +1,15 @@
 // The latent explorer's state: the model shown, its test-set encodings, and the probe (a full
 // latent vector) with its decoded image. It outlives the view, so leaving and coming back finds the
-// map as it was; while the model trains, each finished epoch re-encodes and re-decodes.
-import type { ModelSummary } from '../../../shared/contract';
+// map as it was; while the model trains, each finished epoch re-encodes and re-decodes. On the UMAP
+// map the probe is a point of that map, turned into a latent by the engine's inverse.
+import type { ModelSummary, Params, Result } from '../../../shared/contract';
 import { catalog } from '../../engine-client/catalog.svelte';
 import { engine } from '../../engine-client/engine';
 import { encodingOf, loadEncodings, type Encodings } from './latent-encodings';
 import { moveTo, project } from './latent-plane';
 import { LatestWins } from '../../engine-client/latest-wins';
 import { errorText } from '../../engine-client/notices.svelte';
+import { UMAP_SEED, umapView } from './umap-view.svelte';
 
 /** Points encoded first, so the map is interactive at once; the rest follow in a second request. */
 const FIRST_POINTS = 2000;
@@ -17,6 +19,25 @@ const DIGITS = Array.from({ length: 10 }, (_, i) => String(i));
 interface DecodeRequest {
   id: string;
   z: number[];
+}
+
+/** The probe on the UMAP map: where it sits there, the sample projected nearest, and how far (latent units) the decoded latent lies from that sample's. */
+export interface UmapProbe {
+  point: [number, number];
+  nearest: number;
+  latentDistance: number;
+}
+
+/** Index of the row of `points` (count × dims) nearest to z (Euclidean). */
+function nearestRow(points: Float32Array, dims: number, count: number, z: number[]): number {
+  let best = 0;
+  let bestD2 = Infinity;
+  for (let i = 0; i < count; i++) {
+    let d2 = 0;
+    for (let d = 0; d < dims; d++) d2 += (points[i * dims + d]! - z[d]!) ** 2;
+    if (d2 < bestD2) [best, bestD2] = [i, d2];
+  }
+  return best;
 }
 
 class LatentExplorer {
@@ -33,13 +54,38 @@ class LatentExplorer {
   /** The training epoch whose encodings the map shows, while the model trains in this session. */
   trainedEpoch = $state<number | null>(null);
 
+  /** The map shown: the plane (PCA for a wide latent, the space itself for 2-D) or the UMAP map of a wide latent. */
+  mapKind = $state<'plane' | 'umap'>('plane');
+  /** Where the probe sits on the UMAP map when it was put there on the map; null when set otherwise. */
+  umapProbe = $state.raw<UmapProbe | null>(null);
+
   classes = $derived(catalog.dataset(this.model?.dataset ?? '')?.classes ?? DIGITS);
-  /** The probe on the plane the map shows. */
-  probeCoords = $derived(this.encodings ? project(this.encodings.plane, this.probe) : ([this.probe[0] ?? 0, this.probe[1] ?? 0] as [number, number]));
+  /** Whether the map shown is a finished UMAP map. */
+  onUmap = $derived(this.mapKind === 'umap' && umapView.status === 'ready' && umapView.coords !== null);
+  /** The probe on the map shown; on the UMAP map, a probe set off the map sits on its nearest encoding's point. */
+  probeCoords = $derived.by((): [number, number] => {
+    if (this.onUmap && this.encodings) {
+      if (this.umapProbe) return this.umapProbe.point;
+      const coords = umapView.coords!;
+      const i = nearestRow(this.encodings.points, this.encodings.dims, Math.min(this.encodings.count, coords.length / 2), this.probe);
+      return [coords[i * 2]!, coords[i * 2 + 1]!];
+    }
+    return this.encodings ? project(this.encodings.plane, this.probe) : [this.probe[0] ?? 0, this.probe[1] ?? 0];
+  });
 
   private readonly decoder = new LatestWins<DecodeRequest, { images: string[] }>(
     ({ id, z }) => engine.call('model.decode', { id, z: [z] }),
     ({ images }) => (this.decoded = images[0] ?? null),
+    (error) => (this.error = errorText(error))
+  );
+  private readonly inverter = new LatestWins<Params<'model.umapInverse'>, Result<'model.umapInverse'>>(
+    (ask) => engine.call('model.umapInverse', ask),
+    ({ z, image, nearest, latentDistance }, { point }) => {
+      this.decoder.drop();
+      this.probe = z;
+      this.decoded = image;
+      this.umapProbe = { point, nearest, latentDistance };
+    },
     (error) => (this.error = errorText(error))
   );
   private loadToken = 0;
@@ -62,6 +108,9 @@ class LatentExplorer {
     this.error = null;
     this.trainedEpoch = null;
     this.decoder.drop();
+    this.inverter.drop();
+    this.mapKind = 'plane';
+    umapView.forget();
     this.setProbe(new Array(model.latent).fill(0));
     if (await this.load(FIRST_POINTS)) await this.load(ALL_POINTS);
   }
@@ -73,19 +122,35 @@ class LatentExplorer {
     if ((await this.load(this.encodings?.count ?? ALL_POINTS)) && epoch !== undefined) this.trainedEpoch = Math.max(epoch, this.trainedEpoch ?? 0);
   }
 
+  /** Sets the probe to latent z (off the UMAP map's inverse: it then sits on its nearest encoding's point there). */
   setProbe(z: number[]): void {
+    this.inverter.drop();
+    this.umapProbe = null;
     this.probe = z;
     if (this.model) this.decoder.push({ id: this.model.id, z });
   }
 
-  /** Moves the probe to plane coordinates (u, v), within the plane through where it is. */
+  /**
+   * Moves the probe to map coordinates (u, v): on the plane, within the plane through where it is;
+   * on the UMAP map, to the latent the engine's inverse gives for that point (decoded there too).
+   */
   moveProbe(u: number, v: number): void {
+    const ref = umapView.ref;
+    if (this.onUmap && ref) {
+      // The probe follows the pointer at once; its latent, image and distance when the engine answers.
+      this.umapProbe = { nearest: -1, latentDistance: NaN, ...this.umapProbe, point: [u, v] };
+      this.inverter.push({ ...ref, split: 'test', seed: UMAP_SEED, point: [u, v] });
+      return;
+    }
     this.setProbe(this.encodings ? moveTo(this.encodings.plane, this.probe, u, v) : [u, v]);
   }
 
-  /** Jumps the probe to a test sample's encoding. */
+  /** Jumps the probe to a test sample's encoding (on the UMAP map, to that sample's point). */
   pick(index: number): void {
-    if (this.encodings && index < this.encodings.count) this.setProbe(encodingOf(this.encodings, index));
+    if (!this.encodings || index >= this.encodings.count) return;
+    this.setProbe(encodingOf(this.encodings, index));
+    const coords = umapView.coords;
+    if (this.onUmap && coords && index * 2 < coords.length) this.umapProbe = { point: [coords[index * 2]!, coords[index * 2 + 1]!], nearest: index, latentDistance: 0 };
   }
 
   /** Resolves true when these encodings are now shown (not overtaken by another model or load). */
