@@ -198,6 +198,20 @@ export const Requests = {
   'model.umapCancel': z.object({ jobId: z.string().max(100) }).strict(),
   /** A point of a computed UMAP map → a latent by the documented inverse, decoded. */
   'model.umapInverse': UmapRef.extend({ point: z.tuple([finite(), finite()]) }).strict(),
+  /**
+   * A VAE's importance-weighted NLL estimate (Burda et al. 2016) over test images [offset, offset + limit)
+   * of the test set binarized with `seed`, K = `samples` per image; asked a chunk at a time so that a
+   * panel shows progress and can stop.
+   */
+  'model.nll': z
+    .object({
+      id: ModelId,
+      offset: z.number().int().min(0).max(69_999),
+      limit: z.number().int().min(1).max(10_000),
+      samples: z.number().int().min(1).max(5000),
+      seed: z.number().int().min(0).max(2 ** 31 - 1),
+    })
+    .strict(),
   'model.inpaint': z.object({ id: ModelId, image: Image8, mask: Image8 }).strict(),
   'model.denoise': z.object({ id: ModelId, image: Image8, sigma: z.number().finite().min(0).max(2), seed: z.number().int().min(0).max(2 ** 31 - 1) }).strict(),
   'model.quantize': z.object({ id: ModelId, image: Image8 }).strict(),
@@ -269,6 +283,8 @@ export interface Results {
   'model.umapCancel': { cancelled: boolean };
   /** latentDistance: from z to the nearest sample's latent (how far off the data the probe decodes). */
   'model.umapInverse': { z: number[]; image: string; nearest: number; latentDistance: number };
+  /** Means over the `count` images of the chunk, in nats; negElbo from the same samples (≥ nll). */
+  'model.nll': { count: number; samples: number; nll: number; negElbo: number };
   'model.inpaint': { masked: string; output: string; hiddenMse: number; errorMap: string };
   'model.denoise': { noisy: string; output: string };
   'model.quantize': { codes: number[]; image: string };

@@ -28,6 +28,7 @@ import {
 } from '../engine/explore/explore';
 import { importOnnxModel } from '../engine/imported/import-onnx';
 import { applyDirection, latentDirection } from '../engine/explore/directions';
+import { binarizedChunk, importanceWeightedNll } from '../engine/explore/likelihood';
 import { vaePosteriorStats } from '../engine/explore/posterior-stats';
 import { traverse } from '../engine/explore/traversal';
 import { ModelLibrary, type MoveToTrash } from './model-library';
@@ -195,6 +196,11 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
     'model.umap': (params) => withTrained(params.id, 'the UMAP map', async (m, opened) => umapMaps.request(m, opened, (await datasetOf(opened))[params.split], params)),
     'model.umapCancel': async ({ jobId }) => ({ cancelled: umapMaps.cancel(jobId) }),
     'model.umapInverse': (params) => withTrained(params.id, 'the UMAP map', (m, opened) => umapMaps.inverse(m, opened, params)),
+    // Each chunk draws its own importance samples (seed + offset), its pixels are the whole binarized set's.
+    'model.nll': ({ id, offset, limit, samples, seed }) =>
+      withTrained(id, 'the likelihood estimate', async (m, opened) =>
+        importanceWeightedNll(m, binarizedChunk((await datasetOf(opened)).test, offset, limit, seed), samples, seed + offset)
+      ),
     'model.inpaint': ({ id, image, mask }) => withTrained(id, 'inpainting', (m) => inpaint(m, image, mask)),
     'model.denoise': ({ id, image, sigma, seed }) => withModel(id, ({ latent }) => denoise(latent, image, sigma, seed)),
     'model.quantize': ({ id, image }) => withTrained(id, 'quantising', (m) => quantize(m, image)),

@@ -24,6 +24,22 @@ export function binarizeSet(set: ImageSet, limit: number, seed: number): Float32
   return binarize(Float32Array.from(set.pixels.subarray(0, count * IMAGE_PIXELS), (b) => b / 255), seed);
 }
 
+/** Each image set's binarized pixels for the last seed asked: a panel asks for chunk after chunk of one set. */
+const binarizedSets = new WeakMap<ImageSet, { seed: number; x: Float32Array }>();
+
+/**
+ * Images [offset, offset + limit) of `set` as `binarizeSet(set, set.count, seed)` has them (so a
+ * chunk's pixels are the whole binarized set's, however it is chunked): (≤ limit) × 784 values in
+ * {0, 1}. The whole set is binarized once per set and seed (10,000 MNIST test images: 31 MB).
+ * Throws a UserError when `offset` lies past the set's end.
+ */
+export function binarizedChunk(set: ImageSet, offset: number, limit: number, seed: number): Float32Array {
+  if (offset >= set.count) throw new UserError(`image ${offset} is past the end of the ${set.count} test images: ask from a smaller offset`);
+  let cached = binarizedSets.get(set);
+  if (cached?.seed !== seed) binarizedSets.set(set, (cached = { seed, x: binarizeSet(set, set.count, seed) }));
+  return cached.x.subarray(offset * IMAGE_PIXELS, Math.min(set.count, offset + limit) * IMAGE_PIXELS);
+}
+
 export interface LikelihoodEstimate {
   /** Images averaged over. */
   count: number;

@@ -6,7 +6,7 @@ import type { ModelSummary, Params, Result } from '../../../shared/contract';
 import { catalog } from '../../engine-client/catalog.svelte';
 import { engine } from '../../engine-client/engine';
 import { encodingOf, loadEncodings, type Encodings } from './latent-encodings';
-import { moveTo, project } from './latent-plane';
+import { axisPlane, identityPlane, moveTo, project, projectAll } from './latent-plane';
 import { LatestWins } from '../../engine-client/latest-wins';
 import { errorText } from '../../engine-client/notices.svelte';
 import { UMAP_SEED, umapView } from './umap-view.svelte';
@@ -54,12 +54,23 @@ class LatentExplorer {
   /** The training epoch whose encodings the map shows, while the model trains in this session. */
   trainedEpoch = $state<number | null>(null);
 
-  /** The map shown: the plane (PCA for a wide latent, the space itself for 2-D) or the UMAP map of a wide latent. */
-  mapKind = $state<'plane' | 'umap'>('plane');
+  /**
+   * The map shown: the plane (PCA for a wide latent, the space itself for 2-D), the plane of two
+   * chosen latent dimensions, or the UMAP map of a wide latent.
+   */
+  mapKind = $state<'plane' | 'axes' | 'umap'>('plane');
+  /** The latent dimensions (u, v) the 'axes' map shows, chosen in the Dimensions tool. */
+  axes = $state.raw<[number, number]>([0, 1]);
   /** Where the probe sits on the UMAP map when it was put there on the map; null when set otherwise. */
   umapProbe = $state.raw<UmapProbe | null>(null);
 
   classes = $derived(catalog.dataset(this.model?.dataset ?? '')?.classes ?? DIGITS);
+  /** The plane the map shows when it is no UMAP map. */
+  plane = $derived(this.encodings ? (this.mapKind === 'axes' ? axisPlane(this.encodings.dims, ...this.axes) : this.encodings.plane) : identityPlane());
+  /** The encodings' coordinates on that plane (count × 2). */
+  planeCoords = $derived(
+    this.encodings ? (this.mapKind === 'axes' ? projectAll(this.plane, this.encodings.points, this.encodings.count) : this.encodings.coords) : null
+  );
   /** Whether the map shown is a finished UMAP map. */
   onUmap = $derived(this.mapKind === 'umap' && umapView.status === 'ready' && umapView.coords !== null);
   /** The probe on the map shown; on the UMAP map, a probe set off the map sits on its nearest encoding's point. */
@@ -70,7 +81,13 @@ class LatentExplorer {
       const i = nearestRow(this.encodings.points, this.encodings.dims, Math.min(this.encodings.count, coords.length / 2), this.probe);
       return [coords[i * 2]!, coords[i * 2 + 1]!];
     }
-    return this.encodings ? project(this.encodings.plane, this.probe) : [this.probe[0] ?? 0, this.probe[1] ?? 0];
+    return this.encodings ? project(this.plane, this.probe) : [this.probe[0] ?? 0, this.probe[1] ?? 0];
+  });
+  /** Names of the map's two axes. */
+  axisNames = $derived.by((): [string, string] => {
+    if (this.onUmap) return ['UMAP 1', 'UMAP 2'];
+    if (this.mapKind === 'axes') return [`z${this.axes[0] + 1}`, `z${this.axes[1] + 1}`];
+    return (this.encodings?.dims ?? 2) === 2 ? ['z₁', 'z₂'] : ['PC1', 'PC2'];
   });
 
   private readonly decoder = new LatestWins<DecodeRequest, { images: string[] }>(
@@ -110,6 +127,7 @@ class LatentExplorer {
     this.decoder.drop();
     this.inverter.drop();
     this.mapKind = 'plane';
+    this.axes = [0, 1];
     umapView.forget();
     this.setProbe(new Array(model.latent).fill(0));
     if (await this.load(FIRST_POINTS)) await this.load(ALL_POINTS);
@@ -142,7 +160,16 @@ class LatentExplorer {
       this.inverter.push({ ...ref, split: 'test', seed: UMAP_SEED, point: [u, v] });
       return;
     }
-    this.setProbe(this.encodings ? moveTo(this.encodings.plane, this.probe, u, v) : [u, v]);
+    this.setProbe(this.encodings ? moveTo(this.plane, this.probe, u, v) : [u, v]);
+  }
+
+  /** Shows latent dimension d along the map's u (which = 0) or v (1) axis; the other axis keeps its dimension unless it is d (they swap). */
+  useAxis(which: 0 | 1, d: number): void {
+    const axes: [number, number] = this.mapKind === 'axes' ? [...this.axes] : [0, 1];
+    if (axes[1 - which] === d) axes[1 - which] = axes[which];
+    axes[which] = d;
+    this.axes = axes;
+    this.mapKind = 'axes';
   }
 
   /** Jumps the probe to a test sample's encoding (on the UMAP map, to that sample's point). */
