@@ -175,6 +175,8 @@ export const Requests = {
   'model.pca': z.object({ id: ModelId }).strict(),
   /** VAE only: KL, posterior-mean variance (active units) and σ per latent dimension over the first `limit` images. */
   'model.posteriorStats': z.object({ id: ModelId, split: Split, limit: z.number().int().min(1).max(70_000) }).strict(),
+  /** VAE only: the posterior N(μ, σ²) of each of these images of the split. */
+  'model.posterior': z.object({ id: ModelId, split: Split, indices: z.array(z.number().int().min(0).max(69_999)).min(1).max(64) }).strict(),
   /** One row per dimension in `dims`, `steps` values over [range₀, range₁] added to z[d]; at most 4096 images. */
   'model.traverse': z
     .object({
@@ -275,6 +277,7 @@ export interface Results {
   'model.interpolate': { z: number[][]; images: string[] };
   'model.pca': { mean: number[]; axes: number[][]; explained: number[] };
   'model.posteriorStats': PosteriorStats;
+  'model.posterior': { mu: number[][]; sigma: number[][] };
   'model.traverse': { offsets: number[]; values: number[][]; images: string[] };
   'model.direction': { from: number[]; to: number[]; direction: number[] };
   'model.applyDirection': { z: number[][]; images: string[] };

@@ -3,11 +3,11 @@
 // chosen dimension (a bar click drops one), its images change along a row and with the range, rows
 // follow the map's axes too, and the grid exports as PNG; moving the slider of a class direction
 // and of a direction between two picked samples changes the image; the likelihood panel estimates
-// the test NLL chunk by chunk.
+// the test NLL chunk by chunk. Hovering a sample draws its posterior ellipse.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { map } from './latent-page';
+import { findSample, map } from './latent-page';
 import { until, useWebApp } from './web-app';
 
 let page: Page;
@@ -23,6 +23,14 @@ const srcs = async () => Promise.all((await traversalTiles().all()).map((tile) =
 test('the Dimensions tool shows per-dimension KL bars, a traversal grid that follows the chosen rows, and a class direction slider', async () => {
   await page.goto(url);
   await map(page).and(page.locator('[data-ready="true"]')).waitFor({ timeout: 30_000 });
+
+  // Hovering a sample of the 2-D VAE draws its posterior's μ ± σ ellipse around it.
+  const sample = await findSample(page);
+  const ellipse = map(page).locator(`ellipse.posterior[data-sample="${sample.index}"]`);
+  await ellipse.waitFor({ timeout: 10_000 });
+  assert.ok(Number(await ellipse.getAttribute('rx')) > 0 && Number(await ellipse.getAttribute('ry')) > 0, 'the ellipse has the sample’s σ as radii');
+  await page.mouse.move(5, 5);
+
   await page.getByRole('tablist', { name: 'Tools' }).getByRole('tab', { name: 'Dimensions' }).click();
 
   const bars = panel().getByRole('region', { name: 'Per-dimension statistics' }).getByRole('button');

@@ -29,7 +29,7 @@ import {
 import { importOnnxModel } from '../engine/imported/import-onnx';
 import { applyDirection, latentDirection } from '../engine/explore/directions';
 import { binarizedChunk, importanceWeightedNll } from '../engine/explore/likelihood';
-import { vaePosteriorStats } from '../engine/explore/posterior-stats';
+import { samplePosteriors, vaePosteriorStats } from '../engine/explore/posterior-stats';
 import { traverse } from '../engine/explore/traversal';
 import { ModelLibrary, type MoveToTrash } from './model-library';
 import { ModelCache } from './model-cache';
@@ -189,6 +189,8 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
     'model.pca': ({ id }) => withModel(id, async (opened) => pcaPlane(opened.latent, (await datasetOf(opened)).test)),
     'model.posteriorStats': ({ id, split, limit }) =>
       withTrained(id, 'posterior statistics', async (m, opened) => vaePosteriorStats(m, (await datasetOf(opened))[split], limit)),
+    'model.posterior': ({ id, split, indices }) =>
+      withTrained(id, 'the posterior of a sample', async (m, opened) => samplePosteriors(m, (await datasetOf(opened))[split], indices)),
     'model.traverse': ({ id, z, dims, range, steps }) => withTrained(id, 'traversals', (m) => traverse(m, z, dims, range, steps)),
     'model.direction': ({ id, split, from, to, limit }) =>
       withTrained(id, 'latent directions', async (m, opened) => latentDirection(m, (await datasetOf(opened))[split], from, to, limit)),
