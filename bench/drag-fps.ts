@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { framesSeen, map, plotBox, probe, watchDecodedFrames } from '../test/e2e/latent-page';
 import { launchBrowser, until } from '../test/e2e/web-app';
+import { quantile, round } from './figures';
 import { serve } from './serve';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' } } });
@@ -17,8 +18,6 @@ const SECONDS = Number(values.seconds);
 /** Pointer moves dispatched ahead of the page: a real pointer does not wait for the page either. */
 const PIPELINE = 4;
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-const round = (x: number, digits = 1) => Number(x.toFixed(digits));
 
 /** Times each model.decode from the page's WebSocket send to its answer (installed before the app loads). */
 const DECODE_TIMER = `(() => {

@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { map, plotBox, probe } from '../test/e2e/latent-page';
 import { launchBrowser } from '../test/e2e/web-app';
+import { quantile, round } from './figures';
 import { serve } from './serve';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' } } });
@@ -19,8 +20,6 @@ const SECONDS = Number(values.seconds);
 /** Input events dispatched ahead of the page, as a real pointer does not wait for it either. */
 const PIPELINE = 4;
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-const round = (x: number, digits = 1) => Number(x.toFixed(digits));
 
 /** Starts counting animation frames in the page (and forgets earlier ones). */
 const START_FRAMES = `(() => {

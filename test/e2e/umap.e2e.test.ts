@@ -1,7 +1,8 @@
 // End to end in Chromium against web mode: the UMAP map of a wide latent (the bundled DAE's 8-D
 // codes). Switching the map to UMAP shows the fit's progress, then the map; hovering a sample shows
 // its image and the model's decoding of it; moving the probe on the UMAP plane decodes the latent
-// the engine's inverse gives, and the probe panel says how far that latent lies from the data.
+// the engine's inverse gives, and the probe panel says how far that latent lies from the data;
+// the Dimensions tool's traversal rows follow the UMAP axes.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -38,6 +39,14 @@ test('the UMAP map appears with progress, hovering decodes, the probe decodes on
   await readout.waitFor({ timeout: 30_000 });
   assert.ok(Number(await readout.getAttribute('data-latent-distance')) >= 0, 'the panel gives the latent distance to the data');
   assert.match(await readout.innerText(), /from test #\d+/);
+
+  // Traversal rows along the UMAP map's axes: the inverse of points either side of the probe's.
+  await page.getByRole('tablist', { name: 'Tools' }).getByRole('tab', { name: 'Dimensions' }).click();
+  const dimensions = page.getByRole('tabpanel', { name: 'Dimensions' });
+  await dimensions.getByRole('radiogroup', { name: 'Traversal rows' }).getByRole('radio', { name: 'Map axes' }).click();
+  const tiles = dimensions.getByRole('region', { name: 'Traversal' }).getByRole('img');
+  await until(async () => (await tiles.count()) === 18 && /^UMAP 1 = /.test((await tiles.first().getAttribute('alt')) ?? ''), 60_000, 'a row per UMAP axis');
+  assert.ok(new Set(await Promise.all((await tiles.all()).map((t) => t.getAttribute('src')))).size > 1, 'the images change along the UMAP axes');
 
   // Picking a sample on the UMAP map puts the probe on that sample's own point: its latent, at distance 0.
   await page.mouse.click(sample.x, sample.y);
