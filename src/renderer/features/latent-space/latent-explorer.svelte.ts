@@ -133,10 +133,16 @@ class LatentExplorer {
     if (await this.load(FIRST_POINTS)) await this.load(ALL_POINTS);
   }
 
-  /** The weights changed (training finished `epoch`): encode again, decode the probe again. */
+  /** The weights changed (training finished `epoch`): encode again (and map again on UMAP), decode the probe again. */
   async refresh(epoch?: number): Promise<void> {
     this.version += 1;
     this.setProbe(this.probe);
+    // The engine keeps UMAP maps per model version: a map shown is fitted again for the new weights.
+    const umapRef = umapView.ref;
+    if (umapRef) {
+      umapView.forget();
+      void umapView.show(umapRef);
+    }
     if ((await this.load(this.encodings?.count ?? ALL_POINTS)) && epoch !== undefined) this.trainedEpoch = Math.max(epoch, this.trainedEpoch ?? 0);
   }
 
