@@ -284,8 +284,11 @@ export interface Results {
   /** points: x, y per encoding, flat; labels: the images' classes. */
   'model.umap': { status: 'ready'; points: number[]; labels: number[] } | { status: 'running'; jobId: string; epoch: number; epochs: number };
   'model.umapCancel': { cancelled: boolean };
-  /** latentDistance: from z to the nearest sample's latent (how far off the data the probe decodes). */
-  'model.umapInverse': { z: number[]; image: string; nearest: number; latentDistance: number };
+  /**
+   * latentDistance: from z to the nearest sample's latent (how far off the data the probe decodes);
+   * mapResidual: from the point to where z maps back, in map units (what the refinement left).
+   */
+  'model.umapInverse': { z: number[]; image: string; nearest: number; latentDistance: number; mapResidual: number };
   /** Means over the `count` images of the chunk, in nats; negElbo from the same samples (≥ nll). */
   'model.nll': { count: number; samples: number; nll: number; negElbo: number };
   'model.inpaint': { masked: string; output: string; hiddenMse: number; errorMap: string };

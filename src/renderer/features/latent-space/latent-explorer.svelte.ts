@@ -26,6 +26,8 @@ export interface UmapProbe {
   point: [number, number];
   nearest: number;
   latentDistance: number;
+  /** From the point to where its latent maps back, in map units. */
+  mapResidual: number;
 }
 
 /** Index of the row of `points` (count × dims) nearest to z (Euclidean). */
@@ -97,11 +99,11 @@ class LatentExplorer {
   );
   private readonly inverter = new LatestWins<Params<'model.umapInverse'>, Result<'model.umapInverse'>>(
     (ask) => engine.call('model.umapInverse', ask),
-    ({ z, image, nearest, latentDistance }, { point }) => {
+    ({ z, image, nearest, latentDistance, mapResidual }, { point }) => {
       this.decoder.drop();
       this.probe = z;
       this.decoded = image;
-      this.umapProbe = { point, nearest, latentDistance };
+      this.umapProbe = { point, nearest, latentDistance, mapResidual };
     },
     (error) => (this.error = errorText(error))
   );
@@ -162,7 +164,7 @@ class LatentExplorer {
     const ref = umapView.ref;
     if (this.onUmap && ref) {
       // The probe follows the pointer at once; its latent, image and distance when the engine answers.
-      this.umapProbe = { nearest: -1, latentDistance: NaN, ...this.umapProbe, point: [u, v] };
+      this.umapProbe = { nearest: -1, latentDistance: NaN, mapResidual: NaN, ...this.umapProbe, point: [u, v] };
       this.inverter.push({ ...ref, split: 'test', seed: UMAP_SEED, point: [u, v] });
       return;
     }
@@ -183,7 +185,7 @@ class LatentExplorer {
     if (!this.encodings || index >= this.encodings.count) return;
     this.setProbe(encodingOf(this.encodings, index));
     const coords = umapView.coords;
-    if (this.onUmap && coords && index * 2 < coords.length) this.umapProbe = { point: [coords[index * 2]!, coords[index * 2 + 1]!], nearest: index, latentDistance: 0 };
+    if (this.onUmap && coords && index * 2 < coords.length) this.umapProbe = { point: [coords[index * 2]!, coords[index * 2 + 1]!], nearest: index, latentDistance: 0, mapResidual: 0 };
   }
 
   /** Resolves true when these encodings are now shown (not overtaken by another model or load). */
