@@ -2,7 +2,7 @@
 // codes). Switching the map to UMAP shows the fit's progress, then the map; hovering a sample shows
 // its image and the model's decoding of it; moving the probe on the UMAP plane decodes the latent
 // the engine's inverse gives, and the probe panel says how far that latent lies from the data;
-// the Dimensions tool's traversal rows follow the UMAP axes.
+// the Dimensions tool's traversal rows follow the UMAP axes; a fit can be cancelled.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -17,7 +17,7 @@ useWebApp((started) => {
   page = started.page;
 });
 
-test('the UMAP map appears with progress, hovering decodes, the probe decodes on the UMAP plane', { timeout: 240_000 }, async () => {
+test('the UMAP map appears with progress, hovering decodes, the probe decodes on the UMAP plane, a fit can be cancelled', { timeout: 240_000 }, async () => {
   await page.goto(app.server.url);
   await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption('bundled/mnist-dae');
   await map(page).and(page.locator('[data-points="10000"]')).waitFor({ timeout: 60_000 });
@@ -51,5 +51,12 @@ test('the UMAP map appears with progress, hovering decodes, the probe decodes on
   // Picking a sample on the UMAP map puts the probe on that sample's own point: its latent, at distance 0.
   await page.mouse.click(sample.x, sample.y);
   await until(async () => (await readout.getAttribute('data-latent-distance')) === '0', 10_000, 'the probe on the picked sample');
+
+  // A larger map starts a new fit; Cancel stops it and the view goes back to the PCA plane.
+  await page.getByRole('combobox', { name: 'UMAP points' }).selectOption('5000');
+  await page.getByRole('status', { name: 'UMAP progress' }).waitFor({ timeout: 10_000 });
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('radiogroup', { name: 'Map' }).getByRole('radio', { name: 'PCA', checked: true }).waitFor({ timeout: 10_000 });
+  await map(page).and(page.locator('[data-points="10000"]')).waitFor({ timeout: 10_000 });
   assert.deepEqual(app.pageErrors, [], 'no uncaught errors in the page');
 });
