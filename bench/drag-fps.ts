@@ -4,47 +4,20 @@
 // paints per second (each paint bumps the canvas's data-frame), the decode round trip as the page
 // sees it during the drag, time to interactive, and where the page's main thread spent its time.
 // Run: node --import tsx bench/drag-fps.ts [--seconds 5]   (prints one JSON object)
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { framesSeen, map, plotBox, probe, watchDecodedFrames } from '../test/e2e/latent-page';
 import { launchBrowser, until } from '../test/e2e/web-app';
+import { quantile, round } from './figures';
+import { serve } from './serve';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' } } });
 const SECONDS = Number(values.seconds);
 /** Pointer moves dispatched ahead of the page: a real pointer does not wait for the page either. */
 const PIPELINE = 4;
-const ROOT = join(import.meta.dirname, '..');
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-const round = (x: number, digits = 1) => Number(x.toFixed(digits));
-
-/** Starts `latent-explorer serve` with an empty user models folder; resolves with its URL and backend line. */
-async function serve(modelsDir: string) {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'latent-explorer.js'), 'serve', '--port', '0', '--models', modelsDir], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const read = (chunk: Buffer) => {
-      output += chunk;
-      const match = /(http:\/\/127\.0\.0\.1:\d+\/\S*token=\S+)/.exec(output);
-      if (match) resolve(match[1]!);
-    };
-    child.stdout.on('data', read);
-    child.stderr.on('data', read);
-    child.once('exit', (code) => reject(new Error(`serve exited (${code}) before printing its URL:\n${output}`)));
-  });
-  const stop = () =>
-    new Promise<void>((done) => {
-      child.once('exit', () => done());
-      child.kill('SIGINT');
-    });
-  return { url, stop, output: () => output };
-}
 
 /** Times each model.decode from the page's WebSocket send to its answer (installed before the app loads). */
 const DECODE_TIMER = `(() => {

@@ -188,6 +188,8 @@ export const Requests = {
   'model.epochMaps': z.object({ id: ModelId, first: z.number().int().min(0).max(100_000), count: z.number().int().min(1).max(EPOCH_MAPS_PAGE) }).strict(),
   /** VAE only: KL, posterior-mean variance (active units) and σ per latent dimension over the first `limit` images. */
   'model.posteriorStats': z.object({ id: ModelId, split: Split, limit: z.number().int().min(1).max(70_000) }).strict(),
+  /** VAE only: the posterior N(μ, σ²) of each of these images of the split. */
+  'model.posterior': z.object({ id: ModelId, split: Split, indices: z.array(z.number().int().min(0).max(69_999)).min(1).max(64) }).strict(),
   /** One row per dimension in `dims`, `steps` values over [range₀, range₁] added to z[d]; at most 4096 images. */
   'model.traverse': z
     .object({
@@ -211,6 +213,20 @@ export const Requests = {
   'model.umapCancel': z.object({ jobId: z.string().max(100) }).strict(),
   /** A point of a computed UMAP map → a latent by the documented inverse, decoded. */
   'model.umapInverse': UmapRef.extend({ point: z.tuple([finite(), finite()]) }).strict(),
+  /**
+   * A VAE's importance-weighted NLL estimate (Burda et al. 2016) over test images [offset, offset + limit)
+   * of the test set binarized with `seed`, K = `samples` per image; asked a chunk at a time so that a
+   * panel shows progress and can stop.
+   */
+  'model.nll': z
+    .object({
+      id: ModelId,
+      offset: z.number().int().min(0).max(69_999),
+      limit: z.number().int().min(1).max(10_000),
+      samples: z.number().int().min(1).max(5000),
+      seed: z.number().int().min(0).max(2 ** 31 - 1),
+    })
+    .strict(),
   'model.inpaint': z.object({ id: ModelId, image: Image8, mask: Image8 }).strict(),
   'model.denoise': z.object({ id: ModelId, image: Image8, sigma: z.number().finite().min(0).max(2), seed: z.number().int().min(0).max(2 ** 31 - 1) }).strict(),
   'model.quantize': z.object({ id: ModelId, image: Image8 }).strict(),
@@ -297,14 +313,20 @@ export interface Results {
   /** null: the model has no recorded maps (trained before they were, or imported). `total`: epochs recorded; `positions`: the page's float32 values (little-endian) in base64. */
   'model.epochMaps': (Omit<EpochMaps, 'positions'> & { total: number; first: number; positions: string }) | null;
   'model.posteriorStats': PosteriorStats;
+  'model.posterior': { mu: number[][]; sigma: number[][] };
   'model.traverse': { offsets: number[]; values: number[][]; images: string[] };
   'model.direction': { from: number[]; to: number[]; direction: number[] };
   'model.applyDirection': { z: number[][]; images: string[] };
   /** points: x, y per encoding, flat; labels: the images' classes. */
   'model.umap': { status: 'ready'; points: number[]; labels: number[] } | { status: 'running'; jobId: string; epoch: number; epochs: number };
   'model.umapCancel': { cancelled: boolean };
-  /** latentDistance: from z to the nearest sample's latent (how far off the data the probe decodes). */
-  'model.umapInverse': { z: number[]; image: string; nearest: number; latentDistance: number };
+  /**
+   * latentDistance: from z to the nearest sample's latent (how far off the data the probe decodes);
+   * mapResidual: from the point to where z maps back, in map units (what the refinement left).
+   */
+  'model.umapInverse': { z: number[]; image: string; nearest: number; latentDistance: number; mapResidual: number };
+  /** Means over the `count` images of the chunk, in nats; negElbo from the same samples (≥ nll). */
+  'model.nll': { count: number; samples: number; nll: number; negElbo: number };
   'model.inpaint': { masked: string; output: string; hiddenMse: number; errorMap: string };
   'model.denoise': { noisy: string; output: string };
   'model.quantize': { codes: number[]; image: string };

@@ -269,6 +269,18 @@ test('a latent wider than 2 is shown on its PCA plane, with a slider per dimensi
   assert.notDeepEqual(await planeCoords(), before);
   await until(async () => (await framesSeen(page)).distinct >= 2, 5000, 'decodes along the plane');
 
+  // A bar of the Dimensions tool puts its dimension on the map's x axis: the map is then the plane of two latent dimensions.
+  await page.getByRole('tablist', { name: 'Tools' }).getByRole('tab', { name: 'Dimensions' }).click();
+  const dimensions = page.getByRole('tabpanel', { name: 'Dimensions' });
+  await dimensions.getByRole('radiogroup', { name: 'A bar click' }).getByRole('radio', { name: /x axis/ }).click();
+  const bar = dimensions.getByRole('region', { name: 'Per-dimension statistics' }).getByRole('button').last();
+  const dimension = (await bar.locator('.label').innerText()).trim();
+  await bar.click();
+  await spin(`Probe ${dimension}`).waitFor({ timeout: 10_000 });
+  // The other axis keeps z2, unless the bar was z2's: then the two swap.
+  const expected = dimension === 'z2' ? 'z2 × z1' : `${dimension} × z2`;
+  assert.equal(await page.getByRole('radiogroup', { name: 'Map' }).getByRole('radio', { checked: true }).innerText(), expected);
+
   // The screenshot shows a trained wide model when the checkout bundles one (the DAE's 8-D codes).
   const models = (await app.server.engine.call('models.list', {})) as Result<'models.list'>;
   if (models.some((m) => m.id === 'bundled/mnist-dae')) {

@@ -4,7 +4,7 @@ import { initBackend } from '../../src/main/engine/backend/backend';
 import * as tf from '../../src/main/engine/backend/tf';
 import { loadDataset } from '../../src/main/engine/data/datasets';
 import { UserError } from '../../src/main/engine/errors';
-import { binarizeSet, importanceWeightedNll } from '../../src/main/engine/explore/likelihood';
+import { binarizedChunk, binarizeSet, importanceWeightedNll } from '../../src/main/engine/explore/likelihood';
 import { buildModel, requireRecipe, resolveSettings } from '../../src/main/engine/models/build';
 import { loadModelFolder } from '../../src/main/engine/persistence/model-folder';
 
@@ -24,6 +24,14 @@ test('binarization is seeded, binary, and keeps each pixel with probability its 
   const intensity = mnist.test.pixels.subarray(0, x.length).reduce((s, b) => s + b / 255, 0);
   const ones = x.reduce((s, v) => s + v, 0);
   assert.ok(Math.abs(ones - intensity) < 4 * Math.sqrt(intensity), `${ones} ones for ${intensity} expected`);
+});
+
+test('a chunk of the binarized set is those rows of the whole set binarized at once; an offset past the end is refused', () => {
+  const whole = binarizeSet(mnist.test, mnist.test.count, 7);
+  assert.deepEqual(binarizedChunk(mnist.test, 0, 40, 7), x);
+  assert.deepEqual(binarizedChunk(mnist.test, 9990, 50, 7), whole.subarray(9990 * 784), 'the last chunk stops at the set end');
+  assert.deepEqual(binarizedChunk(mnist.test, 123, 5, 8), binarizeSet(mnist.test, mnist.test.count, 8).subarray(123 * 784, 128 * 784), 'another seed');
+  assert.throws(() => binarizedChunk(mnist.test, 10_000, 1, 7), (e) => e instanceof UserError && /past the end of the 10000 test images/.test(e.message));
 });
 
 test('the importance-weighted NLL is at most −ELBO on the same data and tightens as K grows (fixed seed)', () => {

@@ -4,7 +4,7 @@ import { initBackend } from '../../src/main/engine/backend/backend';
 import * as tf from '../../src/main/engine/backend/tf';
 import type { ImageSet } from '../../src/main/engine/data/datasets';
 import { UserError } from '../../src/main/engine/errors';
-import { posteriorStats, vaePosteriorStats } from '../../src/main/engine/explore/posterior-stats';
+import { posteriorStats, samplePosteriors, vaePosteriorStats } from '../../src/main/engine/explore/posterior-stats';
 import { buildModel, requireRecipe, resolveSettings } from '../../src/main/engine/models/build';
 
 await initBackend('cpu');
@@ -60,4 +60,21 @@ test('a VAE of any latent size gives one value per dimension, the same whatever 
   close(chunked.kl, whole.kl, 1e-5);
   assert.deepEqual(vaePosteriorStats(vae, set, 30).activeUnits, whole.activeUnits);
   assert.throws(() => vaePosteriorStats(build('ae-mlp-8'), set, 30), (e) => e instanceof UserError && /needs a VAE/.test(e.message));
+});
+
+test("a sample's posterior is the model's μ and σ = exp(log σ² / 2) for that image; other families and indices out of range are refused", () => {
+  const recipe = requireRecipe('vae-mlp-2');
+  const vae = buildModel(recipe, resolveSettings(recipe, {})) as import('../../src/main/engine/models/vae').VariationalAutoencoder;
+  const set = flatImages([0, 100, 200]);
+  const { mu, sigma } = samplePosteriors(vae, set, [2, 0]);
+  const expected = tf.tidy(() => {
+    const q = vae.posterior(tf.tensor2d(Float32Array.from({ length: 2 * 784 }, (_, i) => (i < 784 ? 200 : 0) / 255), [2, 784]));
+    return { mu: q.mu.arraySync() as number[][], sigma: q.logVar.arraySync().map((row) => (row as number[]).map((v) => Math.exp(v / 2))) };
+  });
+  close(mu.flat(), expected.mu.flat());
+  close(sigma.flat(), expected.sigma.flat());
+  assert.equal(mu[0]!.length, 2);
+  assert.throws(() => samplePosteriors(vae, set, [3]), (e) => e instanceof UserError && /out of range/.test(e.message));
+  const ae = buildModel(requireRecipe('ae-mlp-2'), resolveSettings(requireRecipe('ae-mlp-2'), {}));
+  assert.throws(() => samplePosteriors(ae, set, [0]), (e) => e instanceof UserError && /needs a VAE/.test(e.message));
 });

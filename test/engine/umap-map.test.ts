@@ -33,10 +33,26 @@ test('the inverse map returns a sample’s own latent when the probe sits on its
     assert.equal(latentDistance, 0);
   }
   const between: [number, number] = [(map[0]![0]! + map[1]![0]!) / 2, (map[0]![1]! + map[1]![1]!) / 2];
-  const { z } = inverseUmap(between, map, latents);
+  const { z } = inverseUmap(between, map, latents, { refine: false });
   // A weighted mean of latents lies inside their bounding box.
   for (let d = 0; d < dims; d++) {
     const column = latents.map((l) => l[d]!);
     assert.ok(z[d]! >= Math.min(...column) && z[d]! <= Math.max(...column));
   }
+});
+
+test("the refinement brings the latent mapped back nearer the probe, never farther, and leaves a sample's own point exact", async () => {
+  const map = await fitUmap(latents, { seed: 4 });
+  let improved = 0;
+  for (let i = 0; i + 1 < 40; i++) {
+    const probe: [number, number] = [(map[i]![0]! * 2 + map[i + 1]![0]!) / 3, (map[i]![1]! * 2 + map[i + 1]![1]!) / 3];
+    const plain = inverseUmap(probe, map, latents, { refine: false });
+    const refined = inverseUmap(probe, map, latents);
+    assert.ok(refined.mapResidual <= plain.mapResidual, `probe ${i}: ${refined.mapResidual} vs ${plain.mapResidual} unrefined`);
+    if (refined.mapResidual < plain.mapResidual - 1e-9) improved++;
+  }
+  assert.ok(improved > 0, 'the refinement moved some latents nearer');
+  const own = inverseUmap(map[5] as [number, number], map, latents);
+  assert.deepEqual(own.z, latents[5]);
+  assert.equal(own.mapResidual, 0);
 });

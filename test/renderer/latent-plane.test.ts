@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { gridPlaneThrough, identityPlane, moveTo, planeFromPca, project, projectAll } from '../../src/renderer/features/latent-space/latent-plane';
+import { axisPlane, gridPlaneThrough, identityPlane, moveTo, planeFromPca, project, projectAll } from '../../src/renderer/features/latent-space/latent-plane';
 
 const close = (a: number[], b: number[], eps = 1e-9) => a.every((x, i) => Math.abs(x - b[i]!) < eps);
 const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i]!, 0);
@@ -40,4 +40,12 @@ test('the grid plane through a point maps (u, v) to the plane coordinates (u, v)
   const point = base.map((b, i) => b + 0.3 * axisU[i]! - 0.8 * axisV[i]!);
   assert.ok(close(project(plane, point), [0.3, -0.8]));
   assert.equal(point[0], 7, 'the grid lies in the plane through z');
+});
+
+test('the plane of two chosen dimensions reads those dimensions, and moving on it changes only them', () => {
+  const plane = axisPlane(4, 2, 0);
+  const z = [1, 2, 3, 4];
+  assert.deepEqual(project(plane, z), [3, 1]);
+  assert.deepEqual(moveTo(plane, z, -1, 5), [5, 2, -1, 4]);
+  assert.deepEqual(Array.from(projectAll(plane, Float32Array.from([...z, 0, 0, 7, 9]), 2)), [3, 1, 7, 0]);
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EpochRecord } from '../../src/shared/contract';
-import { BatchCurves, TOTAL, epochSeries } from '../../src/renderer/engine-client/loss-series';
+import { BatchCurves, TOTAL, epochSeries, runSeries } from '../../src/renderer/engine-client/loss-series';
 
 const record = (epoch: number, trainLoss: number, testLoss: number, terms: Record<string, number>): EpochRecord => ({
   epoch,
@@ -53,4 +53,25 @@ test('BatchCurves: thinned to about the budget over a long run', () => {
   assert.deepEqual(series.map((s) => s.term), ['reconstruction', 'kl']);
   for (const s of series) assert.ok(s.points.length >= 190 && s.points.length <= 201, `${s.points.length} points`);
   assert.ok(series[0].points.every((p, i, all) => i === 0 || p.x > all[i - 1].x));
+});
+
+test('runSeries: each run its total train and test curves, named by the run', () => {
+  const series = runSeries([
+    { label: 'vae β=1', history: [record(1, 10, 11, { reconstruction: 8, kl: 2 }), record(2, 6, 7, { reconstruction: 5, kl: 1 })] },
+    { label: 'ae', history: [record(1, 0.05, 0.06, { mse: 0.05 })] },
+  ]);
+  assert.deepEqual(
+    series.map((s) => [s.id, s.term, s.kind]),
+    [
+      ['vae β=1:train', 'vae β=1', 'train'],
+      ['vae β=1:test', 'vae β=1', 'test'],
+      ['ae:train', 'ae', 'train'],
+      ['ae:test', 'ae', 'test'],
+    ]
+  );
+  assert.deepEqual(series[1]!.points, [
+    { x: 1, y: 11 },
+    { x: 2, y: 7 },
+  ]);
+  assert.deepEqual(runSeries([]), []);
 });

@@ -31,7 +31,8 @@ import {
 } from '../engine/explore/explore';
 import { importOnnxModel } from '../engine/imported/import-onnx';
 import { applyDirection, latentDirection } from '../engine/explore/directions';
-import { vaePosteriorStats } from '../engine/explore/posterior-stats';
+import { binarizedChunk, importanceWeightedNll } from '../engine/explore/likelihood';
+import { samplePosteriors, vaePosteriorStats } from '../engine/explore/posterior-stats';
 import { traverse } from '../engine/explore/traversal';
 import { ModelLibrary, type MoveToTrash } from './model-library';
 import { ModelCache } from './model-cache';
@@ -214,6 +215,8 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
     },
     'model.posteriorStats': ({ id, split, limit }) =>
       withTrained(id, 'posterior statistics', async (m, opened) => vaePosteriorStats(m, (await datasetOf(opened))[split], limit)),
+    'model.posterior': ({ id, split, indices }) =>
+      withTrained(id, 'the posterior of a sample', async (m, opened) => samplePosteriors(m, (await datasetOf(opened))[split], indices)),
     'model.traverse': ({ id, z, dims, range, steps }) => withTrained(id, 'traversals', (m) => traverse(m, z, dims, range, steps)),
     'model.direction': ({ id, split, from, to, limit }) =>
       withTrained(id, 'latent directions', async (m, opened) => latentDirection(m, (await datasetOf(opened))[split], from, to, limit)),
@@ -221,6 +224,11 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
     'model.umap': (params) => withTrained(params.id, 'the UMAP map', async (m, opened) => umapMaps.request(m, opened, (await datasetOf(opened))[params.split], params)),
     'model.umapCancel': async ({ jobId }) => ({ cancelled: umapMaps.cancel(jobId) }),
     'model.umapInverse': (params) => withTrained(params.id, 'the UMAP map', (m, opened) => umapMaps.inverse(m, opened, params)),
+    // Each chunk draws its own importance samples (seed + offset), its pixels are the whole binarized set's.
+    'model.nll': ({ id, offset, limit, samples, seed }) =>
+      withTrained(id, 'the likelihood estimate', async (m, opened) =>
+        importanceWeightedNll(m, binarizedChunk((await datasetOf(opened)).test, offset, limit, seed), samples, seed + offset)
+      ),
     'model.inpaint': ({ id, image, mask }) => withTrained(id, 'inpainting', (m) => inpaint(m, image, mask)),
     'model.denoise': ({ id, image, sigma, seed }) => withModel(id, ({ latent }) => denoise(latent, image, sigma, seed)),
     'model.quantize': ({ id, image }) => withTrained(id, 'quantising', (m) => quantize(m, image)),

@@ -47,6 +47,19 @@ export function epochSeries(history: readonly EpochRecord[]): LossSeries[] {
 }
 
 /**
+ * Several runs on one chart: each run's total train and test loss per epoch, the run's `label`
+ * standing where a term's name would (so the chart gives each run a colour and a legend entry).
+ * Labels must be unique.
+ */
+export function runSeries(runs: readonly { label: string; history: readonly EpochRecord[] }[]): LossSeries[] {
+  return runs.flatMap(({ label, history }) =>
+    epochSeries(history)
+      .filter((s) => s.term === TOTAL)
+      .map((s) => ({ ...s, id: `${label}:${s.kind}`, term: label }))
+  );
+}
+
+/**
  * Exponentially smoothed per-batch terms (bias-corrected, as TensorBoard does), thinned to about
  * `budget` points per term over the whole run so a long run never makes the chart heavy.
  */

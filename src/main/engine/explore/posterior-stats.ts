@@ -76,3 +76,16 @@ export function vaePosteriorStats(model: Autoencoder, set: ImageSet, limit: numb
   const vae = requireFamily(model, VariationalAutoencoder, 'a VAE', 'per-dimension posterior statistics');
   return posteriorStats(vae.posterior, set, limit);
 }
+
+/**
+ * A VAE's posterior q(z|x) = N(μ, diag σ²) of each of the images `indices` of `set`: μ and σ,
+ * [indices.length][latent] each, in latent units (what the map draws as a sample's μ ± σ ellipse).
+ * A UserError for any other family, and for an index outside the set (from `setImages`).
+ */
+export function samplePosteriors(model: Autoencoder, set: ImageSet, indices: number[]): { mu: number[][]; sigma: number[][] } {
+  const vae = requireFamily(model, VariationalAutoencoder, 'a VAE', 'the posterior of a sample');
+  return tf.tidy(() => {
+    const { mu, logVar } = vae.posterior(setImages(set, indices).x);
+    return { mu: mu.arraySync() as number[][], sigma: logVar.mul(0.5).exp().arraySync() as number[][] };
+  });
+}

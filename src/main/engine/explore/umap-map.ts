@@ -37,30 +37,101 @@ export async function fitUmap(points: number[][], options: UmapOptions): Promise
   return umap.getEmbedding();
 }
 
-/** Neighbours the inverse map averages. */
+/** Neighbours the inverse map averages, and the forward estimate averages in latent space. */
 const INVERSE_NEIGHBOURS = 8;
+/** Refinement steps toward the probe's point (each kept only if it brings the latent's map point nearer). */
+const REFINE_STEPS = 3;
+
+/** The `k` rows of `rows` nearest to `q` (Euclidean), nearest first, with squared distances. */
+function nearestRows(rows: number[][], q: ArrayLike<number>, k: number): { i: number; d2: number }[] {
+  const best: { i: number; d2: number }[] = [];
+  rows.forEach((row, i) => {
+    let d2 = 0;
+    for (let d = 0; d < row.length; d++) d2 += (row[d]! - q[d]!) ** 2;
+    if (best.length === k && d2 >= best[k - 1]!.d2) return;
+    // After rows at the same distance: ties keep the rows' order.
+    const at = best.findIndex((b) => b.d2 > d2);
+    best.splice(at === -1 ? best.length : at, 0, { i, d2 });
+    if (best.length > k) best.pop();
+  });
+  return best;
+}
+
+/** Σ w_i·rows[i] / Σ w_i with w = 1/d² over `neighbours`; the row itself when one lies at distance 0. */
+function inverseDistanceMean(rows: number[][], neighbours: { i: number; d2: number }[]): number[] {
+  const exact = neighbours.find((n) => n.d2 === 0);
+  if (exact) return rows[exact.i]!.slice();
+  const total = neighbours.reduce((sum, n) => sum + 1 / n.d2, 0);
+  const out = new Array<number>(rows[0]!.length).fill(0);
+  for (const n of neighbours) for (let d = 0; d < out.length; d++) out[d]! += rows[n.i]![d]! / n.d2 / total;
+  return out;
+}
 
 /**
- * The inverse map: a point `probe` [x, y] of the UMAP plane → a latent [latent]. The
+ * The local linear map from map offsets to latent offsets around `neighbours` (weights 1/d²): J
+ * [latent][2] minimising Σ w_i ‖(l_i − l̄) − J (e_i − ē)‖². Null when the neighbours' map points
+ * are collinear (no 2-D fit).
+ */
+function localJacobian(embedding: number[][], latents: number[][], neighbours: { i: number; d2: number }[]): number[][] | null {
+  const w = neighbours.map((n) => 1 / Math.max(n.d2, 1e-12));
+  const total = w.reduce((a, b) => a + b, 0);
+  const eBar = [0, 1].map((k) => neighbours.reduce((s, n, j) => s + w[j]! * embedding[n.i]![k]!, 0) / total);
+  const dims = latents[0]!.length;
+  const lBar = Array.from({ length: dims }, (_, d) => neighbours.reduce((s, n, j) => s + w[j]! * latents[n.i]![d]!, 0) / total);
+  // Weighted covariance of the map offsets (2×2) and cross-covariance latent × map (dims×2).
+  let [a, b, c] = [0, 0, 0];
+  const cross = Array.from({ length: dims }, () => [0, 0]);
+  neighbours.forEach((n, j) => {
+    const [du, dv] = [embedding[n.i]![0]! - eBar[0]!, embedding[n.i]![1]! - eBar[1]!];
+    [a, b, c] = [a + w[j]! * du * du, b + w[j]! * du * dv, c + w[j]! * dv * dv];
+    for (let d = 0; d < dims; d++) {
+      const dl = latents[n.i]![d]! - lBar[d]!;
+      cross[d]![0]! += w[j]! * dl * du;
+      cross[d]![1]! += w[j]! * dl * dv;
+    }
+  });
+  const det = a * c - b * b;
+  if (!(Math.abs(det) > 1e-12 * Math.max(1, a * c))) return null;
+  return cross.map(([x, y]) => [(x! * c - y! * b) / det, (y! * a - x! * b) / det]);
+}
+
+/**
+ * The inverse map: a point `probe` [x, y] of the UMAP plane → a latent [latent]. First the
  * INVERSE_NEIGHBOURS samples projected nearest to the probe are averaged in latent space with
  * weights 1/d² (d: their distance to the probe in the map), so the probe on a sample's own
- * projected point returns that sample's latent exactly and moves smoothly between samples.
+ * projected point returns that sample's latent exactly and moves smoothly between samples. Then,
+ * unless `refine` is false, that latent is refined toward the plane: its own map point is estimated
+ * the same way in the other direction (the 1/d²-weighted map points of its INVERSE_NEIGHBOURS nearest
+ * latents), and up to REFINE_STEPS Gauss–Newton steps z ← z + J (probe − f(z)) move it, J being the
+ * local linear map from map to latent offsets fitted (weighted least squares) to the probe's map
+ * neighbours; a step is kept only when it brings f(z) nearer the probe. UMAP has no exact inverse;
+ * this is local interpolation corrected so that the latent maps back near where the probe is.
  * `embedding` [n][2] and `latents` [n][latent] are the same samples in the same order. Also returns
- * the nearest sample's index and the latent distance from the result to it (how far off the data
- * the decoded latent lies). UMAP has no exact inverse; this one is local interpolation.
+ * the nearest sample's index (in the map) and the latent distance from the result to that sample's
+ * latent (how far off the data the decoded latent lies), and `mapResidual`: ‖probe − f(z)‖ in map units.
  */
-export function inverseUmap(probe: [number, number], embedding: number[][], latents: number[][]): { z: number[]; nearest: number; latentDistance: number } {
-  const byDistance = embedding.map((p, i) => ({ i, d2: (p[0]! - probe[0]) ** 2 + (p[1]! - probe[1]) ** 2 })).sort((a, b) => a.d2 - b.d2);
-  const nearest = byDistance[0]!;
-  const dims = latents[0]!.length;
-  let z: number[];
-  if (nearest.d2 === 0) z = latents[nearest.i]!.slice();
-  else {
-    const neighbours = byDistance.slice(0, INVERSE_NEIGHBOURS);
-    const total = neighbours.reduce((s, n) => s + 1 / n.d2, 0);
-    z = new Array<number>(dims).fill(0);
-    for (const n of neighbours) for (let d = 0; d < dims; d++) z[d]! += (latents[n.i]![d]! / n.d2) / total;
+export function inverseUmap(
+  probe: [number, number],
+  embedding: number[][],
+  latents: number[][],
+  { refine = true }: { refine?: boolean } = {}
+): { z: number[]; nearest: number; latentDistance: number; mapResidual: number } {
+  const inMap = nearestRows(embedding, probe, INVERSE_NEIGHBOURS);
+  const nearest = inMap[0]!;
+  const forward = (z: number[]) => inverseDistanceMean(embedding, nearestRows(latents, z, INVERSE_NEIGHBOURS));
+  const residual = (z: number[]) => {
+    const p = forward(z);
+    return [probe[0] - p[0]!, probe[1] - p[1]!];
+  };
+  let z = inverseDistanceMean(latents, inMap);
+  let r = residual(z);
+  const jacobian = refine && nearest.d2 > 0 ? localJacobian(embedding, latents, inMap) : null;
+  for (let step = 0; jacobian && step < REFINE_STEPS; step++) {
+    const candidate = z.map((v, d) => v + jacobian[d]![0]! * r[0]! + jacobian[d]![1]! * r[1]!);
+    const next = residual(candidate);
+    if (Math.hypot(next[0]!, next[1]!) >= Math.hypot(r[0]!, r[1]!)) break;
+    [z, r] = [candidate, next];
   }
   const latentDistance = Math.hypot(...z.map((v, d) => v - latents[nearest.i]![d]!));
-  return { z, nearest: nearest.i, latentDistance };
+  return { z, nearest: nearest.i, latentDistance, mapResidual: Math.hypot(r[0]!, r[1]!) };
 }

@@ -2,15 +2,17 @@
 // latent vector) with its decoded image. It outlives the view, so leaving and coming back finds the
 // map as it was; while the model trains, each finished epoch re-encodes and re-decodes. A probe
 // path can be recorded (every probe position with its time) and replayed at its own speed, or
-// stepped through one point at a time.
-import type { ModelSummary } from '../../../shared/contract';
+// stepped through one point at a time. On the UMAP map the probe is a point of that map, turned
+// into a latent by the engine's inverse.
+import type { ModelSummary, Params, Result } from '../../../shared/contract';
 import { MAX_PATH_MS, MAX_PATH_POINTS, type ProbePath } from '../../../shared/scene';
 import { catalog } from '../../engine-client/catalog.svelte';
 import { engine } from '../../engine-client/engine';
 import { encodingOf, labelNames, loadEncodings, type Encodings } from './latent-encodings';
-import { moveTo, project } from './latent-plane';
+import { axisPlane, identityPlane, moveTo, project, projectAll } from './latent-plane';
 import { LatestWins } from '../../engine-client/latest-wins';
 import { errorText } from '../../engine-client/notices.svelte';
+import { UMAP_SEED, umapView } from './umap-view.svelte';
 
 /** Points encoded first, so the map is interactive at once; the rest follow in a second request. */
 const FIRST_POINTS = 2000;
@@ -19,6 +21,27 @@ export const ALL_POINTS = 10_000;
 interface DecodeRequest {
   id: string;
   z: number[];
+}
+
+/** The probe on the UMAP map: where it sits there, the sample projected nearest, and how far (latent units) the decoded latent lies from that sample's. */
+export interface UmapProbe {
+  point: [number, number];
+  nearest: number;
+  latentDistance: number;
+  /** From the point to where its latent maps back, in map units. */
+  mapResidual: number;
+}
+
+/** Index of the row of `points` (count × dims) nearest to z (Euclidean). */
+function nearestRow(points: Float32Array, dims: number, count: number, z: number[]): number {
+  let best = 0;
+  let bestD2 = Infinity;
+  for (let i = 0; i < count; i++) {
+    let d2 = 0;
+    for (let d = 0; d < dims; d++) d2 += (points[i * dims + d]! - z[d]!) ** 2;
+    if (d2 < bestD2) [best, bestD2] = [i, d2];
+  }
+  return best;
 }
 
 class LatentExplorer {
@@ -41,14 +64,56 @@ class LatentExplorer {
   /** The path point the probe was last put on by a replay or a step; null when it has not been. */
   pathStep = $state<number | null>(null);
 
+  /**
+   * The map shown: the plane (PCA for a wide latent, the space itself for 2-D), the plane of two
+   * chosen latent dimensions, or the UMAP map of a wide latent.
+   */
+  mapKind = $state<'plane' | 'axes' | 'umap'>('plane');
+  /** The latent dimensions (u, v) the 'axes' map shows, chosen in the Dimensions tool. */
+  axes = $state.raw<[number, number]>([0, 1]);
+  /** Where the probe sits on the UMAP map when it was put there on the map; null when set otherwise. */
+  umapProbe = $state.raw<UmapProbe | null>(null);
+
   /** The dataset's class names; until its folder is described, the encodings' label numbers. */
   classes = $derived(catalog.dataset(this.model?.dataset ?? '')?.classes ?? labelNames(this.encodings?.labels ?? []));
-  /** The probe on the plane the map shows. */
-  probeCoords = $derived(this.encodings ? project(this.encodings.plane, this.probe) : ([this.probe[0] ?? 0, this.probe[1] ?? 0] as [number, number]));
+  /** The plane the map shows when it is no UMAP map. */
+  plane = $derived(this.encodings ? (this.mapKind === 'axes' ? axisPlane(this.encodings.dims, ...this.axes) : this.encodings.plane) : identityPlane());
+  /** The encodings' coordinates on that plane (count × 2). */
+  planeCoords = $derived(
+    this.encodings ? (this.mapKind === 'axes' ? projectAll(this.plane, this.encodings.points, this.encodings.count) : this.encodings.coords) : null
+  );
+  /** Whether the map shown is a finished UMAP map. */
+  onUmap = $derived(this.mapKind === 'umap' && umapView.status === 'ready' && umapView.coords !== null);
+  /** The probe on the map shown; on the UMAP map, a probe set off the map sits on its nearest encoding's point. */
+  probeCoords = $derived.by((): [number, number] => {
+    if (this.onUmap && this.encodings) {
+      if (this.umapProbe) return this.umapProbe.point;
+      const coords = umapView.coords!;
+      const i = nearestRow(this.encodings.points, this.encodings.dims, Math.min(this.encodings.count, coords.length / 2), this.probe);
+      return [coords[i * 2]!, coords[i * 2 + 1]!];
+    }
+    return this.encodings ? project(this.plane, this.probe) : [this.probe[0] ?? 0, this.probe[1] ?? 0];
+  });
+  /** Names of the map's two axes. */
+  axisNames = $derived.by((): [string, string] => {
+    if (this.onUmap) return ['UMAP 1', 'UMAP 2'];
+    if (this.mapKind === 'axes') return [`z${this.axes[0] + 1}`, `z${this.axes[1] + 1}`];
+    return (this.encodings?.dims ?? 2) === 2 ? ['z₁', 'z₂'] : ['PC1', 'PC2'];
+  });
 
   private readonly decoder = new LatestWins<DecodeRequest, { images: string[] }>(
     ({ id, z }) => engine.call('model.decode', { id, z: [z] }),
     ({ images }) => (this.decoded = images[0] ?? null),
+    (error) => (this.error = errorText(error))
+  );
+  private readonly inverter = new LatestWins<Params<'model.umapInverse'>, Result<'model.umapInverse'>>(
+    (ask) => engine.call('model.umapInverse', ask),
+    ({ z, image, nearest, latentDistance, mapResidual }, { point }) => {
+      this.decoder.drop();
+      this.probe = z;
+      this.decoded = image;
+      this.umapProbe = { point, nearest, latentDistance, mapResidual };
+    },
     (error) => (this.error = errorText(error))
   );
   private loadToken = 0;
@@ -79,18 +144,31 @@ class LatentExplorer {
     this.path = null;
     this.pathStep = null;
     this.decoder.drop();
+    this.inverter.drop();
+    this.mapKind = 'plane';
+    this.axes = [0, 1];
+    umapView.forget();
     this.setProbe(new Array(model.latent).fill(0));
     if (await this.load(FIRST_POINTS)) await this.load(ALL_POINTS);
   }
 
-  /** The weights changed (training finished `epoch`): encode again, decode the probe again. */
+  /** The weights changed (training finished `epoch`): encode again (and map again on UMAP), decode the probe again. */
   async refresh(epoch?: number): Promise<void> {
     this.version += 1;
     this.setProbe(this.probe);
+    // The engine keeps UMAP maps per model version: a map shown is fitted again for the new weights.
+    const umapRef = umapView.ref;
+    if (umapRef) {
+      umapView.forget();
+      void umapView.show(umapRef);
+    }
     if ((await this.load(this.encodings?.count ?? ALL_POINTS)) && epoch !== undefined) this.trainedEpoch = Math.max(epoch, this.trainedEpoch ?? 0);
   }
 
+  /** Sets the probe to latent z (off the UMAP map's inverse: it then sits on its nearest encoding's point there). */
   setProbe(z: number[]): void {
+    this.inverter.drop();
+    this.umapProbe = null;
     this.probe = z;
     if (this.model) this.decoder.push({ id: this.model.id, z });
     if (this.recording) this.record(z);
@@ -161,14 +239,36 @@ class LatentExplorer {
     this.setProbe(path[at]!.z);
   }
 
-  /** Moves the probe to plane coordinates (u, v), within the plane through where it is. */
+  /**
+   * Moves the probe to map coordinates (u, v): on the plane, within the plane through where it is;
+   * on the UMAP map, to the latent the engine's inverse gives for that point (decoded there too).
+   */
   moveProbe(u: number, v: number): void {
-    this.setProbe(this.encodings ? moveTo(this.encodings.plane, this.probe, u, v) : [u, v]);
+    const ref = umapView.ref;
+    if (this.onUmap && ref) {
+      // The probe follows the pointer at once; its latent, image and distance when the engine answers.
+      this.umapProbe = { nearest: -1, latentDistance: NaN, mapResidual: NaN, ...this.umapProbe, point: [u, v] };
+      this.inverter.push({ ...ref, split: 'test', seed: UMAP_SEED, point: [u, v] });
+      return;
+    }
+    this.setProbe(this.encodings ? moveTo(this.plane, this.probe, u, v) : [u, v]);
   }
 
-  /** Jumps the probe to a test sample's encoding. */
+  /** Shows latent dimension d along the map's u (which = 0) or v (1) axis; the other axis keeps its dimension unless it is d (they swap). */
+  useAxis(which: 0 | 1, d: number): void {
+    const axes: [number, number] = this.mapKind === 'axes' ? [...this.axes] : [0, 1];
+    if (axes[1 - which] === d) axes[1 - which] = axes[which];
+    axes[which] = d;
+    this.axes = axes;
+    this.mapKind = 'axes';
+  }
+
+  /** Jumps the probe to a test sample's encoding (on the UMAP map, to that sample's point). */
   pick(index: number): void {
-    if (this.encodings && index < this.encodings.count) this.setProbe(encodingOf(this.encodings, index));
+    if (!this.encodings || index >= this.encodings.count) return;
+    this.setProbe(encodingOf(this.encodings, index));
+    const coords = umapView.coords;
+    if (this.onUmap && coords && index * 2 < coords.length) this.umapProbe = { point: [coords[index * 2]!, coords[index * 2 + 1]!], nearest: index, latentDistance: 0, mapResidual: 0 };
   }
 
   /** Resolves true when these encodings are now shown (not overtaken by another model or load). */

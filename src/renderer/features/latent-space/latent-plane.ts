@@ -25,6 +25,12 @@ export function identityPlane(): LatentPlane {
   return { dims: 2, origin: [0, 0], axisU: [1, 0], axisV: [0, 1] };
 }
 
+/** The plane of latent dimensions i (u) and j (v) of a `dims`-wide latent: plane coordinates (z_i, z_j). */
+export function axisPlane(dims: number, i: number, j: number): LatentPlane {
+  const basis = (d: number) => Array.from({ length: dims }, (_, k) => (k === d ? 1 : 0));
+  return { dims, origin: new Array<number>(dims).fill(0), axisU: basis(i), axisV: basis(j) };
+}
+
 /** The plane of the encodings' two main axes through their mean (the second made exactly orthogonal to the first). */
 export function planeFromPca({ mean, axes }: Result<'model.pca'>): LatentPlane {
   const axisU = unit(axes[0]!);
