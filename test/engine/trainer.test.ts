@@ -11,6 +11,7 @@ import { loadModelFolder, readManifest } from '../../src/main/engine/persistence
 import { encodeSet, principalPlane } from '../../src/main/engine/explore/explore';
 import { readEpochMaps } from '../../src/main/engine/persistence/epoch-maps';
 import { EPOCH_MAP_IMAGES } from '../../src/main/engine/training/epoch-map';
+import { trainingCalibration } from '../../src/main/engine/training/calibrate';
 import { RunControl } from '../../src/main/engine/training/run-control';
 import { evaluate, train, type TrainJob } from '../../src/main/engine/training/trainer';
 import * as tf from '../../src/main/engine/backend/tf';
@@ -185,5 +186,16 @@ test('a run records the latent map of the first 2,000 test images after each epo
       }
     }
     model.params.dispose();
+  }
+});
+
+test('a speed calibration leaves no tensor behind, for every recipe (a VQ-VAE keeps code usage between steps)', () => {
+  const level = tf.memory().numTensors;
+  for (const name of ['ae-mlp-8', 'vae-mlp-20', 'mae-mlp-8', 'vqvae-conv']) {
+    const recipe = requireRecipe(name);
+    const calibration = trainingCalibration(recipe, resolveSettings(recipe, { batch: 8 }));
+    calibration.span();
+    calibration.dispose();
+    assert.equal(tf.memory().numTensors, level, `${name}: tensors after a calibration`);
   }
 });

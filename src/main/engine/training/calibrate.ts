@@ -55,6 +55,7 @@ export function trainingCalibration(recipe: RecipeInfo, settings: TrainSettings)
     },
     dispose: () => {
       optimizer.dispose();
+      model.afterTraining?.(); // what a family keeps between steps (a VQ-VAE's code usage and recent encodings)
       model.params.dispose();
     },
   };
