@@ -101,10 +101,11 @@ test('every malformed request gets a typed error; the engine keeps answering; me
   assert.equal(tf.memory().numTensors, tensorsBefore.numTensors, 'no tensors left behind by refused requests');
   assert.equal(tf.memory().numBytes, tensorsBefore.numBytes);
   // Retained JS memory (and the tensor count above) is the leak signal. RSS also holds freed pages
-  // the allocator keeps, 5–220 MiB here depending on which payloads were drawn and on when the
-  // collector ran, so its bound only catches a gross native leak (~90 kB per request).
+  // the allocator keeps: 5–220 MiB on a quiet machine and up to ~600 MiB on a loaded one, depending on
+  // which payloads were drawn and on when the collector ran, so its bound only catches a gross native
+  // leak (~180 kB per request).
   assert.ok(retained < 16, `the JS heap kept ${retained.toFixed(1)} MiB more`);
-  assert.ok(growth < 512, `RSS grew by ${growth.toFixed(1)} MiB`);
+  assert.ok(growth < 1024, `RSS grew by ${growth.toFixed(1)} MiB`);
   const methods = new Set(payloads.map((p) => p.method)).size - 1;
   t.diagnostic(`fuzz (in-process channel): ${sent} malformed requests (${methods} methods × up to ${PER_METHOD}, plus ${malformedEnvelopes('e').length + 1} bad envelopes) in ${seconds.toFixed(1)} s: ${sent} typed errors, 0 crashes; retained heap ${retained.toFixed(1)} MiB, RSS growth ${growth.toFixed(1)} MiB`);
 });
