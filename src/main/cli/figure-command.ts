@@ -19,7 +19,7 @@ import { traverse } from '../engine/explore/traversal';
 import { readEpochMaps } from '../engine/persistence/epoch-maps';
 import { openModelFolder, readLibraryManifest, type OpenedModel } from '../engine/persistence/library-model';
 import { rgbPng, tileGrid } from './png-grid';
-import { wholeNumberFrom } from './settings-options';
+import { backendOption, wholeNumberFrom } from './settings-options';
 
 const STILL_KINDS = ['manifold', 'samples', 'reconstructions'] as const;
 const MOVING_KINDS = ['interpolation', 'traversal'] as const;
@@ -142,7 +142,7 @@ export function registerFigure(program: Command): void {
     .option('--range <r>', 'traverse from −r to +r around the image’s code (latent units)', positiveNumber, 3)
     .option('--size <px>', `frame side in pixels, ${ANIMATION_LIMITS.minSize}–${ANIMATION_LIMITS.maxSize} (GIF, PNG sequence)`, wholeNumberFrom(1), 112)
     .option('--fps <n>', `frames per second, ${ANIMATION_LIMITS.minFps}–${ANIMATION_LIMITS.maxFps} (GIF)`, positiveNumber, 8)
-    .option('--backend <name>', 'compute backend: gpu, node, wasm or cpu')
+    .addOption(backendOption())
     .option('--dataset <path>', 'where the dataset folder the model was trained on lies now, if it has moved')
     .action(async (dir: string, options: FigureOptions) => {
       if (!(KINDS as readonly string[]).includes(options.kind)) throw new UserError(`--kind must be one of ${KINDS.join(', ')}, got "${options.kind}"`);
