@@ -331,7 +331,7 @@ test('figure --kind map-epochs: one class-coloured frame per trained epoch, GIF 
 
   const old = cli('figure', 'resources/models/mnist-vae-2d', '--kind', 'map-epochs', '--gif', join(scratch, 'never.gif'));
   assert.equal(old.code, 2);
-  assert.match(old.stderr, /^latent-explorer: error: \S+mnist-vae-2d has no per-epoch maps: it was trained before Latent Explorer recorded them \(or imported\); train it again .*--force\) to record a map after every epoch\n$/);
+  assert.match(old.stderr, /^latent-explorer: error: \S+mnist-vae-2d has no per-epoch maps: it was trained before Latent Explorer recorded them; train a new model \(latent-explorer train --recipe vae-mlp-2 --out NEW_FOLDER\) to record a map after every epoch\n$/);
   assert.equal(existsSync(join(scratch, 'never.gif')), false);
   assert.match(cli('figure', out, '--kind', 'map-epochs', '--out', join(scratch, 'never.png')).stderr, /--kind map-epochs writes --gif FILE\.gif and --frames DIR, not --out or --svg/);
   assert.match(cli('figure', out, '--kind', 'map-epochs', '--gif', gif, '--size', '8').stderr, /--size\/--fps: frame size must be a whole number of pixels from 28 to 1024, got 8/);

@@ -78,7 +78,7 @@ export function registerEval(program: Command): void {
         return;
       }
       console.log(describeBackend(backend));
-      console.log(`${manifest.name}: ${manifest.recipe} (${manifest.family}) on ${manifest.dataset.title}, ${manifest.history.length} epochs, trained on ${manifest.backend}, ${runStatus(resolve(dir), manifest.status)}`);
+      console.log(`${manifest.name}: ${manifest.recipe} (${manifest.family}) on ${manifest.dataset.title}, ${manifest.history.length} epoch${manifest.history.length === 1 ? '' : 's'}, trained on ${manifest.backend}, ${runStatus(resolve(dir), manifest.status)}`);
       console.log('\nlayer'.padEnd(34) + 'output shape'.padEnd(22) + 'params');
       for (const layer of layers) console.log(layer.name.padEnd(33) + `[${layer.outputShape.map((d) => d ?? 'B').join(', ')}]`.padEnd(22) + layer.params);
       console.log(`${'total'.padEnd(55)}${totalParams}`);
