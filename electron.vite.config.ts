@@ -10,6 +10,8 @@ import { metaContentSecurityPolicy } from './src/shared/csp';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const at = (path: string) => resolve(root, path);
+/** Rolldown's report of slow plugins (the Svelte compile on a small machine) reads to a first-run user as a fault. */
+const quiet = { checks: { bundlerTimings: false } };
 
 export default defineConfig({
   main: {
@@ -19,6 +21,7 @@ export default defineConfig({
       outDir: at('out/main'),
       emptyOutDir: true,
       rollupOptions: {
+        ...quiet,
         input: { index: at('src/main/electron/index.ts'), 'engine-process': at('src/main/host/engine-process.ts') },
       },
     },
@@ -28,6 +31,7 @@ export default defineConfig({
       outDir: at('out/preload'),
       emptyOutDir: true,
       rollupOptions: {
+        ...quiet,
         input: { index: at('src/preload/index.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
@@ -38,7 +42,7 @@ export default defineConfig({
     build: {
       outDir: at('out/renderer'),
       emptyOutDir: true,
-      rollupOptions: { input: at('src/renderer/index.html') },
+      rollupOptions: { ...quiet, input: at('src/renderer/index.html') },
     },
     plugins: [
       svelte(),

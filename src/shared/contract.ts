@@ -3,7 +3,7 @@
 // untrusted input: the engine's door parses them before any work or allocation happens.
 import { z } from 'zod';
 import type { ImageShape } from './network';
-import { FAMILIES, MASK_KINDS, SETTING_SPECS, type NumericSettingSpec, type TrainSettings } from './recipes';
+import { FAMILIES, MASK_KINDS, SETTING_SPECS, settingRange, type NumericSettingSpec, type TrainSettings } from './recipes';
 
 /** Largest message either side accepts, in UTF-16 code units of its JSON text. */
 export const MAX_MESSAGE_CHARS = 4_000_000;
@@ -30,10 +30,11 @@ const DirectionEnd = z
   .refine((end) => (end.class === undefined) !== (end.index === undefined), 'give a class or an image index, not both');
 
 function numberSchema(spec: NumericSettingSpec) {
-  let s = z.number().finite();
-  s = spec.minExclusive ? s.gt(spec.min, spec.whyAboveMin && `must be above ${spec.min}: ${spec.whyAboveMin}`) : s.min(spec.min);
-  s = s.max(spec.max);
-  return spec.integer ? s.int() : s;
+  const range = `must be ${settingRange(spec)}`;
+  let s = z.number({ error: range }).finite(range);
+  s = spec.minExclusive ? s.gt(spec.min, spec.whyAboveMin ? `must be above ${spec.min}: ${spec.whyAboveMin}` : range) : s.min(spec.min, range);
+  s = s.max(spec.max, range);
+  return spec.integer ? s.int(range) : s;
 }
 
 export const TrainSettingsSchema = z.object({

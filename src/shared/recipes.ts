@@ -126,6 +126,11 @@ export const SETTING_SPECS: Record<Exclude<SettingKey, 'maskKind'>, NumericSetti
   adamBeta2: { key: 'adamBeta2', label: 'Adam β2', min: 0, max: 0.99999, integer: false },
 };
 
+/** A setting's valid range in words ("a whole number from 1 to 1000"), for the form and every refusal. */
+export function settingRange(spec: NumericSettingSpec): string {
+  return `${spec.integer ? 'a whole number' : 'a number'} ${spec.minExclusive ? 'above' : 'from'} ${spec.min} to ${spec.max}`;
+}
+
 export const DEFAULT_SETTINGS: TrainSettings = {
   epochs: 10,
   batch: 128,

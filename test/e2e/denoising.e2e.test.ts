@@ -29,6 +29,9 @@ test('the denoising view opens on the bundled DAE and shows noisy and denoised i
   await settled();
   assert.notEqual(await imagePixels(page, 'Noisy input'), await imagePixels(page, 'Original'), 'σ 0.4 adds visible noise');
   assert.notEqual(await imagePixels(page, 'Denoised image'), await imagePixels(page, 'Noisy input'));
+  // The sidebar and status bar name the model this view works on, not another one opened elsewhere.
+  assert.match(await page.getByRole('contentinfo').innerText(), /Model: mnist-dae\b/);
+  assert.match(await page.getByRole('navigation', { name: 'Views' }).innerText(), /Model in this view\s+mnist-dae\b/i);
 });
 
 test('moving the noise slider changes the noisy input and the denoised image', async () => {

@@ -42,11 +42,12 @@ test('bad input: one-line error, non-zero exit, nothing written', () => {
     [['--recipe', 'dae-mlp-8', '--noise-sigma', '0'], /--noise-sigma: must be above 0: σ = 0 adds no noise/],
     [['--recipe', 'dropout-ae-mlp-8', '--dropout-rate', '0'], /--dropout-rate: must be above 0: a rate of 0 drops nothing/],
     [['--recipe', 'ae-mlp-8', '--lr', 'fast'], /--lr.*expected a number, got "fast"/],
-    [['--recipe', 'ae-mlp-8', '--latent', '0'], /--latent: .*>=1.*\(got 0\)/],
-    [['--recipe', 'ae-mlp-8', '--batch', '0'], /--batch: .*>=1/],
-    [['--recipe', 'ae-mlp-8', '--epochs', '2.5'], /--epochs: .*expected int.*\(got 2.5\)/],
+    [['--recipe', 'ae-mlp-8', '--latent', '0'], /--latent: must be a whole number from 1 to 512 \(got 0\)/],
+    [['--recipe', 'ae-mlp-8', '--batch', '0'], /--batch: must be a whole number from 1 to 4096 \(got 0\)/],
+    [['--recipe', 'ae-mlp-8', '--limit', '99999999'], /--limit: must be a whole number from 0 to 10000000 \(got 99999999\)/],
+    [['--recipe', 'ae-mlp-8', '--epochs', '2.5'], /--epochs: must be a whole number from 1 to 1000 \(got 2.5\)/],
     [['--recipe', 'ae-mlp-8', '--dataset', join(scratch, 'no-such-data')], /unknown dataset .*no-such-data/],
-    [['--recipe', 'ae-mlp-8', '--backend', 'tpu'], /unknown backend "tpu": use one of gpu, node, wasm, cpu/],
+    [['--recipe', 'ae-mlp-8', '--backend', 'tpu'], /option '--backend <name>' argument 'tpu' is invalid. Allowed choices are gpu, node, wasm, cpu/],
     [['--recipe', 'ae-mlp-8', '--mask-ratio', '0.5'], /Mask ratio is not a setting of ae-mlp-8 \(an Autoencoder\): leave it out, or pick a recipe that has it: mae-mlp-8, /],
     [['--recipe', 'vae-mlp-2', '--codebook-size', '64'], /Codebook size is not a setting of vae-mlp-2 \(a Variational AE\).*vqvae-conv/],
     [['--recipe', 'ae-mlp-8', '--bogus'], /unknown option '--bogus'/],
@@ -65,6 +66,20 @@ test('a bad LATENT_EXPLORER_THREADS is named, with the range to use', () => {
     const { code, stderr } = cliWith({ LATENT_EXPLORER_THREADS: value }, 'train', '--recipe', 'ae-mlp-8', '--out', join(scratch, 'never'));
     assert.notEqual(code, 0);
     assert.match(stderr.trim(), new RegExp(`^.*LATENT_EXPLORER_THREADS=${value} is not a thread count: use a whole number from 1 to 8$`));
+  }
+});
+
+test('serve refuses an unknown backend before it builds or listens, from the flag or the environment', () => {
+  const cases: [NodeJS.ProcessEnv, string[], RegExp][] = [
+    [{}, ['--backend', 'tpu'], /option '--backend <name>' argument 'tpu' is invalid. Allowed choices are gpu, node, wasm, cpu/],
+    [{ LATENT_EXPLORER_BACKEND: 'tpu' }, [], /unknown LATENT_EXPLORER_BACKEND=tpu: use one of gpu, node, wasm, cpu/],
+  ];
+  for (const [env, args, pattern] of cases) {
+    const result = spawnSync(process.execPath, [BIN, 'serve', '--port', '0', ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+    assert.equal(result.status, 2, `exit 2, not a server: ${result.stderr}`);
+    assert.equal(result.stdout, '', 'no URL printed');
+    assert.match(result.stderr, pattern);
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
   }
 });
 
@@ -316,7 +331,7 @@ test('figure --kind map-epochs: one class-coloured frame per trained epoch, GIF 
 
   const old = cli('figure', 'resources/models/mnist-vae-2d', '--kind', 'map-epochs', '--gif', join(scratch, 'never.gif'));
   assert.equal(old.code, 2);
-  assert.match(old.stderr, /^latent-explorer: error: \S+mnist-vae-2d has no per-epoch maps: it was trained before Latent Explorer recorded them \(or imported\); train it again .*--force\) to record a map after every epoch\n$/);
+  assert.match(old.stderr, /^latent-explorer: error: \S+mnist-vae-2d has no per-epoch maps: it was trained before Latent Explorer recorded them; train a new model \(latent-explorer train --recipe vae-mlp-2 --out NEW_FOLDER\) to record a map after every epoch\n$/);
   assert.equal(existsSync(join(scratch, 'never.gif')), false);
   assert.match(cli('figure', out, '--kind', 'map-epochs', '--out', join(scratch, 'never.png')).stderr, /--kind map-epochs writes --gif FILE\.gif and --frames DIR, not --out or --svg/);
   assert.match(cli('figure', out, '--kind', 'map-epochs', '--gif', gif, '--size', '8').stderr, /--size\/--fps: frame size must be a whole number of pixels from 28 to 1024, got 8/);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { axisPlane, gridPlaneThrough, identityPlane, moveTo, planeFromPca, project, projectAll } from '../../src/renderer/features/latent-space/latent-plane';
+import { axisPlane, gridPlaneThrough, identityPlane, moveTo, planeFromPca, probeOffOrigin, project, projectAll } from '../../src/renderer/features/latent-space/latent-plane';
 
 const close = (a: number[], b: number[], eps = 1e-9) => a.every((x, i) => Math.abs(x - b[i]!) < eps);
 const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i]!, 0);
@@ -48,4 +48,13 @@ test('the plane of two chosen dimensions reads those dimensions, and moving on i
   assert.deepEqual(project(plane, z), [3, 1]);
   assert.deepEqual(moveTo(plane, z, -1, 5), [5, 2, -1, 4]);
   assert.deepEqual(Array.from(projectAll(plane, Float32Array.from([...z, 0, 0, 7, 9]), 2)), [3, 1, 7, 0]);
+});
+
+test('a 2-D probe stays at the origin when the codes surround it, and starts at their mean when they do not', () => {
+  assert.equal(probeOffOrigin(Float32Array.of(-1, -2, 3, 1, 0.5, 4), 3), null);
+  // z₂ ∈ [-7.64, -1.09], as a 1-epoch VAE of the fresh-user trial: the origin is above the map.
+  const start = probeOffOrigin(Float32Array.of(-1, -7.64, 2, -1.09, 2, -3.27), 3)!;
+  assert.equal(start[0], 1);
+  assert.ok(Math.abs(start[1]! + 4) < 1e-6, `the mean of z₂: ${start[1]}`);
+  assert.deepEqual(probeOffOrigin(Float32Array.of(0, 0, 9, 9), 0), null, 'no codes: nothing to move to');
 });

@@ -19,7 +19,7 @@ import { EXPLORE_WORK, recordRates } from '../engine/backend/fastest';
 import { useFastestBackendFor } from '../engine/training/calibrate';
 import { adamFor, stepContext, trainOnBatch } from '../engine/training/trainer';
 import { UserError } from '../engine/errors';
-import { wholeNumberFrom } from './settings-options';
+import { backendOption, wholeNumberFrom } from './settings-options';
 
 const BENCH_RECIPES = ['ae-mlp-8', 'vae-mlp-20', 'mae-mlp-8', 'vqvae-conv'];
 const REFERENCE_SCRIPT = resolve(import.meta.dirname, '../../../bench/reference/recipes.py');
@@ -210,7 +210,7 @@ export function registerBench(program: Command): void {
     .option('--steps <n>', 'training steps per span', wholeNumberFrom(1), 40)
     .option('--no-torch', 'skip the PyTorch reference runs')
     .option('--loader <kind>', "PyTorch's batches: dataloader (as the tutorials) or resident", 'dataloader')
-    .option('--backend <name>', 'compute backend: gpu, node, wasm or cpu')
+    .addOption(backendOption())
     .action(async (options: Timing & { json?: boolean; recipes: string; batch: number; torch: boolean; loader: string; backend?: string }) => {
       if (!['dataloader', 'resident'].includes(options.loader)) throw new UserError(`--loader must be dataloader or resident, got "${options.loader}"`);
       if (options.torch && options.batch !== REFERENCE_BATCH) console.error(`PyTorch is compared at batch ${REFERENCE_BATCH} only; --batch ${options.batch} runs ours alone`);

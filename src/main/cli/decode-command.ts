@@ -9,6 +9,7 @@ import { UserError } from '../engine/errors';
 import { decodePoints } from '../engine/explore/explore';
 import { closeModel, openModelFolder } from '../engine/persistence/library-model';
 import { tileGrid } from './png-grid';
+import { backendOption } from './settings-options';
 
 /** "0.5,-1; 2,0" → [[0.5, -1], [2, 0]]: every value a finite number. */
 function latentPoints(value: string): number[][] {
@@ -29,7 +30,7 @@ export function registerDecode(program: Command): void {
     .requiredOption('--z <values>', 'the latent point, "z1,z2,…" (several: separated by ";")', latentPoints)
     .option('--out <file.png>', 'PNG file to write')
     .option('--json', 'print { z, images } with each image as its pixel values in [0, 255], row-major, channels last (784 for 28×28 gray)')
-    .option('--backend <name>', 'compute backend: gpu, node, wasm or cpu')
+    .addOption(backendOption())
     .action(async (dir: string, options: { z: number[][]; out?: string; json?: boolean; backend?: string }) => {
       if (!options.out && !options.json) throw new UserError('decode needs --out FILE.png, --json, or both');
       await initBackend(options.backend);

@@ -8,7 +8,7 @@ import { loadDataset, requireShape } from '../engine/data/datasets';
 import { encodeSet } from '../engine/explore/explore';
 import { closeModel, openModelFolder } from '../engine/persistence/library-model';
 import { writeFileAtomic } from '../engine/persistence/model-folder';
-import { wholeNumberFrom } from './settings-options';
+import { backendOption, wholeNumberFrom } from './settings-options';
 
 interface EncodeOptions {
   out: string;
@@ -32,7 +32,7 @@ export function registerEncode(program: Command): void {
     .option('--dataset <name|dir>', "images to encode (default: the model's own dataset)")
     .option('--split <split>', 'train or test', splitOf, 'test')
     .option('--limit <n>', 'the first N images', wholeNumberFrom(1), 10_000)
-    .option('--backend <name>', 'compute backend: gpu, node, wasm or cpu')
+    .addOption(backendOption())
     .action(async (dir: string, options: EncodeOptions) => {
       await initBackend(options.backend);
       const opened = await openModelFolder(resolve(dir));

@@ -10,7 +10,7 @@ import { vaePosteriorStats } from '../engine/explore/posterior-stats';
 import { loadModelFolder } from '../engine/persistence/model-folder';
 import { runStatus } from '../engine/persistence/run-lock';
 import { evaluate } from '../engine/training/trainer';
-import { wholeNumberFrom } from './settings-options';
+import { backendOption, wholeNumberFrom } from './settings-options';
 
 interface EvalOptions {
   json?: boolean;
@@ -41,7 +41,7 @@ export function registerEval(program: Command): void {
     .description("print a saved model's recipe, layers and test-set loss")
     .argument('<dir>', 'model folder')
     .option('--json', 'print one JSON object')
-    .option('--backend <name>', 'compute backend: gpu, node, wasm or cpu')
+    .addOption(backendOption())
     .option('--dataset <path>', 'where the dataset folder the model was trained on lies now, if it has moved')
     .option('--posterior', 'VAE: KL, posterior-mean variance (active units) and σ per latent dimension on the test set')
     .option('--nll', 'VAE with a Bernoulli decoder: importance-weighted test NLL in nats (Burda et al. 2016) on the binarized test set')
@@ -78,7 +78,7 @@ export function registerEval(program: Command): void {
         return;
       }
       console.log(describeBackend(backend));
-      console.log(`${manifest.name}: ${manifest.recipe} (${manifest.family}) on ${manifest.dataset.title}, ${manifest.history.length} epochs, trained on ${manifest.backend}, ${runStatus(resolve(dir), manifest.status)}`);
+      console.log(`${manifest.name}: ${manifest.recipe} (${manifest.family}) on ${manifest.dataset.title}, ${manifest.history.length} epoch${manifest.history.length === 1 ? '' : 's'}, trained on ${manifest.backend}, ${runStatus(resolve(dir), manifest.status)}`);
       console.log('\nlayer'.padEnd(34) + 'output shape'.padEnd(22) + 'params');
       for (const layer of layers) console.log(layer.name.padEnd(33) + `[${layer.outputShape.map((d) => d ?? 'B').join(', ')}]`.padEnd(22) + layer.params);
       console.log(`${'total'.padEnd(55)}${totalParams}`);

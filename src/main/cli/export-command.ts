@@ -6,6 +6,7 @@ import { initBackend } from '../engine/backend/backend';
 import { UserError } from '../engine/errors';
 import { loadModelFolder, writeFileAtomic } from '../engine/persistence/model-folder';
 import { pytorchSafetensors } from '../engine/persistence/pytorch-export';
+import { backendOption } from './settings-options';
 
 export function registerExport(program: Command): void {
   program
@@ -14,7 +15,7 @@ export function registerExport(program: Command): void {
     .argument('<dir>', 'model folder')
     .option('--format <format>', 'safetensors (onnx: see the README for why not)', 'safetensors')
     .option('--out <file>', 'file to write (default: <model name>.safetensors here)')
-    .option('--backend <name>', 'compute backend: gpu, node, wasm or cpu')
+    .addOption(backendOption())
     .action(async (dir: string, options: { format: string; out?: string; backend?: string }) => {
       if (options.format === 'onnx') {
         throw new UserError(

@@ -19,7 +19,7 @@ import { traverse } from '../engine/explore/traversal';
 import { readEpochMaps } from '../engine/persistence/epoch-maps';
 import { openModelFolder, readLibraryManifest, type OpenedModel } from '../engine/persistence/library-model';
 import { rgbPng, tileGrid } from './png-grid';
-import { wholeNumberFrom } from './settings-options';
+import { backendOption, wholeNumberFrom } from './settings-options';
 
 const STILL_KINDS = ['manifold', 'samples', 'reconstructions'] as const;
 const MOVING_KINDS = ['interpolation', 'traversal'] as const;
@@ -101,13 +101,13 @@ async function writeAnimation(indexed: IndexedFrames, options: FigureOptions): P
     const gif = await encodeGif(indexed, options.fps, (done, total) => showProgress && process.stderr.write(`\rencoding the GIF: ${done}/${total} frames`));
     if (showProgress) process.stderr.write('\n');
     writeFileSync(options.gif, gif);
-    console.log(`animated GIF: ${frames.length} frames of ${size}×${size} px at ${options.fps} fps → ${options.gif}`);
+    console.log(`animated GIF: ${frames.length} frame${frames.length === 1 ? '' : 's'} of ${size}×${size} px at ${options.fps} fps → ${options.gif}`);
   }
   if (options.frames) {
     mkdirSync(options.frames, { recursive: true });
     const digits = String(frames.length).length;
     frames.forEach((frame, k) => writeFileSync(join(options.frames!, `frame-${String(k + 1).padStart(Math.max(3, digits), '0')}.png`), rgbPng(rgbaOf(frame, palette), size, size)));
-    console.log(`PNG sequence: ${frames.length} frames of ${size}×${size} px → ${options.frames}/frame-${'0'.repeat(Math.max(3, digits) - 1)}1.png …`);
+    console.log(`PNG sequence: ${frames.length} frame${frames.length === 1 ? '' : 's'} of ${size}×${size} px → ${options.frames}/frame-${'0'.repeat(Math.max(3, digits) - 1)}1.png …`);
   }
 }
 
@@ -115,12 +115,16 @@ async function writeAnimation(indexed: IndexedFrames, options: FigureOptions): P
 async function writeMapAcrossEpochs(dir: string, options: FigureOptions): Promise<void> {
   if (options.out || options.svg) throw new UserError('--kind map-epochs writes --gif FILE.gif and --frames DIR, not --out or --svg');
   if (!options.gif && !options.frames) throw new UserError('say what to write: --gif FILE.gif or --frames DIR');
-  readLibraryManifest(dir); // a folder that is no model at all is told so, not that it lacks maps
+  const manifest = readLibraryManifest(dir); // a folder that is no model at all is told so, not that it lacks maps
   const maps = readEpochMaps(dir);
-  if (!maps) throw new UserError(`${dir} has no per-epoch maps: it was trained before Latent Explorer recorded them (or imported); train it again (latent-explorer train … --out ${dir} --force) to record a map after every epoch`);
+  if (!maps) {
+    if (manifest.kind === 'imported') throw new UserError(`${dir} has no per-epoch maps: it was imported, so its training happened elsewhere; train a model here (latent-explorer train --recipe RECIPE --out NEW_FOLDER) to record a map after every epoch`);
+    throw new UserError(`${dir} has no per-epoch maps: it was trained before Latent Explorer recorded them; train a new model (latent-explorer train --recipe ${manifest.recipe} --out NEW_FOLDER) to record a map after every epoch`);
+  }
   await writeAnimation(epochMapFrames(maps, options.size), options);
   const what = maps.projection === 'latent' ? 'the 2-D latent' : 'each epoch’s PCA plane';
-  console.log(`latent map of the first ${maps.labels.length} test images (${what}) after epochs ${maps.epochs[0]}–${maps.epochs.at(-1)}`);
+  const epochs = maps.epochs.length === 1 ? `epoch ${maps.epochs[0]}` : `epochs ${maps.epochs[0]}–${maps.epochs.at(-1)}`;
+  console.log(`latent map of the first ${maps.labels.length} test images (${what}) after ${epochs}`);
 }
 
 export function registerFigure(program: Command): void {
@@ -142,7 +146,7 @@ export function registerFigure(program: Command): void {
     .option('--range <r>', 'traverse from −r to +r around the image’s code (latent units)', positiveNumber, 3)
     .option('--size <px>', `frame side in pixels, ${ANIMATION_LIMITS.minSize}–${ANIMATION_LIMITS.maxSize} (GIF, PNG sequence)`, wholeNumberFrom(1), 112)
     .option('--fps <n>', `frames per second, ${ANIMATION_LIMITS.minFps}–${ANIMATION_LIMITS.maxFps} (GIF)`, positiveNumber, 8)
-    .option('--backend <name>', 'compute backend: gpu, node, wasm or cpu')
+    .addOption(backendOption())
     .option('--dataset <path>', 'where the dataset folder the model was trained on lies now, if it has moved')
     .action(async (dir: string, options: FigureOptions) => {
       if (!(KINDS as readonly string[]).includes(options.kind)) throw new UserError(`--kind must be one of ${KINDS.join(', ')}, got "${options.kind}"`);

@@ -5,10 +5,12 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MAX_SCENE_FILE_BYTES, parseScene, sceneLinkFragment } from '../../shared/scene';
+import { wantedBackend } from '../engine/backend/backend-names';
 import { UserError } from '../engine/errors';
 import { defaultModelsDir } from '../host/app-paths';
 import { ensureRendererBuilt } from '../host/app-build';
 import { assertHostAllowed, startWebServer } from '../host/web-server';
+import { backendOption } from './settings-options';
 
 interface ServeOptions {
   port: number;
@@ -50,11 +52,13 @@ export function registerServe(program: Command): void {
     .option('--port <n>', 'port to listen on (0: any free port)', portNumber, 0)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--allow-remote', 'allow a --host other than loopback: anyone who can reach it and has the URL can use the engine')
-    .option('--backend <name>', 'compute backend: gpu, node, wasm or cpu')
+    .addOption(backendOption())
     .option('--models <dir>', 'folder of your models', defaultModelsDir())
     .option('--scene <file>', 'a scene file (saved from the app) to open: the printed URL opens it')
     .action(async (options: ServeOptions) => {
-      assertHostAllowed(options.host, options.allowRemote); // before a build the user would wait for in vain
+      // Before a build the user would wait for in vain, and before an engine that could not start.
+      assertHostAllowed(options.host, options.allowRemote);
+      wantedBackend(options.backend);
       const fragment = options.scene ? sceneFragment(resolve(options.scene)) : '';
       await ensureRendererBuilt();
       const server = await startWebServer({

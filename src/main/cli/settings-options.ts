@@ -3,6 +3,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { TrainSettingsSchema } from '../../shared/contract';
 import { MASK_KINDS, SETTING_SPECS, type TrainSettings } from '../../shared/recipes';
+import { BACKEND_NAMES } from '../engine/backend/backend-names';
 import { UserError } from '../engine/errors';
 
 /** camelCase setting → --kebab-case flag. */
@@ -23,6 +24,11 @@ export function wholeNumberFrom(min: number): (value: string) => number {
     if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number from ${min} up, got "${value}".`);
     return n;
   };
+}
+
+/** `--backend`: one of the backend names, else commander's usage error (exit 2) before any work. */
+export function backendOption(): Option {
+  return new Option('--backend <name>', 'compute backend (default: the fastest measured here)').choices([...BACKEND_NAMES]);
 }
 
 export function addSettingOptions(command: Command): Command {

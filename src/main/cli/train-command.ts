@@ -14,7 +14,7 @@ import { buildModel, recipeForImages, requireRecipe, resolveSettings } from '../
 import { RunControl } from '../engine/training/run-control';
 import { inUseError, liveRunLock, RUN_LOCK_FILE, takeRunLock } from '../engine/persistence/run-lock';
 import { train, trainingImages, type BatchProgress } from '../engine/training/trainer';
-import { addSettingOptions, settingsFromOptions } from './settings-options';
+import { addSettingOptions, backendOption, settingsFromOptions } from './settings-options';
 
 interface TrainOptions extends Record<string, unknown> {
   recipe: string;
@@ -52,7 +52,7 @@ export function registerTrain(program: Command): void {
     .requiredOption('--recipe <name>', 'recipe name (see `latent-explorer recipes`)')
     .option('--dataset <name|path>', 'mnist, fashion-mnist, a folder of IDX files, or a folder of images (folder#H or #HxW: their size) (default: the recipe\'s)')
     .requiredOption('--out <dir>', 'model folder to write')
-    .option('--backend <name>', 'compute backend: gpu, node, wasm or cpu')
+    .addOption(backendOption())
     .option('--json', 'one JSON object per line instead of a progress bar')
     .option('--force', 'replace an existing model folder');
   addSettingOptions(command).action(async (options: TrainOptions) => {

@@ -44,8 +44,13 @@ function trashThroughMain(parentPort: ParentPortLike): MoveToTrash {
  * cannot load at all, every request says why instead of the process dying without a word.
  */
 function lazyHost(options: EngineOptions): { host: RpcHost; dispose(): Promise<void> } {
-  const ready = import('./engine-host').then(({ createEngineHost }) => createEngineHost(options));
-  ready.catch((error: unknown) => console.error(`latent-explorer engine: could not start: ${String(error)}`));
+  // 'unavailable': the window shows the engine as stopped, with this reason, rather than waiting on it.
+  const ready = import('./engine-host')
+    .then(({ createEngineHost }) => createEngineHost(options))
+    .catch((error: unknown) => {
+      throw new UserError(`the engine could not start: ${error instanceof UserError ? error.message : String(error)}`, 'unavailable');
+    });
+  ready.catch((error: UserError) => console.error(`latent-explorer engine: ${error.message}`));
   return {
     host: {
       call: async (method, params) => (await ready).call(method, params),

@@ -34,3 +34,10 @@ export function formatDate(iso: string): string {
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
+
+/** How the papers write a loss term's name: `kl` → "KL", `maskedMse` → "masked MSE"; others as they are. */
+const TERM_TITLES: Record<string, string> = { kl: 'KL', maskedMse: 'masked MSE' };
+
+export function formatTerm(term: string): string {
+  return TERM_TITLES[term] ?? term;
+}

@@ -7,6 +7,14 @@ import { library } from '../engine-client/library.svelte';
 
 const picked = $state<Record<string, string>>({});
 
+/** The model the view on screen works on, where that view picks its own (a tool view); else null. */
+export const viewModel = $state<{ shown: ModelSummary | null }>({ shown: null });
+
+/** What the sidebar and status bar name: the model the view on screen works on, else the open one. */
+export function modelOnScreen(): ModelSummary | null {
+  return viewModel.shown ?? library.current;
+}
+
 export function modelsOf(families: readonly Family[]): ModelSummary[] {
   return library.models.filter((m) => families.includes(m.family));
 }

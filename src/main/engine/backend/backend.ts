@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import type { BackendInfo } from '../../../shared/contract';
 import { UserError } from '../errors';
+import { wantedBackend, type BackendName } from './backend-names';
 import { gpuVerdict, loadNativePackage, nativeIdentity } from './native';
 import { shareClonedDataOnWasm } from './wasm-identity';
 import { webAssembly } from './webassembly';
@@ -16,11 +17,9 @@ import { useThreadedWasm, wantedThreads } from './wasm-threads';
 // Not named `require`: electron-vite's ESM shim declares `require` in every chunk that calls it.
 const nodeRequire = createRequire(import.meta.url);
 
-const BACKEND_ENV = 'LATENT_EXPLORER_BACKEND';
-
 interface Candidate {
   /** What a user types: --backend gpu|node|wasm|cpu. */
-  name: 'gpu' | 'node' | 'wasm' | 'cpu';
+  name: BackendName;
   /** The tfjs backend it registers. */
   tfName: string;
   /** Loads the package; says how many compute threads it runs on where the engine chooses that. */
@@ -80,8 +79,6 @@ const CANDIDATES: Candidate[] = [
   },
 ];
 
-const BACKEND_NAMES = CANDIDATES.map((c) => c.name);
-
 let chosen: BackendInfo | undefined;
 /** tfjs-node-gpu's package.json once that package has loaded (its 'tensorflow' backend then serves 'node' too). */
 let gpuManifest: string | undefined;
@@ -131,10 +128,7 @@ let nativePackages: NodeJS.Require = nodeRequire;
  */
 export async function initBackend(requested?: string, packages: NodeJS.Require = nodeRequire): Promise<BackendInfo> {
   if (chosen) return chosen;
-  const wanted = requested ?? process.env[BACKEND_ENV] ?? undefined;
-  if (wanted !== undefined && wanted !== '' && !BACKEND_NAMES.includes(wanted as Candidate['name'])) {
-    throw new UserError(`unknown backend "${wanted}": use one of ${BACKEND_NAMES.join(', ')}`);
-  }
+  const wanted = wantedBackend(requested);
   const threads = wantedThreads();
   nativePackages = packages;
   const skipped: BackendInfo['skipped'] = [];

@@ -60,7 +60,7 @@ const BUNDLED: Record<string, { info: DatasetInfo; load: () => Dataset }> = {
   sprites: {
     info: {
       name: 'sprites',
-      title: 'Sprites (known factors)',
+      title: 'Sprites with known factors',
       classes: [...SPRITE_SHAPES],
       train: SPRITES_TRAIN,
       test: SPRITES_TEST,
@@ -189,7 +189,7 @@ function readIdxPair(imagesPath: string, labelsPath: string): ImageSet {
 }
 
 function loadSprites(): Dataset {
-  return { ...BUNDLED.sprites!.info, ...generateSprites(), source: `generated in the engine (src/main/engine/data/sprites.ts, seed "${SPRITES_SEED}")` };
+  return { ...BUNDLED.sprites!.info, ...generateSprites(), source: `drawn by the engine (src/main/engine/data/sprites.ts, seed "${SPRITES_SEED}")` };
 }
 
 function loadMnist(): Dataset {

@@ -4,7 +4,7 @@
 // weights file, so the last completed save always loads.
 import * as tf from '../backend/tf';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EpochRecord } from '../../../shared/contract';
 import type { Autoencoder } from '../models/autoencoder';
@@ -77,6 +77,7 @@ export function saveModelFolder(dir: string, model: Autoencoder, meta: ManifestM
 export function readManifestJson(dir: string): { path: string; raw: unknown } {
   const path = join(dir, MANIFEST_FILE);
   if (!existsSync(dir)) throw new UserError(`model folder ${dir} does not exist`, 'not-found');
+  if (!statSync(dir).isDirectory()) throw new UserError(`${dir} is a file, not a model folder: give the folder a model was saved to (train --out)`, 'not-found');
   if (!existsSync(path)) throw new UserError(`${path} is missing: ${dir} is not a saved Latent Explorer model (or its first epoch never finished)`, 'not-found');
   let raw: unknown;
   try {

@@ -9,7 +9,7 @@ import { MAX_PATH_MS, MAX_PATH_POINTS, type ProbePath } from '../../../shared/sc
 import { catalog } from '../../engine-client/catalog.svelte';
 import { engine } from '../../engine-client/engine';
 import { encodingOf, labelNames, loadEncodings, type Encodings } from './latent-encodings';
-import { axisPlane, identityPlane, moveTo, project, projectAll } from './latent-plane';
+import { axisPlane, identityPlane, moveTo, probeOffOrigin, project, projectAll } from './latent-plane';
 import { LatestWins } from '../../engine-client/latest-wins';
 import { errorText } from '../../engine-client/notices.svelte';
 import { UMAP_SEED, umapView } from './umap-view.svelte';
@@ -282,8 +282,11 @@ class LatentExplorer {
       if (token !== this.loadToken) return false;
       const first = this.encodings === null;
       this.encodings = encodings;
-      // A wide latent's probe starts at the mean of the data, where the plane is centred.
+      // A wide latent's probe starts at the mean of the data, where the plane is centred; a 2-D one
+      // left at the origin moves onto the map when the origin is off it.
+      const offOrigin = encodings.dims === 2 && this.probe.every((x) => x === 0) ? probeOffOrigin(encodings.points, encodings.count) : null;
       if (first && encodings.dims !== 2) this.setProbe(encodings.plane.origin);
+      else if (first && offOrigin) this.setProbe(offOrigin);
       return true;
     } catch (error) {
       if (token === this.loadToken) this.error = errorText(error);

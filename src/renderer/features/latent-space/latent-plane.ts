@@ -71,3 +71,26 @@ export function moveTo(plane: LatentPlane, z: number[], u: number, v: number): n
 export function gridPlaneThrough(plane: LatentPlane, z: number[]): { base: number[]; axisU: number[]; axisV: number[] } {
   return { base: moveTo(plane, z, 0, 0), axisU: plane.axisU, axisV: plane.axisV };
 }
+
+/**
+ * Where a 2-D latent's probe starts instead of the prior's mean (0, 0) when that lies outside the
+ * encodings' extent: their mean, so a model whose codes sit away from the origin (early in training,
+ * or an AE) opens with the probe on the map, not clipped at its edge; null when (0, 0) is inside.
+ * `points`: count × 2 values.
+ */
+export function probeOffOrigin(points: ArrayLike<number>, count: number): number[] | null {
+  if (count === 0) return null;
+  const low = [Infinity, Infinity];
+  const high = [-Infinity, -Infinity];
+  const sum = [0, 0];
+  for (let i = 0; i < count; i++) {
+    for (const d of [0, 1]) {
+      const x = points[i * 2 + d]!;
+      low[d] = Math.min(low[d]!, x);
+      high[d] = Math.max(high[d]!, x);
+      sum[d] += x;
+    }
+  }
+  const originInside = [0, 1].every((d) => low[d]! <= 0 && 0 <= high[d]!);
+  return originInside ? null : sum.map((s) => s / count);
+}
