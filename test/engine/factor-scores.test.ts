@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { initBackend } from '../../src/main/engine/backend/backend';
 import { loadDataset, takeFirst } from '../../src/main/engine/data/datasets';
 import { UserError } from '../../src/main/engine/errors';
+import { encodeSet } from '../../src/main/engine/explore/explore';
 import { discretise, entropy, factorScores, modelFactorScores, mutualInformation } from '../../src/main/engine/explore/factor-scores';
 import { buildModel, requireRecipe, resolveSettings } from '../../src/main/engine/models/build';
 
@@ -60,7 +61,7 @@ test('a latent of one dimension or a dataset without factors is refused in one l
   model.params.dispose();
 });
 
-test("a sprites model's scores cover every latent dimension and factor, each in [0, 1]", async () => {
+test("a sprites model's scores cover every latent dimension and factor, each in [0, 1]; its encodings carry the factor levels", async () => {
   const sprites = await loadDataset('sprites');
   const recipe = requireRecipe('vae-conv');
   const model = buildModel(recipe, resolveSettings(recipe, { latent: 4 }), sprites.shape);
@@ -73,5 +74,9 @@ test("a sprites model's scores cover every latent dimension and factor, each in 
     for (const v of row) assert.ok(v >= 0 && v <= 1 + 1e-9, String(v));
   }
   assert.ok(scores.mig >= 0 && scores.mig <= 1);
+  // What model.encode sends the map: each point's level of every factor, row by row.
+  const encoded = await encodeSet(model, sprites.test, 50);
+  assert.deepEqual(encoded.factors, Array.from(sprites.test.factors!.subarray(0, 50 * 6)));
+  assert.deepEqual(encoded.labels, encoded.factors!.filter((_, i) => i % 6 === 0), 'the label is the shape');
   model.params.dispose();
 });
