@@ -3,10 +3,11 @@
 // the Dimensions tool shows the dimension × factor mutual-information heat map with the MIG.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Result } from '../../src/shared/contract';
 import { map } from './latent-page';
-import { until, useWebApp, type WebApp } from './web-app';
+import { SHOTS, until, useWebApp, type WebApp } from './web-app';
 
 const TRAIN_TIMEOUT_MS = 300_000;
 const LATENT = 4;
@@ -46,6 +47,7 @@ test('a sprites model: the map coloured by each factor, and the dimension × fac
   await legendOf(['red', 'green', 'blue', 'yellow', 'magenta', 'cyan']);
   await colourBy.selectOption('rotation');
   await legendOf(Array.from({ length: 12 }, (_, i) => `${i * 15}°`));
+  await page.screenshot({ path: join(SHOTS, 'latent-colour-by.png') });
 
   // Hiding a level hides its points; colouring by another factor shows every point again.
   await legend.first().click();
@@ -73,5 +75,7 @@ test('a sprites model: the map coloured by each factor, and the dimension × fac
   assert.ok(cells.every((v) => v >= 0 && v <= 1), cells.join(' '));
   const mig = Number(await page.locator('[data-mig]').getAttribute('data-mig'));
   assert.ok(mig >= 0 && mig <= 1, `MIG ${mig}`);
+  await heat.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SHOTS, 'latent-factors.png') });
   assert.deepEqual(app.pageErrors, []);
 });
