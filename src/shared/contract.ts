@@ -163,6 +163,8 @@ export const Requests = {
   'train.cancel': z.object({ runId: z.string().max(100) }).strict(),
   /** A dataset's catalogue entry (its classes, sizes); an own folder is loaded to answer. */
   'data.describe': z.object({ dataset: DatasetRef }).strict(),
+  /** Stops the first load of an own image folder under way (see the data.progress event); the requests waiting for it fail with one line. */
+  'data.cancel': z.object({ dataset: DatasetRef }).strict(),
   'data.images': z
     .object({ dataset: DatasetRef, split: Split, indices: z.array(z.number().int().min(0)).min(1).max(1024) })
     .strict(),
@@ -189,6 +191,8 @@ export const Requests = {
   'model.epochMaps': z.object({ id: ModelId, first: z.number().int().min(0).max(100_000), count: z.number().int().min(1).max(EPOCH_MAPS_PAGE) }).strict(),
   /** VAE only: KL, posterior-mean variance (active units) and σ per latent dimension over the first `limit` images. */
   'model.posteriorStats': z.object({ id: ModelId, split: Split, limit: z.number().int().min(1).max(70_000) }).strict(),
+  /** A dataset with known factors (sprites): how much each latent dimension's mean tells of each factor, and the MIG, over the first `limit` images. */
+  'model.factorScores': z.object({ id: ModelId, split: Split, limit: z.number().int().min(2).max(70_000) }).strict(),
   /** VAE only: the posterior N(μ, σ²) of each of these images of the split. */
   'model.posterior': z.object({ id: ModelId, split: Split, indices: z.array(z.number().int().min(0).max(69_999)).min(1).max(64) }).strict(),
   /** One row per dimension in `dims`, `steps` values over [range₀, range₁] added to z[d]; at most 4096 images. */
@@ -271,6 +275,28 @@ export interface PosteriorStats {
 }
 
 /**
+ * How far each latent dimension follows one factor of variation (engine/explore/factor-scores.ts):
+ * the mutual information between each dimension's posterior mean, discretised into `bins`
+ * equal-width bins, and each factor, over the factor's entropy; and the Mutual Information Gap
+ * (Chen et al. 2018): the mean over factors of the gap between a factor's two largest normalised MIs.
+ */
+export interface FactorScores {
+  /** Images the scores are taken over. */
+  count: number;
+  bins: number;
+  /** The factors' names, in the dataset's order. */
+  factors: string[];
+  /** H(v_k) in nats, one per factor. */
+  entropy: number[];
+  /** [latent dimension][factor] normalised mutual information I(z_d; v_k) / H(v_k), in [0, 1]. */
+  mi: number[][];
+  /** Per factor: largest − second largest normalised MI over the dimensions. */
+  gaps: number[];
+  /** Mean of the gaps over the factors with more than one level; 0 … 1, higher = more disentangled. */
+  mig: number;
+}
+
+/**
  * The latent map of the first test images recorded after each epoch of a training run:
  * `positions` is [epochs.length × labels.length × 2] floats (x, y per image, epoch-major);
  * `projection` says whether the points are the 2-D latent itself or each epoch's PCA plane of a
@@ -303,8 +329,10 @@ export interface Results {
   'train.resume': { paused: boolean };
   'train.cancel': { cancelled: boolean };
   'data.describe': DatasetInfo;
+  'data.cancel': { cancelled: boolean };
   'data.images': { images: string[]; labels: number[] };
-  'model.encode': { dims: number; points: number[]; labels: number[] };
+  /** factors: for a dataset with known factors, each point's level of every factor, [count × factors] row-major (DatasetInfo.factors names them). */
+  'model.encode': { dims: number; points: number[]; labels: number[]; factors?: number[] };
   'model.decode': { images: string[] };
   'model.grid': { n: number; images: string[]; xs: number[]; ys: number[] };
   'model.sample': { images: string[]; z: number[][] };
@@ -314,6 +342,7 @@ export interface Results {
   /** null: the model has no recorded maps (trained before they were, or imported). `total`: epochs recorded; `positions`: the page's float32 values (little-endian) in base64. */
   'model.epochMaps': (Omit<EpochMaps, 'positions'> & { total: number; first: number; positions: string }) | null;
   'model.posteriorStats': PosteriorStats;
+  'model.factorScores': FactorScores;
   'model.posterior': { mu: number[][]; sigma: number[][] };
   'model.traverse': { offsets: number[]; values: number[][]; images: string[] };
   'model.direction': { from: number[]; to: number[]; direction: number[] };
@@ -365,7 +394,22 @@ export interface TrainEnd {
   savedEpochs: number;
 }
 
+/** A first load of an own image folder under way (reading every image's size, then decoding), at most ~10 a second. */
+export interface DatasetProgress {
+  /** The reference it was asked by (as in the requests). */
+  dataset: string;
+  stage: 'reading sizes' | 'decoding';
+  /** Files done of `total` in this stage. */
+  done: number;
+  total: number;
+  /** Unreadable files skipped so far. */
+  skipped: number;
+}
+
 export interface Events {
+  'data.progress': DatasetProgress;
+  /** The load that sent data.progress ended: loaded (and cached), cancelled by data.cancel, or failed (message says why). */
+  'data.end': { dataset: string; status: 'done' | 'cancelled' | 'failed'; message: string };
   'train.progress': TrainProgress;
   'train.epoch': TrainEpoch;
   'train.paused': { runId: string; paused: boolean };

@@ -287,6 +287,30 @@ test('eval --posterior --nll: per-dimension statistics and the importance-weight
   assert.match(refused.stderr.trim(), /^latent-explorer: error: the likelihood estimate needs a VAE; ae-mlp-2 is an Autoencoder$/);
 });
 
+test('eval --factors: the mutual information of each latent dimension with each sprite factor, and the MIG; a dataset without factors is refused in one line', () => {
+  const out = join(scratch, 'sprites-vae');
+  const trained = cli('train', '--recipe', 'vae-conv', '--dataset', 'sprites', '--epochs', '1', '--limit', '100', '--batch', '50', '--latent', '3', '--out', out, '--json');
+  assert.equal(trained.code, 0, trained.stderr);
+  const { code, stdout, stderr } = cli('eval', out, '--factors', '--limit', '300', '--json');
+  assert.equal(code, 0, stderr);
+  const { factors } = JSON.parse(stdout);
+  assert.equal(factors.count, 300);
+  assert.deepEqual(factors.factors, ['shape', 'scale', 'rotation', 'x', 'y', 'colour']);
+  assert.equal(factors.mi.length, 3);
+  const gaps = factors.factors.map((_: string, f: number) => {
+    const [first, second] = factors.mi.map((row: number[]) => row[f]!).sort((a: number, b: number) => b - a);
+    return first - second;
+  });
+  assert.deepEqual(factors.gaps, gaps);
+  assert.ok(Math.abs(factors.mig - gaps.reduce((a: number, b: number) => a + b, 0) / gaps.length) < 1e-12);
+  const table = cli('eval', out, '--factors', '--limit', '300');
+  assert.match(table.stdout, /^dim\s+shape\s+scale\s+rotation\s+x\s+y\s+colour$/m);
+  assert.match(table.stdout, /^MIG \d\.\d{4} /m);
+  const refused = cli('eval', 'resources/models/mnist-vae-2d', '--factors', '--limit', '5');
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr.trim(), /^latent-explorer: error: MNIST digits has no known factors of variation .*sprites$/);
+});
+
 test('serve --scene refuses a malformed scene file with one line before starting anything', () => {
   const file = join(scratch, 'broken.scene.json');
   writeFileSync(file, JSON.stringify({ format: 'latent-explorer.scene', version: 1, view: { name: 'latent-space' } }));

@@ -2,11 +2,12 @@
 // VAE, on request, its per-dimension posterior statistics and its importance-weighted test NLL.
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import type { PosteriorStats } from '../../shared/contract';
+import type { FactorScores, PosteriorStats } from '../../shared/contract';
 import { describeBackend, initBackend } from '../engine/backend/backend';
 import { loadModelDataset } from '../engine/data/datasets';
 import { binarizeSet, importanceWeightedNll, type LikelihoodEstimate } from '../engine/explore/likelihood';
 import { vaePosteriorStats } from '../engine/explore/posterior-stats';
+import { modelFactorScores } from '../engine/explore/factor-scores';
 import { loadModelFolder } from '../engine/persistence/model-folder';
 import { runStatus } from '../engine/persistence/run-lock';
 import { evaluate } from '../engine/training/trainer';
@@ -18,6 +19,7 @@ interface EvalOptions {
   dataset?: string;
   posterior?: boolean;
   nll?: boolean;
+  factors?: boolean;
   samples: number;
   limit: number;
   seed: number;
@@ -29,6 +31,18 @@ function posteriorTable(stats: PosteriorStats): string {
     `\nposterior over ${stats.count} test images: ${stats.activeUnits.length} of ${stats.kl.length} units active (Var_x μ > ${stats.threshold}), KL ${stats.kl.reduce((a, b) => a + b, 0).toFixed(3)} nats`,
     'dim   KL (nats)   Var_x(μ)   mean σ',
     ...rows,
+  ].join('\n');
+}
+
+function factorTable(scores: FactorScores): string {
+  const cell = (v: number) => v.toFixed(3).padStart(Math.max(9, ...scores.factors.map((f) => f.length + 2)));
+  const width = cell(0).length;
+  return [
+    `\nnormalised mutual information I(z_d; factor) / H(factor) over ${scores.count} test images (posterior means in ${scores.bins} bins)`,
+    'dim   ' + scores.factors.map((f) => f.padStart(width)).join(''),
+    ...scores.mi.map((row, d) => String(d).padEnd(6) + row.map(cell).join('')),
+    'gap   ' + scores.gaps.map(cell).join(''),
+    `MIG ${scores.mig.toFixed(4)}  (Chen et al. 2018: mean over factors of the gap between the two most informative dimensions)`,
   ].join('\n');
 }
 
@@ -45,8 +59,9 @@ export function registerEval(program: Command): void {
     .option('--dataset <path>', 'where the dataset folder the model was trained on lies now, if it has moved')
     .option('--posterior', 'VAE: KL, posterior-mean variance (active units) and σ per latent dimension on the test set')
     .option('--nll', 'VAE with a Bernoulli decoder: importance-weighted test NLL in nats (Burda et al. 2016) on the binarized test set')
+    .option('--factors', 'a dataset with known factors (sprites): mutual information of each latent dimension with each factor, and the MIG (Chen et al. 2018)')
     .option('--samples <k>', 'importance samples per image for --nll', wholeNumberFrom(1), 5000)
-    .option('--limit <n>', 'test images for --posterior and --nll (default: all)', wholeNumberFrom(1), 10_000)
+    .option('--limit <n>', 'test images for --posterior, --nll and --factors (default: all)', wholeNumberFrom(1), 10_000)
     .option('--seed <n>', 'seed of the test set binarization and the importance samples', wholeNumberFrom(0), 1)
     .action(async (dir: string, options: EvalOptions) => {
       const backend = await initBackend(options.backend);
@@ -54,6 +69,7 @@ export function registerEval(program: Command): void {
       const dataset = await loadModelDataset(manifest.dataset, options.dataset);
       const test = evaluate(model, dataset.test, manifest.settings.seed);
       const posterior = options.posterior ? vaePosteriorStats(model, dataset.test, options.limit) : undefined;
+      const factors = options.factors ? await modelFactorScores(model, dataset, dataset.test, options.limit) : undefined;
       const likelihood = options.nll ? importanceWeightedNll(model, binarizeSet(dataset.test, options.limit, options.seed), options.samples, options.seed) : undefined;
       const layers = model.layers();
       const totalParams = model.params.count;
@@ -73,6 +89,7 @@ export function registerEval(program: Command): void {
             terms: test.terms,
             ...(posterior && { posterior }),
             ...(likelihood && { likelihood }),
+            ...(factors && { factors }),
           })
         );
         return;
@@ -85,5 +102,6 @@ export function registerEval(program: Command): void {
       console.log(`\ntest loss ${test.loss.toPrecision(6)} per sample  (${Object.entries(test.terms).map(([k, v]) => `${k} ${v.toPrecision(6)}`).join(', ')})`);
       if (posterior) console.log(posteriorTable(posterior));
       if (likelihood) console.log(nllLine(likelihood));
+      if (factors) console.log(factorTable(factors));
     });
 }

@@ -10,7 +10,8 @@ import { RECIPES } from '../../shared/recipes';
 import { initBackend, isBackendFault } from '../engine/backend/backend';
 import { chooseCached, EXPLORE_WORK } from '../engine/backend/fastest';
 import { useFastestBackendFor } from '../engine/training/calibrate';
-import { datasetInfos, describeDataset, loadDataset, loadModelDataset, requireShape } from '../engine/data/datasets';
+import { datasetInfos, requireShape } from '../engine/data/datasets';
+import { DatasetLoads } from './dataset-loads';
 import { UserError } from '../engine/errors';
 import {
   codebookStats,
@@ -33,6 +34,7 @@ import { importOnnxModel } from '../engine/imported/import-onnx';
 import { applyDirection, latentDirection } from '../engine/explore/directions';
 import { binarizedChunk, importanceWeightedNll } from '../engine/explore/likelihood';
 import { samplePosteriors, vaePosteriorStats } from '../engine/explore/posterior-stats';
+import { modelFactorScores } from '../engine/explore/factor-scores';
 import { traverse } from '../engine/explore/traversal';
 import { ModelLibrary, type MoveToTrash } from './model-library';
 import { ModelCache } from './model-cache';
@@ -121,10 +123,17 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
   };
   const library = new ModelLibrary(options.modelsDir, options.bundledDir, options.moveToTrash);
   const models = new ModelCache(library);
-  const runs = new TrainingRuns(library, emit, (id) => models.forget(id), {
-    forRun: (recipe, settings) => useFastestBackendFor(recipe, settings),
-    afterRun: () => chooseCached(EXPLORE_WORK),
-  });
+  const datasets = new DatasetLoads(emit);
+  const runs = new TrainingRuns(
+    library,
+    emit,
+    (id) => models.forget(id),
+    {
+      forRun: (recipe, settings) => useFastestBackendFor(recipe, settings),
+      afterRun: () => chooseCached(EXPLORE_WORK),
+    },
+    (ref) => datasets.load(ref)
+  );
   const umapMaps = new UmapMaps(emit);
   /** `f` with the model under a lease (see ModelCache), so that nothing frees it mid-request. */
   const withModel = <T>(id: string, f: (opened: OpenedModel) => T | Promise<T>) => models.use(id, f);
@@ -135,7 +144,7 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
       return f(opened.model, opened);
     });
   const datasetOf = async (opened: OpenedModel) => {
-    const dataset = await loadModelDataset(opened.manifest.dataset);
+    const dataset = await datasets.forModel(opened.manifest.dataset);
     requireShape(dataset, opened.latent.image, `model ${opened.manifest.name}`);
     return dataset;
   };
@@ -173,7 +182,7 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
     'models.import': async ({ name, dataset, range, outputs, encoder, decoder }) => {
       const upload = ({ fileName, data }: { fileName: string; data: string }) => ({ source: fileName, bytes: Buffer.from(data, 'base64') });
       const dir = library.newModelDir(name);
-      await importOnnxModel({ encoder: upload(encoder), decoder: upload(decoder), dataset: () => loadDataset(dataset), datasetRef: dataset, name, range, outputs }, dir);
+      await importOnnxModel({ encoder: upload(encoder), decoder: upload(decoder), dataset: () => datasets.load(dataset), datasetRef: dataset, name, range, outputs }, dir);
       return library.summary('user', name);
     },
     'models.export': ({ id }) =>
@@ -188,9 +197,10 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
       runs.cancel(runId);
       return { cancelled: true };
     },
-    'data.describe': ({ dataset }) => describeDataset(dataset),
+    'data.describe': ({ dataset }) => datasets.describe(dataset),
+    'data.cancel': async ({ dataset }) => ({ cancelled: datasets.cancel(dataset) }),
     'data.images': async ({ dataset, split, indices }) => {
-      const set = (await loadDataset(dataset))[split];
+      const set = (await datasets.load(dataset))[split];
       return tf.tidy(() => {
         const { x, labels } = setImages(set, indices);
         return { images: imagesOf(x), labels };
@@ -215,6 +225,11 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
     },
     'model.posteriorStats': ({ id, split, limit }) =>
       withTrained(id, 'posterior statistics', async (m, opened) => vaePosteriorStats(m, (await datasetOf(opened))[split], limit)),
+    'model.factorScores': ({ id, split, limit }) =>
+      withModel(id, async (opened) => {
+        const dataset = await datasetOf(opened);
+        return modelFactorScores(opened.latent, dataset, dataset[split], limit);
+      }),
     'model.posterior': ({ id, split, indices }) =>
       withTrained(id, 'the posterior of a sample', async (m, opened) => samplePosteriors(m, (await datasetOf(opened))[split], indices)),
     'model.traverse': ({ id, z, dims, range, steps }) => withTrained(id, 'traversals', (m) => traverse(m, z, dims, range, steps)),

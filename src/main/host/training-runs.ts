@@ -35,7 +35,9 @@ export class TrainingRuns {
     private readonly emit: EventListener,
     /** Called when a model's files change, so cached copies are reloaded. */
     private readonly changed: (modelId: string) => void,
-    private readonly backends: RunBackends
+    private readonly backends: RunBackends,
+    /** How a run loads its dataset (the host's reports an image folder's first load). */
+    private readonly loadData: (ref: string) => Promise<Dataset> = loadDataset
   ) {}
 
   async start({ name, recipe: recipeName, dataset: datasetRef, settings: overrides }: Params<'train.start'>) {
@@ -49,7 +51,7 @@ export class TrainingRuns {
     let dataset: Dataset;
     let backend: BackendInfo;
     try {
-      dataset = await loadDataset(datasetRef);
+      dataset = await this.loadData(datasetRef);
       recipeForImages(recipe, dataset.shape, dataset.title);
       backend = await this.backends.forRun(recipe, settings);
     } finally {

@@ -79,32 +79,57 @@ export function datasetInfos(): DatasetInfo[] {
 /**
  * What the catalogue says of a dataset: a bundled one from the table above without loading it,
  * an own folder (or file) by loading it (once per process, see loadDataset), with its own classes.
- * Throws loadDataset's UserErrors (unknown name, missing folder, bad files).
+ * Throws loadDataset's UserErrors (unknown name, missing folder, bad files); `progress` as loadDataset's.
  */
-export async function describeDataset(ref: string): Promise<DatasetInfo> {
+export async function describeDataset(ref: string, progress?: LoadProgress): Promise<DatasetInfo> {
   if (isBundledDataset(ref)) return { ...BUNDLED[ref]!.info, classes: [...BUNDLED[ref]!.info.classes] };
-  const { name, title, classes, train, test, shape, description, factors } = await loadDataset(ref);
+  const { name, title, classes, train, test, shape, description, factors } = await loadDataset(ref, progress);
   return { name, title, classes: [...classes], train: train.count, test: test.count, shape, ...(description ? { description } : {}), ...(factors ? { factors } : {}) };
 }
 
 const loaded = new Map<string, Promise<Dataset>>();
+/** Loads under way of own datasets: who hears their progress, and how to stop them. */
+const loading = new Map<string, { listeners: Set<LoadProgress>; abort: AbortController }>();
+
+const keyOf = (ref: string) => (isBundledDataset(ref) ? ref : resolve(ref));
 
 /**
  * A bundled dataset by name ('mnist', 'fashion-mnist'), a path to IDX files (see loadIdxDataset)
  * or an image folder, optionally with the size to resize to (`folder#32`, `folder#32x48`: see
- * loadOwnDataset). Each is loaded once per process; a failed load is forgotten so that a retry
- * reads again. `progress` hears a first load of an image folder.
+ * loadOwnDataset). Each is loaded once per process; a failed or cancelled load is forgotten so
+ * that a retry reads again. `progress` hears the rest of an image folder's first load when one is
+ * under way (whoever started it); nothing when the dataset is loaded already.
  */
 export async function loadDataset(ref: string, progress?: LoadProgress): Promise<Dataset> {
   const bundled = isBundledDataset(ref) ? BUNDLED[ref] : undefined; // refs are untrusted: no 'constructor'
-  const key = bundled ? ref : resolve(ref);
+  const key = keyOf(ref);
   let dataset = loaded.get(key);
   if (!dataset) {
-    dataset = Promise.resolve().then(() => (bundled ? bundled.load() : loadOwnDataset(ref, progress)));
+    const load = { listeners: new Set<LoadProgress>(), abort: new AbortController() };
+    const hear: LoadProgress = (...at) => load.listeners.forEach((listener) => listener(...at));
+    if (!bundled) loading.set(key, load);
+    dataset = Promise.resolve().then(() => (bundled ? bundled.load() : loadOwnDataset(ref, hear, load.abort.signal)));
     loaded.set(key, dataset);
-    dataset.catch(() => loaded.delete(key));
+    dataset.then(
+      () => loading.delete(key),
+      () => {
+        loading.delete(key);
+        loaded.delete(key);
+      }
+    );
   }
+  if (progress) loading.get(key)?.listeners.add(progress);
   return dataset;
+}
+
+/**
+ * Stops the first load of `ref` (an image folder) under way: every caller waiting for it gets
+ * loadImageFolder's 'conflict' UserError, nothing is cached. Returns false when none is under way.
+ */
+export function cancelDatasetLoad(ref: string): boolean {
+  const load = loading.get(keyOf(ref));
+  load?.abort.abort();
+  return load !== undefined;
 }
 
 /** Whether `ref` names a bundled dataset ('mnist', 'fashion-mnist') rather than a folder. */
@@ -130,9 +155,9 @@ export function datasetChecksum(dataset: Dataset): string {
  * The dataset a saved model was trained on (its manifest's `dataset`), from where it was, or from
  * `moved` (the folder's new place). Throws a 'not-found' UserError naming the folder when it is no
  * longer where the model says, and a 'bad-request' one when the folder holds other images than
- * the model was trained on (its checksum differs).
+ * the model was trained on (its checksum differs). `progress`: as loadDataset's.
  */
-export async function loadModelDataset(trained: { ref: string; sha256?: string }, moved?: string): Promise<Dataset> {
+export async function loadModelDataset(trained: { ref: string; sha256?: string }, moved?: string, progress?: LoadProgress): Promise<Dataset> {
   // A moved image folder keeps the size it was trained at, unless the new place names one.
   const size = splitDatasetRef(trained.ref).size;
   const ref = moved === undefined ? trained.ref : splitDatasetRef(moved).size || !size ? moved : `${moved}${size}`;
@@ -142,7 +167,7 @@ export async function loadModelDataset(trained: { ref: string; sha256?: string }
       'not-found'
     );
   }
-  const dataset = await loadDataset(ref);
+  const dataset = await loadDataset(ref, progress);
   if (trained.sha256 && datasetChecksum(dataset) !== trained.sha256) {
     throw new UserError(`${ref} holds other images than this model was trained on (their checksum differs): give the folder it was trained on`);
   }
@@ -263,7 +288,7 @@ export function splitDatasetRef(ref: string): { path: string; size: string } {
   return sized ? { path: ref.slice(0, sized.index), size: sized[0] } : { path: ref, size: '' };
 }
 
-async function loadOwnDataset(ref: string, progress?: LoadProgress): Promise<Dataset> {
+async function loadOwnDataset(ref: string, progress?: LoadProgress, signal?: AbortSignal): Promise<Dataset> {
   const sized = SIZE_SUFFIX.exec(splitDatasetRef(ref).size);
   const { path } = splitDatasetRef(ref);
   const isFolder = statOrExplain(path).isDirectory();
@@ -277,7 +302,7 @@ async function loadOwnDataset(ref: string, progress?: LoadProgress): Promise<Dat
       throw new UserError(`${ref}: the size must be 1 to ${MAX_SIDE} pixels a side (e.g. ${path}#32 or #32x48)`);
     }
     const cacheDir = defaultCacheDir();
-    const images = await loadImageFolder(folder, size, cacheDir, progress);
+    const images = await loadImageFolder(folder, size, cacheDir, progress, signal);
     return {
       name: resolve(ref),
       title: basename(folder),

@@ -48,8 +48,8 @@ export interface FolderImages {
   cached: boolean;
 }
 
-/** Progress of a load: which pass, images done, images in all. */
-export type LoadProgress = (stage: 'reading sizes' | 'decoding', done: number, total: number) => void;
+/** Progress of a load: which pass, images done, images in all, unreadable images skipped so far. */
+export type LoadProgress = (stage: 'reading sizes' | 'decoding', done: number, total: number, skipped: number) => void;
 
 interface Entry {
   path: string;
@@ -190,17 +190,23 @@ function roundRobin(groups: Entry[][]): Entry[] {
 }
 
 /** Runs `work` over `items`, PARALLEL at a time, reporting each one done. */
-async function inParallel<T>(items: T[], work: (item: T, index: number) => Promise<void>, done: (n: number) => void): Promise<void> {
+/** `work` over the items, PARALLEL at a time; an abort stops taking new items (those under way finish). */
+async function inParallel<T>(items: T[], work: (item: T, index: number) => Promise<void>, done: (n: number) => void, signal?: AbortSignal): Promise<void> {
   let next = 0;
   let finished = 0;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !signal?.aborted) {
       const index = next++;
       await work(items[index]!, index);
       done(++finished);
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL, items.length) }, worker));
+}
+
+/** Throws the one-line UserError of a load the user cancelled (nothing was cached, nothing else changed). */
+function throwIfCancelled(root: string, signal?: AbortSignal): void {
+  if (signal?.aborted) throw new UserError(`loading ${root} was cancelled (nothing was cached); open or describe it again to load it`, 'conflict');
 }
 
 /**
@@ -295,9 +301,16 @@ function writeCache(file: string, images: Omit<FolderImages, 'cached'>): void {
  * stops with a UserError when fewer than half (or fewer than two, or no test image) remain, and
  * for an empty folder, more than MAX_CLASSES classes, or a set past 2 GiB at that size.
  * Pixels: count × height × width × channels bytes (channels last); gray when every image is gray,
- * else RGB (gray images converted); alpha flattened onto black.
+ * else RGB (gray images converted); alpha flattened onto black. `progress` hears each image read
+ * (sizes, then decoding); an abort of `signal` stops the load with a 'conflict' UserError.
  */
-export async function loadImageFolder(root: string, size: { height: number; width: number } | undefined, cacheDir: string, progress?: LoadProgress): Promise<FolderImages> {
+export async function loadImageFolder(
+  root: string,
+  size: { height: number; width: number } | undefined,
+  cacheDir: string,
+  progress?: LoadProgress,
+  signal?: AbortSignal
+): Promise<FolderImages> {
   const scan = scanFolder(root);
   const classes = scan.classes ?? [NO_LABELS];
   const cacheFile = join(cacheDir, 'image-folders', `${cacheKey(root, size, scan.entries, scan.classes)}.v${CACHE_FORMAT}.bin`);
@@ -317,8 +330,10 @@ export async function loadImageFolder(root: string, size: { height: number; widt
         failed.set(entry, (error as Error).message.split('\n')[0]!);
       }
     },
-    (done) => progress?.('reading sizes', done, scan.entries.length)
+    (done) => progress?.('reading sizes', done, scan.entries.length, failed.size),
+    signal
   );
+  throwIfCancelled(root, signal);
   // The split is drawn among the images that can be read, so a corrupt file does not thin one class's test share.
   const split = splitEntries(scan.entries.filter((e) => sizes.has(e)), classes.length);
   const all = [...split.train, ...split.test];
@@ -351,8 +366,10 @@ export async function loadImageFolder(root: string, size: { height: number; widt
         failed.set(entry, (error as Error).message.split('\n')[0]!);
       }
     },
-    (done) => progress?.('decoding', done, all.length)
+    (done) => progress?.('decoding', done, all.length, failed.size),
+    signal
   );
+  throwIfCancelled(root, signal);
 
   const good = scan.entries.length - failed.size;
   const firstFailed = [...failed]

@@ -104,14 +104,18 @@ function assertReplySize(what: string, count: number, dims: number): void {
 
 /**
  * The latent vectors of the first `limit` images of a set (latent means for a VAE): `points` is
- * [n × dims] row-major, n = min(limit, set.count). Throws a 'too-large' UserError when that many
- * values exceed MAX_REPLY_VALUES.
+ * [n × dims] row-major, n = min(limit, set.count); with a set of known factors, their levels as
+ * `factors` [n × factors] row-major. Throws a 'too-large' UserError when that many values exceed
+ * MAX_REPLY_VALUES.
  */
-export async function encodeSet(model: Explorable, set: ImageSet, limit: number): Promise<{ dims: number; points: number[]; labels: number[] }> {
+export async function encodeSet(model: Explorable, set: ImageSet, limit: number): Promise<{ dims: number; points: number[]; labels: number[]; factors?: number[] }> {
   const latent = latentOf(model);
-  assertReplySize('encoding', Math.min(limit, set.count), latent.latentDim);
+  const n = Math.min(limit, set.count);
+  const perImage = set.factors && set.count ? set.factors.length / set.count : 0;
+  assertReplySize('encoding', n, latent.latentDim + perImage);
   const points = await inChunks(set, limit, (x, count) => latent.encode(x, count));
-  return { dims: latent.latentDim, points, labels: Array.from(set.labels.subarray(0, Math.min(limit, set.count))) };
+  const labels = Array.from(set.labels.subarray(0, n));
+  return { dims: latent.latentDim, points, labels, ...(set.factors && { factors: Array.from(set.factors.subarray(0, n * perImage)) }) };
 }
 
 /** Latent points → [count × latentDim] floats; a point of the wrong width is the caller's to fix. */

@@ -12,13 +12,15 @@ export interface Encodings {
   /** count × dims, row-major. */
   points: Float32Array;
   labels: Uint8Array;
+  /** A dataset with known factors (the sprites): each point's level of every factor, count × factors row-major; else null. */
+  factors: Uint8Array | null;
   plane: LatentPlane;
   /** count × 2 plane coordinates. */
   coords: Float32Array;
 }
 
 export async function loadEncodings(model: ModelSummary, limit: number): Promise<Encodings> {
-  const [{ dims, points, labels }, pca] = await Promise.all([
+  const [{ dims, points, labels, factors }, pca] = await Promise.all([
     engine.call('model.encode', { id: model.id, split: 'test', limit }),
     // A 2-D latent is its own plane; a wider one is shown on its main axes.
     model.latent !== 2 ? engine.call('model.pca', { id: model.id }) : null,
@@ -26,7 +28,27 @@ export async function loadEncodings(model: ModelSummary, limit: number): Promise
   const plane = pca ? planeFromPca(pca) : identityPlane();
   const count = labels.length;
   const values = Float32Array.from(points);
-  return { modelId: model.id, dims, count, points: values, labels: Uint8Array.from(labels), plane, coords: projectAll(plane, values, count) };
+  return {
+    modelId: model.id,
+    dims,
+    count,
+    points: values,
+    labels: Uint8Array.from(labels),
+    factors: factors ? Uint8Array.from(factors) : null,
+    plane,
+    coords: projectAll(plane, values, count),
+  };
+}
+
+/**
+ * The encodings with each point labelled by its level of factor `factor` (of `factorCount`), so
+ * that the map's colours, legend, hover, filters and exports follow that factor; unchanged when
+ * they carry no factors.
+ */
+export function colouredBy(encodings: Encodings, factor: number, factorCount: number): Encodings {
+  const { factors, count } = encodings;
+  if (!factors || factor >= factorCount || factors.length !== count * factorCount) return encodings;
+  return { ...encodings, labels: Uint8Array.from({ length: count }, (_, i) => factors[i * factorCount + factor]!) };
 }
 
 /** Row `index` of the encodings as a latent vector. */

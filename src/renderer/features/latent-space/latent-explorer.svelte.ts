@@ -8,7 +8,7 @@ import type { ModelSummary, Params, Result } from '../../../shared/contract';
 import { MAX_PATH_MS, MAX_PATH_POINTS, type ProbePath } from '../../../shared/scene';
 import { catalog } from '../../engine-client/catalog.svelte';
 import { engine } from '../../engine-client/engine';
-import { encodingOf, labelNames, loadEncodings, type Encodings } from './latent-encodings';
+import { colouredBy, encodingOf, labelNames, loadEncodings, type Encodings } from './latent-encodings';
 import { axisPlane, identityPlane, moveTo, probeOffOrigin, project, projectAll } from './latent-plane';
 import { LatestWins } from '../../engine-client/latest-wins';
 import { errorText } from '../../engine-client/notices.svelte';
@@ -46,7 +46,10 @@ function nearestRow(points: Float32Array, dims: number, count: number, z: number
 
 class LatentExplorer {
   model = $state.raw<ModelSummary | null>(null);
-  encodings = $state.raw<Encodings | null>(null);
+  /** The test-set encodings as the engine sent them (labelled by class). */
+  private loaded = $state.raw<Encodings | null>(null);
+  /** For a dataset with known factors: the factor the map is coloured by (its index; 0 = the first, the label). */
+  colourBy = $state(0);
   loading = $state(false);
   error = $state<string | null>(null);
   /** The probe: a point of the full latent space. */
@@ -74,8 +77,14 @@ class LatentExplorer {
   /** Where the probe sits on the UMAP map when it was put there on the map; null when set otherwise. */
   umapProbe = $state.raw<UmapProbe | null>(null);
 
-  /** The dataset's class names; until its folder is described, the encodings' label numbers. */
-  classes = $derived(catalog.dataset(this.model?.dataset ?? '')?.classes ?? labelNames(this.encodings?.labels ?? []));
+  /** The factors of variation the model's dataset carries (the sprites), else null. */
+  factors = $derived(catalog.dataset(this.model?.dataset ?? '')?.factors ?? null);
+  /** The encodings as the map shows them: labelled by the chosen factor when the dataset has factors. */
+  encodings = $derived(this.loaded && this.factors ? colouredBy(this.loaded, this.colourBy, this.factors.length) : this.loaded);
+  /** The dataset's class names (what the engine's labels index); until its folder is described, the label numbers. */
+  datasetClasses = $derived(catalog.dataset(this.model?.dataset ?? '')?.classes ?? labelNames(this.loaded?.labels ?? []));
+  /** The names of the labels the map shows: the chosen factor's levels, else the dataset's classes. */
+  classes = $derived(this.factors && this.loaded?.factors ? (this.factors[this.colourBy]?.levels ?? []) : this.datasetClasses);
   /** The plane the map shows when it is no UMAP map. */
   plane = $derived(this.encodings ? (this.mapKind === 'axes' ? axisPlane(this.encodings.dims, ...this.axes) : this.encodings.plane) : identityPlane());
   /** The encodings' coordinates on that plane (count × 2). */
@@ -134,7 +143,8 @@ class LatentExplorer {
       return;
     }
     this.model = model;
-    this.encodings = null;
+    this.loaded = null;
+    this.colourBy = 0;
     this.decoded = null;
     this.error = null;
     this.trainedEpoch = null;
@@ -271,6 +281,16 @@ class LatentExplorer {
     if (this.onUmap && coords && index * 2 < coords.length) this.umapProbe = { point: [coords[index * 2]!, coords[index * 2 + 1]!], nearest: index, latentDistance: 0, mapResidual: 0 };
   }
 
+  /**
+   * The labels of a UMAP map's points (the first test images, in order) as the map is coloured:
+   * by the chosen factor when the dataset has factors, else as the engine labelled them.
+   */
+  mapLabels(labels: Uint8Array | null): Uint8Array | null {
+    const shown = this.encodings;
+    if (!labels || !this.factors || !shown?.factors || labels.length > shown.count) return labels;
+    return shown.labels.subarray(0, labels.length);
+  }
+
   /** Resolves true when these encodings are now shown (not overtaken by another model or load). */
   private async load(limit: number): Promise<boolean> {
     const model = this.model;
@@ -280,8 +300,8 @@ class LatentExplorer {
     try {
       const encodings = await loadEncodings(model, limit);
       if (token !== this.loadToken) return false;
-      const first = this.encodings === null;
-      this.encodings = encodings;
+      const first = this.loaded === null;
+      this.loaded = encodings;
       // A wide latent's probe starts at the mean of the data, where the plane is centred; a 2-D one
       // left at the origin moves onto the map when the origin is off it.
       const offOrigin = encodings.dims === 2 && this.probe.every((x) => x === 0) ? probeOffOrigin(encodings.points, encodings.count) : null;
