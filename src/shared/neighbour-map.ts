@@ -14,7 +14,7 @@ export const METHOD_NAMES: Record<NeighbourMethod, string> = { umap: 'UMAP', tsn
 export const TSNE_MAX_POINTS = 2000;
 
 /** Test-image counts a map may cover, per method: a fit takes longer the more there are. */
-export const MAP_POINT_CHOICES: Record<NeighbourMethod, number[]> = { umap: [2000, 5000, 10_000], tsne: [1000, TSNE_MAX_POINTS] };
+export const MAP_POINT_CHOICES: Record<NeighbourMethod, number[]> = { umap: [2000, 5000, 10_000], tsne: [500, 1000, TSNE_MAX_POINTS] };
 
 /** Whether a map kind (or any name) is one of the neighbour maps. */
 export function isNeighbourMethod(kind: string): kind is NeighbourMethod {
