@@ -82,11 +82,15 @@ test('the Dimensions tool shows per-dimension KL bars, a traversal grid that fol
   const second = await findSample(page, { avoid: [first] });
   await page.mouse.click(second.x, second.y);
   await until(async () => (await panel().getByRole('button', { name: 'Pick on map' }).getAttribute('aria-pressed')) === 'false', 10_000, 'picking ends after B');
-  assert.equal(await panel().getByRole('spinbutton', { name: 'From sample' }).inputValue(), String(first.index));
-  assert.equal(await panel().getByRole('spinbutton', { name: 'To sample' }).inputValue(), String(second.index));
-  await map(page).locator(`[data-highlight="A"][data-index="${first.index}"]`).waitFor();
-  await map(page).locator(`[data-highlight="B"][data-index="${second.index}"]`).waitFor();
-  await until(async () => (await directionImage().getAttribute('alt'))?.includes(`test #${second.index} − test #${first.index}`) ?? false, 30_000, 'the picked samples direction applied');
+  // (The hover card may still name the sample hovered before, so the picks are checked by where their rings are.)
+  const [a, b] = [await panel().getByRole('spinbutton', { name: 'From sample' }).inputValue(), await panel().getByRole('spinbutton', { name: 'To sample' }).inputValue()];
+  assert.notEqual(a, b);
+  for (const [name, index, clicked] of [['A', a, first], ['B', b, second]] as const) {
+    const ring = (await map(page).locator(`[data-highlight="${name}"][data-index="${index}"] circle`).boundingBox())!;
+    const off = Math.hypot(ring.x + ring.width / 2 - clicked.x, ring.y + ring.height / 2 - clicked.y);
+    assert.ok(off <= 10, `${name} (test #${index}) is ringed where it was clicked (${off.toFixed(1)} px off)`);
+  }
+  await until(async () => (await directionImage().getAttribute('alt'))?.includes(`test #${b} − test #${a}`) ?? false, 30_000, 'the picked samples direction applied');
 
   // The likelihood, K = 50 on 100 test images.
   const likelihood = panel().getByRole('region', { name: 'Likelihood' });

@@ -20,6 +20,22 @@ useWebApp((started) => {
   page = started.page;
 });
 
+/**
+ * Moves the probe on the `name` map shown with the keyboard: a decode follows, and the probe panel
+ * says how far the inverse's latent lies from the data. Returns that readout.
+ */
+async function probeDecodesOnMap(name: string) {
+  await watchDecodedFrames(page);
+  await probe(page).focus();
+  for (let step = 0; step < 3; step++) await page.keyboard.press('Shift+ArrowRight');
+  await until(async () => (await framesSeen(page)).frames >= 1, 30_000, `a decode of the probe moved on the ${name} plane`);
+  const readout = page.locator('[data-latent-distance]');
+  await readout.waitFor({ timeout: 30_000 });
+  assert.ok(Number(await readout.getAttribute('data-latent-distance')) >= 0, 'the panel gives the latent distance to the data');
+  assert.match(await readout.innerText(), new RegExp(`On the ${name} map: the latent of this point lies [\\d.]+ from test #\\d+`));
+  return readout;
+}
+
 test('the UMAP map appears with progress, hovering decodes, the probe decodes on the UMAP plane, a fit can be cancelled', { timeout: 240_000 }, async () => {
   await page.goto(app.server.url);
   await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption('bundled/mnist-dae');
@@ -34,14 +50,7 @@ test('the UMAP map appears with progress, hovering decodes, the probe decodes on
   const card = page.getByRole('tooltip');
   await card.getByRole('img', { name: `Reconstruction of test image ${sample.index}` }).waitFor({ timeout: 10_000 });
 
-  await watchDecodedFrames(page);
-  await probe(page).focus();
-  for (let step = 0; step < 3; step++) await page.keyboard.press('Shift+ArrowRight');
-  await until(async () => (await framesSeen(page)).frames >= 1, 30_000, 'a decode of the probe moved on the UMAP plane');
-  const readout = page.locator('[data-latent-distance]');
-  await readout.waitFor({ timeout: 30_000 });
-  assert.ok(Number(await readout.getAttribute('data-latent-distance')) >= 0, 'the panel gives the latent distance to the data');
-  assert.match(await readout.innerText(), /from test #\d+/);
+  const readout = await probeDecodesOnMap('UMAP');
 
   // Traversal rows along the UMAP map's axes: the inverse of points either side of the probe's.
   await page.getByRole('tablist', { name: 'Tools' }).getByRole('tab', { name: 'Dimensions' }).click();
@@ -78,13 +87,7 @@ test('the t-SNE map appears with progress, hovering decodes, and the probe decod
   const sample = await findSample(page);
   await page.getByRole('tooltip').getByRole('img', { name: `Reconstruction of test image ${sample.index}` }).waitFor({ timeout: 10_000 });
 
-  await watchDecodedFrames(page);
-  await probe(page).focus();
-  for (let step = 0; step < 3; step++) await page.keyboard.press('Shift+ArrowRight');
-  await until(async () => (await framesSeen(page)).frames >= 1, 30_000, 'a decode of the probe moved on the t-SNE plane');
-  const readout = page.locator('[data-latent-distance]');
-  await readout.waitFor({ timeout: 30_000 });
-  assert.match(await readout.innerText(), /On the t-SNE map: the latent of this point lies [\d.]+ from test #\d+/);
+  const readout = await probeDecodesOnMap('t-SNE');
 
   // On a sample's own point the inverse gives that sample's latent: distance 0.
   await page.mouse.click(sample.x, sample.y);
