@@ -12,7 +12,7 @@ import { makeRng } from '../random';
 /** Iterations between yields to the event loop (and progress reports): one t-SNE iteration is O(n²). */
 const SLICE: Record<NeighbourMethod, number> = { umap: 10, tsne: 5 };
 
-/** t-SNE iterations: 250 with early exaggeration and momentum 0.5, then 0.8 (the library's schedule). */
+/** t-SNE iterations (the library's schedule: early exaggeration ×4 for the first 100, momentum 0.5 until 250, then 0.8). */
 const TSNE_ITERATIONS = 500;
 
 export interface NeighbourMapOptions {
