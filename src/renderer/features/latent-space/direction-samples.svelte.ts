@@ -16,8 +16,9 @@ class DirectionSamples {
     this.picking = this.picking ? null : 'from';
   }
 
-  /** A point of the map was clicked: it becomes A, then B (picking ends). False when not picking. */
+  /** A point of the map was clicked: it becomes A, then B (picking ends). False when not picking (or A and B are not shown). */
   pick(index: number): boolean {
+    if (!this.shown) this.picking = null;
     if (this.picking === 'from') [this.from, this.picking] = [index, 'to'];
     else if (this.picking === 'to') [this.to, this.picking] = [index, null];
     else return false;
