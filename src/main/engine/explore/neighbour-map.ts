@@ -9,8 +9,8 @@ import { METHOD_NAMES, TSNE_MAX_POINTS, type NeighbourMethod } from '../../../sh
 import { UserError } from '../errors';
 import { makeRng } from '../random';
 
-/** Iterations between yields to the event loop (and progress reports): one t-SNE iteration is O(n²). */
-const SLICE: Record<NeighbourMethod, number> = { umap: 10, tsne: 5 };
+/** Iterations between yields to the event loop (and progress reports): one t-SNE iteration is O(n²), about 0.4 s at 1,000 points on the loaded 2-core VM (BENCHMARKS.md), so one at a time. */
+const SLICE: Record<NeighbourMethod, number> = { umap: 10, tsne: 1 };
 
 /** t-SNE iterations (the library's schedule: early exaggeration ×4 for the first 100, momentum 0.5 until 250, then 0.8). */
 const TSNE_ITERATIONS = 500;
