@@ -20,6 +20,17 @@ useWebApp((started) => {
   page = started.page;
 });
 
+/** Opens the bundled DAE (8-D codes) and switches its map to `name`: the fit's progress, then a map of `points` points within `timeoutMs`. */
+async function showMap(name: string, points: number, timeoutMs: number): Promise<void> {
+  await page.goto(app.server.url);
+  await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption('bundled/mnist-dae');
+  await map(page).and(page.locator('[data-points="10000"]')).waitFor({ timeout: 60_000 });
+  await page.getByRole('radiogroup', { name: 'Map' }).getByRole('radio', { name }).click();
+  await page.getByRole('status', { name: `${name} progress` }).waitFor({ timeout: 10_000 });
+  assert.equal(await page.getByRole('combobox', { name: `${name} points` }).inputValue(), String(points));
+  await map(page).and(page.locator(`[data-points="${points}"]`)).waitFor({ timeout: timeoutMs });
+}
+
 /**
  * Moves the probe on the `name` map shown with the keyboard: a decode follows, and the probe panel
  * says how far the inverse's latent lies from the data. Returns that readout.
@@ -37,13 +48,7 @@ async function probeDecodesOnMap(name: string) {
 }
 
 test('the UMAP map appears with progress, hovering decodes, the probe decodes on the UMAP plane, a fit can be cancelled', { timeout: 240_000 }, async () => {
-  await page.goto(app.server.url);
-  await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption('bundled/mnist-dae');
-  await map(page).and(page.locator('[data-points="10000"]')).waitFor({ timeout: 60_000 });
-
-  await page.getByRole('radiogroup', { name: 'Map' }).getByRole('radio', { name: 'UMAP' }).click();
-  await page.getByRole('status', { name: 'UMAP progress' }).waitFor({ timeout: 10_000 });
-  await map(page).and(page.locator('[data-points="2000"]')).waitFor({ timeout: 180_000 });
+  await showMap('UMAP', 2000, 180_000);
   await page.getByRole('spinbutton', { name: 'Probe UMAP 1' }).waitFor();
 
   const sample = await findSample(page);
@@ -74,14 +79,8 @@ test('the UMAP map appears with progress, hovering decodes, the probe decodes on
 });
 
 test('the t-SNE map appears with progress, hovering decodes, and the probe decodes on it through the inverse', { timeout: 400_000 }, async () => {
-  await page.goto(app.server.url);
-  await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption('bundled/mnist-dae');
-  await map(page).and(page.locator('[data-points="10000"]')).waitFor({ timeout: 60_000 });
-
-  await page.getByRole('radiogroup', { name: 'Map' }).getByRole('radio', { name: 't-SNE' }).click();
-  await page.getByRole('status', { name: 't-SNE progress' }).waitFor({ timeout: 10_000 });
-  assert.equal(await page.getByRole('combobox', { name: 't-SNE points' }).inputValue(), '500', 'the smallest t-SNE map first');
-  await map(page).and(page.locator('[data-points="500"]')).waitFor({ timeout: 360_000 });
+  // The smallest t-SNE map first.
+  await showMap('t-SNE', 500, 360_000);
   await page.getByRole('spinbutton', { name: 'Probe t-SNE 1' }).waitFor();
 
   const sample = await findSample(page);
