@@ -2,6 +2,7 @@
 // result, and every event, each named once. Parameters are zod schemas because the renderer is
 // untrusted input: the engine's door parses them before any work or allocation happens.
 import { z } from 'zod';
+import { NEIGHBOUR_METHODS, type NeighbourMethod } from './neighbour-map';
 import type { ImageShape } from './network';
 import { FAMILIES, MASK_KINDS, SETTING_SPECS, settingRange, type NumericSettingSpec, type TrainSettings } from './recipes';
 
@@ -21,8 +22,14 @@ const ModelId = z.string().min(1).max(200);
 const Split = z.enum(['train', 'test']);
 const finite = () => z.number().finite();
 const LatentPoint = z.array(finite()).min(1).max(512);
-/** Which UMAP map: the model, the split, how many of its first images, the seed. */
-const UmapRef = z.object({ id: ModelId, split: Split, limit: z.number().int().min(2).max(10_000), seed: z.number().int().min(0).max(2 ** 31 - 1) });
+/** Which neighbour map: the model, the method, the split, how many of its first images, the seed. */
+const NeighbourMapRef = z.object({
+  id: ModelId,
+  method: z.enum(NEIGHBOUR_METHODS),
+  split: Split,
+  limit: z.number().int().min(2).max(10_000),
+  seed: z.number().int().min(0).max(2 ** 31 - 1),
+});
 /** One end of a latent direction: the mean code of a class, or one image's code. */
 const DirectionEnd = z
   .object({ class: z.number().int().min(0).max(255).optional(), index: z.number().int().min(0).max(69_999).optional() })
@@ -213,11 +220,14 @@ export const Requests = {
   'model.applyDirection': z
     .object({ id: ModelId, z: LatentPoint, direction: LatentPoint, strengths: z.array(finite()).min(1).max(64) })
     .strict(),
-  /** The UMAP map of the first `limit` encodings of the split: the points when computed, else the fit started (or running) off the request path. */
-  'model.umap': UmapRef.strict(),
-  'model.umapCancel': z.object({ jobId: z.string().max(100) }).strict(),
-  /** A point of a computed UMAP map → a latent by the documented inverse, decoded. */
-  'model.umapInverse': UmapRef.extend({ point: z.tuple([finite(), finite()]) }).strict(),
+  /**
+   * The UMAP or t-SNE map of the first `limit` encodings of the split (t-SNE: at most
+   * TSNE_MAX_POINTS): the points when computed, else the fit started (or running) off the request path.
+   */
+  'model.neighbourMap': NeighbourMapRef.strict(),
+  'model.neighbourMapCancel': z.object({ jobId: z.string().max(100) }).strict(),
+  /** A point of a computed neighbour map → a latent by the documented inverse, decoded. */
+  'model.neighbourMapInverse': NeighbourMapRef.extend({ point: z.tuple([finite(), finite()]) }).strict(),
   /**
    * A VAE's importance-weighted NLL estimate (Burda et al. 2016) over test images [offset, offset + limit)
    * of the test set binarized with `seed`, K = `samples` per image; asked a chunk at a time so that a
@@ -348,13 +358,13 @@ export interface Results {
   'model.direction': { from: number[]; to: number[]; direction: number[] };
   'model.applyDirection': { z: number[][]; images: string[] };
   /** points: x, y per encoding, flat; labels: the images' classes. */
-  'model.umap': { status: 'ready'; points: number[]; labels: number[] } | { status: 'running'; jobId: string; epoch: number; epochs: number };
-  'model.umapCancel': { cancelled: boolean };
+  'model.neighbourMap': { status: 'ready'; points: number[]; labels: number[] } | { status: 'running'; jobId: string; epoch: number; epochs: number };
+  'model.neighbourMapCancel': { cancelled: boolean };
   /**
    * latentDistance: from z to the nearest sample's latent (how far off the data the probe decodes);
    * mapResidual: from the point to where z maps back, in map units (what the refinement left).
    */
-  'model.umapInverse': { z: number[]; image: string; nearest: number; latentDistance: number; mapResidual: number };
+  'model.neighbourMapInverse': { z: number[]; image: string; nearest: number; latentDistance: number; mapResidual: number };
   /** Means over the `count` images of the chunk, in nats; negElbo from the same samples (≥ nll). */
   'model.nll': { count: number; samples: number; nll: number; negElbo: number };
   'model.inpaint': { masked: string; output: string; hiddenMse: number; errorMap: string };
@@ -413,8 +423,9 @@ export interface Events {
   'train.progress': TrainProgress;
   'train.epoch': TrainEpoch;
   'train.paused': { runId: string; paused: boolean };
-  'umap.progress': { jobId: string; modelId: string; epoch: number; epochs: number };
-  'umap.end': { jobId: string; modelId: string; status: 'done' | 'cancelled' | 'failed'; message: string };
+  /** A neighbour map's fit: iterations done of their total (UMAP epochs, t-SNE gradient steps). */
+  'neighbourMap.progress': { jobId: string; modelId: string; method: NeighbourMethod; epoch: number; epochs: number };
+  'neighbourMap.end': { jobId: string; modelId: string; method: NeighbourMethod; status: 'done' | 'cancelled' | 'failed'; message: string };
   'train.end': TrainEnd;
   'engine.log': { level: 'info' | 'warn' | 'error'; message: string };
   /** The engine process ended without being asked to (crash, kill); saved models are untouched. */

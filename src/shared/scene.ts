@@ -4,6 +4,7 @@
 // "__proto__" and friends are too), every number finite and every array bounded.
 import { z } from 'zod';
 import { bytesToBase64, base64ToBytes } from './image8';
+import { TSNE_MAX_POINTS } from './neighbour-map';
 
 /** What `format` names in every scene file. */
 export const SCENE_FORMAT = 'latent-explorer.scene';
@@ -71,8 +72,16 @@ const LatentScene = z
     page: z.enum(['explore', 'compare']),
     probe: Latent,
     map: MapView.nullable(),
-    /** The projection the map shows: the 2-D latent itself, or the PCA plane of a wider one. */
-    projection: z.enum(['latent', 'pca']),
+    /**
+     * The projection the map shows: the 2-D latent itself, or for a wider one its PCA plane, two
+     * chosen dimensions (`axes`), or a UMAP or t-SNE map of its first `mapPoints` test encodings
+     * (fitted again on restore with the app's one seed, so it is the same map).
+     */
+    projection: z.enum(['latent', 'pca', 'axes', 'umap', 'tsne']),
+    /** The two latent dimensions (from 0) an 'axes' map shows along u and v. */
+    axes: z.tuple([z.number().int().min(0).max(511), z.number().int().min(0).max(511)]).optional(),
+    /** How many test images a UMAP or t-SNE map covers. */
+    mapPoints: z.number().int().min(2).max(10_000).optional(),
     tool: z.enum(['manifold', 'interpolation', 'samples', 'reconstructions', 'dimensions']),
     manifold: z.object({ n: z.number().int().min(2).max(64), mode: z.enum(['region', 'quantiles']), overlay: z.boolean() }).strict(),
     interpolation: z.object({ from: Endpoint.nullable(), to: Endpoint.nullable(), steps: z.number().int().min(2).max(64), mode: z.enum(['linear', 'slerp']) }).strict(),
@@ -80,7 +89,14 @@ const LatentScene = z
     reconstructions: z.object({ batch: z.number().int().min(0).max(10_000) }).strict(),
     path: ProbePath.nullable(),
   })
-  .strict();
+  .strict()
+  .refine((view) => (view.projection === 'axes') === (view.axes !== undefined), { message: "give the two axes for an 'axes' map, and only for one", path: ['axes'] })
+  .refine((view) => !view.axes || view.axes[0] !== view.axes[1], { message: 'the two axes must be different dimensions', path: ['axes'] })
+  .refine((view) => (view.projection === 'umap' || view.projection === 'tsne') === (view.mapPoints !== undefined), {
+    message: 'give mapPoints for a UMAP or t-SNE map, and only for one',
+    path: ['mapPoints'],
+  })
+  .refine((view) => view.projection !== 'tsne' || view.mapPoints! <= TSNE_MAX_POINTS, { message: `a t-SNE map covers at most ${TSNE_MAX_POINTS} points`, path: ['mapPoints'] });
 
 const InpaintingScene = z
   .object({ name: z.literal('inpainting'), image: ImageRef, mask: Mask, brushSize: z.number().int().min(1).max(10), tool: z.enum(['hide', 'reveal']) })

@@ -2,8 +2,9 @@
 // 2-D VAE. The per-dimension bars appear with the active units, the traversal grid shows one row per
 // chosen dimension (a bar click drops one), its images change along a row and with the range, rows
 // follow the map's axes too, and the grid exports as PNG; moving the slider of a class direction
-// and of a direction between two picked samples changes the image; the likelihood panel estimates
-// the test NLL chunk by chunk. Hovering a sample draws its posterior ellipse.
+// and of a direction between two samples (by index, or picked on the map) changes the image; the
+// likelihood panel estimates the test NLL chunk by chunk, and a long estimate stopped stays as a
+// partial figure. Hovering a sample draws its posterior ellipse.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -72,6 +73,25 @@ test('the Dimensions tool shows per-dimension KL bars, a traversal grid that fol
   await panel().getByRole('slider', { name: 'Direction strength' }).fill('-0.5');
   await until(async () => (await directionImage().getAttribute('src')) !== atOneAndHalf, 30_000, 'the sample direction changes the image');
 
+  // Or picked on the map: "Pick on map", then a click on a point makes it A, the next B; both are ringed on the map.
+  await panel().getByRole('button', { name: 'Pick on map' }).click();
+  await panel().getByRole('status').filter({ hasText: 'Click a point on the map for A' }).waitFor();
+  const first = await findSample(page);
+  await page.mouse.click(first.x, first.y);
+  await panel().getByRole('status').filter({ hasText: 'for B' }).waitFor();
+  const second = await findSample(page, { avoid: [first] });
+  await page.mouse.click(second.x, second.y);
+  await until(async () => (await panel().getByRole('button', { name: 'Pick on map' }).getAttribute('aria-pressed')) === 'false', 10_000, 'picking ends after B');
+  // (The hover card may still name the sample hovered before, so the picks are checked by where their rings are.)
+  const [a, b] = [await panel().getByRole('spinbutton', { name: 'From sample' }).inputValue(), await panel().getByRole('spinbutton', { name: 'To sample' }).inputValue()];
+  assert.notEqual(a, b);
+  for (const [name, index, clicked] of [['A', a, first], ['B', b, second]] as const) {
+    const ring = (await map(page).locator(`[data-highlight="${name}"][data-index="${index}"] circle`).boundingBox())!;
+    const off = Math.hypot(ring.x + ring.width / 2 - clicked.x, ring.y + ring.height / 2 - clicked.y);
+    assert.ok(off <= 10, `${name} (test #${index}) is ringed where it was clicked (${off.toFixed(1)} px off)`);
+  }
+  await until(async () => (await directionImage().getAttribute('alt'))?.includes(`test #${b} − test #${a}`) ?? false, 30_000, 'the picked samples direction applied');
+
   // The likelihood, K = 50 on 100 test images.
   const likelihood = panel().getByRole('region', { name: 'Likelihood' });
   await likelihood.getByRole('combobox', { name: 'Importance samples' }).selectOption('50');
@@ -80,4 +100,32 @@ test('the Dimensions tool shows per-dimension KL bars, a traversal grid that fol
   await until(async () => /over 100 binarized test images, K = 50/.test(await likelihood.innerText()), 60_000, 'the estimate over all 100 images');
   const nll = Number(await likelihood.locator('[data-nll]').getAttribute('data-nll'));
   assert.ok(Number.isFinite(nll) && nll > 0, `an NLL in nats: ${nll}`);
+});
+
+test('a long NLL estimate stopped leaves a partial figure, labelled so, and asks the engine for no more', async () => {
+  await page.goto(url);
+  await map(page).and(page.locator('[data-ready="true"]')).waitFor({ timeout: 30_000 });
+  await page.getByRole('tablist', { name: 'Tools' }).getByRole('tab', { name: 'Dimensions' }).click();
+  const likelihood = panel().getByRole('region', { name: 'Likelihood' });
+  // K = 5000 on all 10,000 images: one image a chunk, hours of work; stopped once a few are done.
+  await likelihood.getByRole('combobox', { name: 'Importance samples' }).selectOption('5000');
+  await likelihood.getByRole('combobox', { name: 'Test images' }).selectOption('10000');
+  await likelihood.getByRole('button', { name: 'Estimate' }).click();
+  const figure = likelihood.locator('[data-nll]');
+  await until(async () => Number(await figure.getAttribute('data-done')) >= 2, 120_000, 'a few images estimated');
+  await likelihood.getByRole('button', { name: 'Stop' }).click();
+  await likelihood.getByRole('button', { name: 'Estimate' }).waitFor();
+  assert.equal(await figure.getAttribute('data-partial'), 'true');
+  const done = Number(await figure.getAttribute('data-done'));
+  const nll = await figure.getAttribute('data-nll');
+  assert.ok(done >= 2 && done < 10_000 && Number(nll) > 0, `a partial figure: ${done} images, ${nll} nats`);
+  assert.match(await likelihood.innerText(), new RegExp(`over ${done.toLocaleString('en')} of 10,000 binarized test images, K = 5000 — stopped: a partial estimate`));
+  assert.equal(await likelihood.getByRole('progressbar').count(), 0, 'no progress bar once stopped');
+
+  // The engine is idle: the chunk it was on when Stop came is the last (a later one would change the figure), and it answers at once.
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  assert.equal(await figure.getAttribute('data-done'), String(done));
+  assert.equal(await figure.getAttribute('data-nll'), nll);
+  await page.getByRole('tablist', { name: 'Tools' }).getByRole('tab', { name: 'Samples' }).click();
+  await page.getByRole('tabpanel', { name: 'Samples' }).getByRole('img').first().waitFor({ timeout: 10_000 });
 });

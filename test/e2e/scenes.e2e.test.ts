@@ -261,3 +261,39 @@ test('a scene whose model is missing or changed says so, and can be shown with a
   assert.equal(await settledDecoded(), latentShown.pixels);
   assert.deepEqual(app.pageErrors, []);
 });
+
+test('a scene keeps the kind of map: a UMAP map comes back fitted with the same seed, zoomed as saved; two chosen axes come back too', { timeout: 300_000 }, async () => {
+  const mapKind = () => page.getByRole('radiogroup', { name: 'Map' });
+  await page.goto(`${app.server.url}#/latent-space`);
+  await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption('bundled/mnist-dae');
+  await latentReady();
+  await mapKind().getByRole('radio', { name: 'UMAP' }).click();
+  await map(page).and(page.locator('[data-points="2000"]')).waitFor({ timeout: 240_000 });
+  const box = await plotBox(page);
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+  await page.mouse.wheel(0, -300);
+  await until(async () => (await mapView()) !== '', 5000, 'map view');
+  await page.mouse.move(0, 0);
+  const zoomed = await mapView();
+  const saved = await saveScene();
+  assert.deepEqual([JSON.parse(saved).view.projection, JSON.parse(saved).view.mapPoints], ['umap', 2000]);
+
+  // After a reload (the PCA plane again), the scene brings back the UMAP map and its zoomed region.
+  await page.reload();
+  await latentReady();
+  await mapKind().getByRole('radio', { name: 'PCA', checked: true }).waitFor();
+  await openScene(saved);
+  await mapKind().getByRole('radio', { name: 'UMAP', checked: true }).waitFor({ timeout: 15_000 });
+  await map(page).and(page.locator('[data-points="2000"]')).waitFor({ timeout: 240_000 });
+  await until(async () => (await mapView()) === zoomed, 15_000, 'the UMAP map zoomed as saved');
+
+  // A scene of two chosen dimensions as axes shows those two.
+  const axes = JSON.parse(saved);
+  delete axes.view.mapPoints;
+  Object.assign(axes.view, { projection: 'axes', axes: [3, 5], map: null });
+  await openScene(JSON.stringify(axes));
+  await mapKind().getByRole('radio', { name: 'z4 × z6', checked: true }).waitFor({ timeout: 15_000 });
+  await page.getByRole('spinbutton', { name: 'Probe z4' }).waitFor();
+  await map(page).and(page.locator('[data-points="10000"]')).waitFor({ timeout: 15_000 });
+  assert.deepEqual(app.pageErrors, []);
+});

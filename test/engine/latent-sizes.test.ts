@@ -14,7 +14,7 @@ import { decodeGrid, encodeSet, interpolate, pcaPlane, reconstructImages, sample
 import { binarizedChunk, importanceWeightedNll } from '../../src/main/engine/explore/likelihood';
 import { samplePosteriors, vaePosteriorStats } from '../../src/main/engine/explore/posterior-stats';
 import { traverse } from '../../src/main/engine/explore/traversal';
-import { fitUmap, inverseUmap } from '../../src/main/engine/explore/umap-map';
+import { fitNeighbourMap, inverseNeighbourMap } from '../../src/main/engine/explore/neighbour-map';
 import { buildModel, requireRecipe, resolveSettings } from '../../src/main/engine/models/build';
 
 await initBackend();
@@ -43,9 +43,9 @@ for (const recipe of ['vae-mlp-20', 'ae-mlp-8']) {
 
       // The UMAP map of those encodings, and its inverse on a sample's own point.
       const latents = Array.from({ length: 60 }, (_, i) => points.slice(i * latent, (i + 1) * latent));
-      const embedding = await fitUmap(latents, { seed: 1 });
+      const embedding = await fitNeighbourMap('umap', latents, { seed: 1 });
       assert.equal(embedding.length, 60);
-      assert.deepEqual(inverseUmap(embedding[7] as [number, number], embedding, latents).z, latents[7]);
+      assert.deepEqual(inverseNeighbourMap(embedding[7] as [number, number], embedding, latents).z, latents[7]);
 
       // The manifold on the plane the views use (the space itself for 2-D, else the PCA plane).
       const plane = latent === 2 ? undefined : { base: mean, axisU: axes[0]!, axisV: axes[1]! };

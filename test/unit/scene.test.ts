@@ -65,6 +65,21 @@ test('malformed scenes are refused with one line naming the problem', () => {
   assert.equal((parseScene(inpainting(colourMask)).view as { mask: string }).mask, colourMask);
 });
 
+test('a scene keeps the kind of latent map: PCA, two chosen axes (which), UMAP or t-SNE (of how many points)', () => {
+  for (const view of [{ projection: 'pca' }, { projection: 'axes', axes: [3, 0] }, { projection: 'umap', mapPoints: 5000 }, { projection: 'tsne', mapPoints: 1000 }]) {
+    const kept: Scene = { ...scene, view: { ...scene.view, probe: new Array(8).fill(0.5), ...view } as Scene['view'] };
+    assert.deepEqual(parseScene(sceneText(kept)), kept);
+    assert.deepEqual(sceneFromLinkFragment(sceneLinkFragment(kept)), kept);
+  }
+  assert.match(refusal(withView({ projection: 'axes' })), /view\.axes: give the two axes for an 'axes' map/);
+  assert.match(refusal(withView({ projection: 'pca', axes: [0, 1] })), /view\.axes/);
+  assert.match(refusal(withView({ projection: 'axes', axes: [2, 2] })), /view\.axes: the two axes must be different/);
+  assert.match(refusal(withView({ projection: 'umap' })), /view\.mapPoints: give mapPoints for a UMAP or t-SNE map/);
+  assert.match(refusal(withView({ projection: 'latent', mapPoints: 2000 })), /view\.mapPoints/);
+  assert.match(refusal(withView({ projection: 'tsne', mapPoints: 5000 })), /view\.mapPoints: a t-SNE map covers at most 2000 points/);
+  assert.match(refusal(withView({ projection: 'isomap' })), /view\.projection/);
+});
+
 test('hostile scenes are refused: unknown keys, non-finite numbers, huge texts and paths, prototype keys', () => {
   assert.match(refusal(JSON.stringify({ ...scene, extra: 1 })), /extra|unrecognized/i);
   assert.match(refusal(sceneText(scene).replace('"seed": 4', '"seed": 1e400')), /view\.samples\.seed/);

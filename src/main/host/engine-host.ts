@@ -6,6 +6,7 @@ import { Requests } from '../../shared/contract';
 import type { EventListener } from '../../shared/rpc';
 import * as tf from '../engine/backend/tf';
 import { bytesToBase64 } from '../../shared/image8';
+import { METHOD_NAMES } from '../../shared/neighbour-map';
 import { RECIPES } from '../../shared/recipes';
 import { initBackend, isBackendFault } from '../engine/backend/backend';
 import { chooseCached, EXPLORE_WORK } from '../engine/backend/fastest';
@@ -43,7 +44,7 @@ import { readEpochMaps } from '../engine/persistence/epoch-maps';
 import { readLibraryManifest, type OpenedModel } from '../engine/persistence/library-model';
 import { pytorchSafetensors } from '../engine/persistence/pytorch-export';
 import { TrainingRuns } from './training-runs';
-import { UmapMaps } from './umap-maps';
+import { NeighbourMaps } from './neighbour-maps';
 import { APP_VERSION } from '../engine/version';
 
 export interface EngineHost {
@@ -134,7 +135,7 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
     },
     (ref) => datasets.load(ref)
   );
-  const umapMaps = new UmapMaps(emit);
+  const neighbourMaps = new NeighbourMaps(emit);
   /** `f` with the model under a lease (see ModelCache), so that nothing frees it mid-request. */
   const withModel = <T>(id: string, f: (opened: OpenedModel) => T | Promise<T>) => models.use(id, f);
   /** `f` with a model trained here: the family-specific tools need its layers, not only encode and decode. */
@@ -236,9 +237,9 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
     'model.direction': ({ id, split, from, to, limit }) =>
       withTrained(id, 'latent directions', async (m, opened) => latentDirection(m, (await datasetOf(opened))[split], from, to, limit)),
     'model.applyDirection': ({ id, z, direction, strengths }) => withTrained(id, 'latent directions', (m) => applyDirection(m, z, direction, strengths)),
-    'model.umap': (params) => withTrained(params.id, 'the UMAP map', async (m, opened) => umapMaps.request(m, opened, (await datasetOf(opened))[params.split], params)),
-    'model.umapCancel': async ({ jobId }) => ({ cancelled: umapMaps.cancel(jobId) }),
-    'model.umapInverse': (params) => withTrained(params.id, 'the UMAP map', (m, opened) => umapMaps.inverse(m, opened, params)),
+    'model.neighbourMap': (params) => withTrained(params.id, `the ${METHOD_NAMES[params.method]} map`, async (m, opened) => neighbourMaps.request(m, opened, (await datasetOf(opened))[params.split], params)),
+    'model.neighbourMapCancel': async ({ jobId }) => ({ cancelled: neighbourMaps.cancel(jobId) }),
+    'model.neighbourMapInverse': (params) => withTrained(params.id, `the ${METHOD_NAMES[params.method]} map`, (m, opened) => neighbourMaps.inverse(m, opened, params)),
     // Each chunk draws its own importance samples (seed + offset), its pixels are the whole binarized set's.
     'model.nll': ({ id, offset, limit, samples, seed }) =>
       withTrained(id, 'the likelihood estimate', async (m, opened) =>
@@ -256,7 +257,7 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
     listeners,
     async () => {
       await runs.cancelAll();
-      umapMaps.cancelAll();
+      neighbourMaps.cancelAll();
       models.clear();
       listeners.clear();
     },

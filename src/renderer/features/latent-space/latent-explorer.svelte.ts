@@ -2,9 +2,10 @@
 // latent vector) with its decoded image. It outlives the view, so leaving and coming back finds the
 // map as it was; while the model trains, each finished epoch re-encodes and re-decodes. A probe
 // path can be recorded (every probe position with its time) and replayed at its own speed, or
-// stepped through one point at a time. On the UMAP map the probe is a point of that map, turned
-// into a latent by the engine's inverse.
+// stepped through one point at a time. On a neighbour map (UMAP, t-SNE) the probe is a point of
+// that map, turned into a latent by the engine's inverse.
 import type { ModelSummary, Params, Result } from '../../../shared/contract';
+import { isNeighbourMethod, MAP_POINT_CHOICES, METHOD_NAMES, type NeighbourMethod } from '../../../shared/neighbour-map';
 import { MAX_PATH_MS, MAX_PATH_POINTS, type ProbePath } from '../../../shared/scene';
 import { catalog } from '../../engine-client/catalog.svelte';
 import { engine } from '../../engine-client/engine';
@@ -12,7 +13,7 @@ import { colouredBy, encodingOf, labelNames, loadEncodings, type Encodings } fro
 import { axisPlane, identityPlane, moveTo, probeOffOrigin, project, projectAll } from './latent-plane';
 import { LatestWins } from '../../engine-client/latest-wins';
 import { errorText } from '../../engine-client/notices.svelte';
-import { UMAP_SEED, umapView } from './umap-view.svelte';
+import { engineRef, neighbourMap } from './neighbour-map-view.svelte';
 
 /** Points encoded first, so the map is interactive at once; the rest follow in a second request. */
 const FIRST_POINTS = 2000;
@@ -23,8 +24,11 @@ interface DecodeRequest {
   z: number[];
 }
 
-/** The probe on the UMAP map: where it sits there, the sample projected nearest, and how far (latent units) the decoded latent lies from that sample's. */
-export interface UmapProbe {
+/** The kinds of map: the plane (PCA, or the space itself for 2-D), two chosen dimensions, or a neighbour map. */
+export type MapKind = 'plane' | 'axes' | NeighbourMethod;
+
+/** The probe on a neighbour map: where it sits there, the sample projected nearest, and how far (latent units) the decoded latent lies from that sample's. */
+export interface MapProbe {
   point: [number, number];
   nearest: number;
   latentDistance: number;
@@ -69,13 +73,15 @@ class LatentExplorer {
 
   /**
    * The map shown: the plane (PCA for a wide latent, the space itself for 2-D), the plane of two
-   * chosen latent dimensions, or the UMAP map of a wide latent.
+   * chosen latent dimensions, or the UMAP or t-SNE map of a wide latent.
    */
-  mapKind = $state<'plane' | 'axes' | 'umap'>('plane');
+  mapKind = $state<MapKind>('plane');
   /** The latent dimensions (u, v) the 'axes' map shows, chosen in the Dimensions tool. */
   axes = $state.raw<[number, number]>([0, 1]);
-  /** Where the probe sits on the UMAP map when it was put there on the map; null when set otherwise. */
-  umapProbe = $state.raw<UmapProbe | null>(null);
+  /** How many test images each neighbour map covers. */
+  mapPoints = $state<Record<NeighbourMethod, number>>({ umap: MAP_POINT_CHOICES.umap[0]!, tsne: MAP_POINT_CHOICES.tsne[0]! });
+  /** Where the probe sits on the neighbour map when it was put there on the map; null when set otherwise. */
+  mapProbe = $state.raw<MapProbe | null>(null);
 
   /** The factors of variation the model's dataset carries (the sprites), else null. */
   factors = $derived(catalog.dataset(this.model?.dataset ?? '')?.factors ?? null);
@@ -85,19 +91,21 @@ class LatentExplorer {
   datasetClasses = $derived(catalog.dataset(this.model?.dataset ?? '')?.classes ?? labelNames(this.loaded?.labels ?? []));
   /** The names of the labels the map shows: the chosen factor's levels, else the dataset's classes. */
   classes = $derived(this.factors && this.loaded?.factors ? (this.factors[this.colourBy]?.levels ?? []) : this.datasetClasses);
-  /** The plane the map shows when it is no UMAP map. */
+  /** The plane the map shows when it is no neighbour map. */
   plane = $derived(this.encodings ? (this.mapKind === 'axes' ? axisPlane(this.encodings.dims, ...this.axes) : this.encodings.plane) : identityPlane());
   /** The encodings' coordinates on that plane (count × 2). */
   planeCoords = $derived(
     this.encodings ? (this.mapKind === 'axes' ? projectAll(this.plane, this.encodings.points, this.encodings.count) : this.encodings.coords) : null
   );
-  /** Whether the map shown is a finished UMAP map. */
-  onUmap = $derived(this.mapKind === 'umap' && umapView.status === 'ready' && umapView.coords !== null);
-  /** The probe on the map shown; on the UMAP map, a probe set off the map sits on its nearest encoding's point. */
+  /** The neighbour map shown when it is finished (UMAP or t-SNE), else null. */
+  onMap = $derived<NeighbourMethod | null>(
+    isNeighbourMethod(this.mapKind) && neighbourMap.status === 'ready' && neighbourMap.coords !== null && neighbourMap.ref?.method === this.mapKind ? this.mapKind : null
+  );
+  /** The probe on the map shown; on a neighbour map, a probe set off the map sits on its nearest encoding's point. */
   probeCoords = $derived.by((): [number, number] => {
-    if (this.onUmap && this.encodings) {
-      if (this.umapProbe) return this.umapProbe.point;
-      const coords = umapView.coords!;
+    if (this.onMap && this.encodings) {
+      if (this.mapProbe) return this.mapProbe.point;
+      const coords = neighbourMap.coords!;
       const i = nearestRow(this.encodings.points, this.encodings.dims, Math.min(this.encodings.count, coords.length / 2), this.probe);
       return [coords[i * 2]!, coords[i * 2 + 1]!];
     }
@@ -105,7 +113,7 @@ class LatentExplorer {
   });
   /** Names of the map's two axes. */
   axisNames = $derived.by((): [string, string] => {
-    if (this.onUmap) return ['UMAP 1', 'UMAP 2'];
+    if (this.onMap) return [`${METHOD_NAMES[this.onMap]} 1`, `${METHOD_NAMES[this.onMap]} 2`];
     if (this.mapKind === 'axes') return [`z${this.axes[0] + 1}`, `z${this.axes[1] + 1}`];
     return (this.encodings?.dims ?? 2) === 2 ? ['z₁', 'z₂'] : ['PC1', 'PC2'];
   });
@@ -115,13 +123,13 @@ class LatentExplorer {
     ({ images }) => (this.decoded = images[0] ?? null),
     (error) => (this.error = errorText(error))
   );
-  private readonly inverter = new LatestWins<Params<'model.umapInverse'>, Result<'model.umapInverse'>>(
-    (ask) => engine.call('model.umapInverse', ask),
+  private readonly inverter = new LatestWins<Params<'model.neighbourMapInverse'>, Result<'model.neighbourMapInverse'>>(
+    (ask) => engine.call('model.neighbourMapInverse', ask),
     ({ z, image, nearest, latentDistance, mapResidual }, { point }) => {
       this.decoder.drop();
       this.probe = z;
       this.decoded = image;
-      this.umapProbe = { point, nearest, latentDistance, mapResidual };
+      this.mapProbe = { point, nearest, latentDistance, mapResidual };
     },
     (error) => (this.error = errorText(error))
   );
@@ -157,28 +165,28 @@ class LatentExplorer {
     this.inverter.drop();
     this.mapKind = 'plane';
     this.axes = [0, 1];
-    umapView.forget();
+    neighbourMap.forget();
     this.setProbe(new Array(model.latent).fill(0));
     if (await this.load(FIRST_POINTS)) await this.load(ALL_POINTS);
   }
 
-  /** The weights changed (training finished `epoch`): encode again (and map again on UMAP), decode the probe again. */
+  /** The weights changed (training finished `epoch`): encode again (and fit the neighbour map shown again), decode the probe again. */
   async refresh(epoch?: number): Promise<void> {
     this.version += 1;
     this.setProbe(this.probe);
-    // The engine keeps UMAP maps per model version: a map shown is fitted again for the new weights.
-    const umapRef = umapView.ref;
-    if (umapRef) {
-      umapView.forget();
-      void umapView.show(umapRef);
+    // The engine keeps neighbour maps per model version: a map shown is fitted again for the new weights.
+    const mapRef = neighbourMap.ref;
+    if (mapRef) {
+      neighbourMap.forget();
+      void neighbourMap.show(mapRef);
     }
     if ((await this.load(this.encodings?.count ?? ALL_POINTS)) && epoch !== undefined) this.trainedEpoch = Math.max(epoch, this.trainedEpoch ?? 0);
   }
 
-  /** Sets the probe to latent z (off the UMAP map's inverse: it then sits on its nearest encoding's point there). */
+  /** Sets the probe to latent z (off the neighbour map's inverse: it then sits on its nearest encoding's point there). */
   setProbe(z: number[]): void {
     this.inverter.drop();
-    this.umapProbe = null;
+    this.mapProbe = null;
     this.probe = z;
     if (this.model) this.decoder.push({ id: this.model.id, z });
     if (this.recording) this.record(z);
@@ -251,14 +259,14 @@ class LatentExplorer {
 
   /**
    * Moves the probe to map coordinates (u, v): on the plane, within the plane through where it is;
-   * on the UMAP map, to the latent the engine's inverse gives for that point (decoded there too).
+   * on a neighbour map, to the latent the engine's inverse gives for that point (decoded there too).
    */
   moveProbe(u: number, v: number): void {
-    const ref = umapView.ref;
-    if (this.onUmap && ref) {
+    const ref = neighbourMap.ref;
+    if (this.onMap && ref) {
       // The probe follows the pointer at once; its latent, image and distance when the engine answers.
-      this.umapProbe = { nearest: -1, latentDistance: NaN, mapResidual: NaN, ...this.umapProbe, point: [u, v] };
-      this.inverter.push({ ...ref, split: 'test', seed: UMAP_SEED, point: [u, v] });
+      this.mapProbe = { nearest: -1, latentDistance: NaN, mapResidual: NaN, ...this.mapProbe, point: [u, v] };
+      this.inverter.push({ ...engineRef(ref), point: [u, v] });
       return;
     }
     this.setProbe(this.encodings ? moveTo(this.plane, this.probe, u, v) : [u, v]);
@@ -273,16 +281,16 @@ class LatentExplorer {
     this.mapKind = 'axes';
   }
 
-  /** Jumps the probe to a test sample's encoding (on the UMAP map, to that sample's point). */
+  /** Jumps the probe to a test sample's encoding (on a neighbour map, to that sample's point). */
   pick(index: number): void {
     if (!this.encodings || index >= this.encodings.count) return;
     this.setProbe(encodingOf(this.encodings, index));
-    const coords = umapView.coords;
-    if (this.onUmap && coords && index * 2 < coords.length) this.umapProbe = { point: [coords[index * 2]!, coords[index * 2 + 1]!], nearest: index, latentDistance: 0, mapResidual: 0 };
+    const coords = neighbourMap.coords;
+    if (this.onMap && coords && index * 2 < coords.length) this.mapProbe = { point: [coords[index * 2]!, coords[index * 2 + 1]!], nearest: index, latentDistance: 0, mapResidual: 0 };
   }
 
   /**
-   * The labels of a UMAP map's points (the first test images, in order) as the map is coloured:
+   * The labels of a neighbour map's points (the first test images, in order) as the map is coloured:
    * by the chosen factor when the dataset has factors, else as the engine labelled them.
    */
   mapLabels(labels: Uint8Array | null): Uint8Array | null {

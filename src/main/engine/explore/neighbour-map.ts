@@ -1,40 +1,74 @@
-// A UMAP map of a model's encodings (McInnes, Healy & Melville 2018, via umap-js), fitted a few
-// epochs at a time so its host stays responsive, and its inverse: a point of the map back to a
-// latent, so a probe on the map can be decoded.
+// Neighbour maps of a model's encodings: UMAP (McInnes, Healy & Melville 2018, via umap-js) and
+// t-SNE (van der Maaten & Hinton 2008, via @keckelt/tsne), fitted a slice of iterations at a time
+// so their host stays responsive, and their inverse: a point of the map back to a latent, so a
+// probe on the map can be decoded. Both keep near latents near and say little about far ones,
+// so one inverse (local interpolation among map neighbours) serves both.
+import { TSNE } from '@keckelt/tsne';
 import { UMAP } from 'umap-js';
+import { METHOD_NAMES, TSNE_MAX_POINTS, type NeighbourMethod } from '../../../shared/neighbour-map';
 import { UserError } from '../errors';
 import { makeRng } from '../random';
 
-/** Optimisation epochs between yields to the event loop (and progress reports). */
-const EPOCHS_PER_SLICE = 10;
+/** Iterations between yields to the event loop (and progress reports): one t-SNE iteration is O(n²), about 0.4 s at 1,000 points on the loaded 2-core VM (BENCHMARKS.md), so one at a time. */
+const SLICE: Record<NeighbourMethod, number> = { umap: 10, tsne: 1 };
 
-export interface UmapOptions {
+/** t-SNE iterations (the library's schedule: early exaggeration ×4 for the first 100, momentum 0.5 until 250, then 0.8). */
+const TSNE_ITERATIONS = 500;
+
+export interface NeighbourMapOptions {
   /** Seeds the neighbour search and the layout: the same seed and points give the same map. */
   seed: number;
-  /** UMAP's neighbourhood size (15, its default). */
+  /** UMAP's neighbourhood size (15, its default); t-SNE's perplexity is min(30, (n − 1) / 3). */
   nNeighbors?: number;
-  /** Called after every slice of epochs with the epochs done and their total. */
+  /** Called after every slice of iterations with the iterations done and their total. */
   onProgress?: (epoch: number, epochs: number) => void;
   /** Aborting stops the fit at the next slice with a UserError (code 'conflict'). */
   signal?: AbortSignal;
 }
 
+/** One fit in progress: its total iterations, one more iteration, and the map so far. */
+interface Stepper {
+  epochs: number;
+  step(): void;
+  embedding(): number[][];
+}
+
+function umapStepper(points: number[][], { seed, nNeighbors = 15 }: NeighbourMapOptions): Stepper {
+  const umap = new UMAP({ nComponents: 2, nNeighbors: Math.min(nNeighbors, points.length - 1), random: makeRng(`umap-${seed}`) });
+  return { epochs: umap.initializeFit(points), step: () => umap.step(), embedding: () => umap.getEmbedding() };
+}
+
+/** A standard normal draw from a uniform generator (Box–Muller). */
+function normalFrom(rng: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+}
+
+function tsneStepper(points: number[][], { seed }: NeighbourMapOptions): Stepper {
+  if (points.length > TSNE_MAX_POINTS) throw new UserError(`a t-SNE map takes at most ${TSNE_MAX_POINTS.toLocaleString('en')} points (its exact fit grows as n²), got ${points.length.toLocaleString('en')}: ask for fewer`);
+  // The library draws its initial layout from Math.random through gaussRandom: seeded here instead.
+  const rng = makeRng(`tsne-${seed}`);
+  const tsne = new TSNE({ dim: 2, perplexity: Math.min(30, (points.length - 1) / 3), epsilon: 10 });
+  tsne.gaussRandom = () => normalFrom(rng);
+  tsne.initDataRaw(points);
+  return { epochs: TSNE_ITERATIONS, step: () => void tsne.step(), embedding: () => (tsne.getSolution() as number[][]).map((p) => [p[0]!, p[1]!]) };
+}
+
 /**
- * A 2-D UMAP embedding of `points` ([n][latent], n ≥ 2): one [x, y] per point, in map units.
- * Seeded; yields to the event loop every EPOCHS_PER_SLICE epochs, reporting progress; a UserError
- * when cancelled through `signal` or given fewer than two points.
+ * A 2-D `method` map of `points` ([n][latent], n ≥ 2): one [x, y] per point, in map units.
+ * Seeded; yields to the event loop every slice of iterations, reporting progress; a UserError
+ * when cancelled through `signal`, given fewer than two points, or (t-SNE) more than TSNE_MAX_POINTS.
  */
-export async function fitUmap(points: number[][], options: UmapOptions): Promise<number[][]> {
-  if (points.length < 2) throw new UserError(`a UMAP map needs at least two points, got ${points.length}`);
-  const umap = new UMAP({ nComponents: 2, nNeighbors: Math.min(options.nNeighbors ?? 15, points.length - 1), random: makeRng(`umap-${options.seed}`) });
-  const epochs = umap.initializeFit(points);
-  for (let epoch = 0; epoch < epochs; ) {
-    if (options.signal?.aborted) throw new UserError('the UMAP map was cancelled', 'conflict');
-    for (const end = Math.min(epochs, epoch + EPOCHS_PER_SLICE); epoch < end; epoch++) umap.step();
-    options.onProgress?.(epoch, epochs);
+export async function fitNeighbourMap(method: NeighbourMethod, points: number[][], options: NeighbourMapOptions): Promise<number[][]> {
+  const name = METHOD_NAMES[method];
+  if (points.length < 2) throw new UserError(`a ${name} map needs at least two points, got ${points.length}`);
+  const fit = method === 'umap' ? umapStepper(points, options) : tsneStepper(points, options);
+  for (let epoch = 0; epoch < fit.epochs; ) {
+    if (options.signal?.aborted) throw new UserError(`the ${name} map was cancelled`, 'conflict');
+    for (const end = Math.min(fit.epochs, epoch + SLICE[method]); epoch < end; epoch++) fit.step();
+    options.onProgress?.(epoch, fit.epochs);
     await new Promise((resolve) => setImmediate(resolve));
   }
-  return umap.getEmbedding();
+  return fit.embedding();
 }
 
 /** Neighbours the inverse map averages, and the forward estimate averages in latent space. */
@@ -96,7 +130,7 @@ function localJacobian(embedding: number[][], latents: number[][], neighbours: {
 }
 
 /**
- * The inverse map: a point `probe` [x, y] of the UMAP plane → a latent [latent]. First the
+ * The inverse map: a point `probe` [x, y] of a neighbour map (UMAP or t-SNE) → a latent [latent]. First the
  * INVERSE_NEIGHBOURS samples projected nearest to the probe are averaged in latent space with
  * weights 1/d² (d: their distance to the probe in the map), so the probe on a sample's own
  * projected point returns that sample's latent exactly and moves smoothly between samples. Then,
@@ -104,13 +138,13 @@ function localJacobian(embedding: number[][], latents: number[][], neighbours: {
  * the same way in the other direction (the 1/d²-weighted map points of its INVERSE_NEIGHBOURS nearest
  * latents), and up to REFINE_STEPS Gauss–Newton steps z ← z + J (probe − f(z)) move it, J being the
  * local linear map from map to latent offsets fitted (weighted least squares) to the probe's map
- * neighbours; a step is kept only when it brings f(z) nearer the probe. UMAP has no exact inverse;
+ * neighbours; a step is kept only when it brings f(z) nearer the probe. Neither map has an exact inverse;
  * this is local interpolation corrected so that the latent maps back near where the probe is.
  * `embedding` [n][2] and `latents` [n][latent] are the same samples in the same order. Also returns
  * the nearest sample's index (in the map) and the latent distance from the result to that sample's
  * latent (how far off the data the decoded latent lies), and `mapResidual`: ‖probe − f(z)‖ in map units.
  */
-export function inverseUmap(
+export function inverseNeighbourMap(
   probe: [number, number],
   embedding: number[][],
   latents: number[][],

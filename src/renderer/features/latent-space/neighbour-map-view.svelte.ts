@@ -1,24 +1,32 @@
-// The UMAP map of the shown model's test encodings, as the latent view draws it instead of the PCA
-// plane. The engine fits it off the request path (model.umap) and reports progress as events; the
-// fit can be cancelled; the finished map (cached in the engine per model version, count and seed)
-// comes back as plane coordinates in the same order as the test images, so index i is test #i.
+// The neighbour map (UMAP or t-SNE) of the shown model's test encodings, as the latent view draws
+// it instead of the PCA plane. The engine fits it off the request path (model.neighbourMap) and
+// reports progress as events; the fit can be cancelled; the finished map (cached in the engine per
+// model version, method, count and seed) comes back as plane coordinates in the same order as the
+// test images, so index i is test #i.
+import type { NeighbourMethod } from '../../../shared/neighbour-map';
 import { engine } from '../../engine-client/engine';
 import { errorText } from '../../engine-client/notices.svelte';
 
-/** One seed for every map the window asks for, so a map asked for again is the engine's cached one. */
-export const UMAP_SEED = 1;
+/** One seed for every map the window asks for, so a map asked for again (or by a scene) is the same, and the engine's cached one. */
+export const MAP_SEED = 1;
 
-export type UmapStatus = 'off' | 'running' | 'ready' | 'failed';
+export type MapStatus = 'off' | 'running' | 'ready' | 'failed';
 
-/** Which map: the model and how many of its first test images. */
-export interface UmapRef {
+/** Which map: the model, the method and how many of its first test images. */
+export interface MapRef {
   id: string;
+  method: NeighbourMethod;
   limit: number;
 }
 
-class UmapView {
-  status = $state<UmapStatus>('off');
-  /** Optimisation epochs done and their total while the fit runs (0 of 0 while the encodings are computed). */
+/** The engine's name for this map (split and seed added). */
+export function engineRef(ref: MapRef): MapRef & { split: 'test'; seed: number } {
+  return { ...ref, split: 'test', seed: MAP_SEED };
+}
+
+class NeighbourMapView {
+  status = $state<MapStatus>('off');
+  /** Iterations done and their total while the fit runs (0 of 0 while the encodings are computed). */
   epoch = $state(0);
   epochs = $state(0);
   /** limit × 2 map coordinates once ready. */
@@ -27,16 +35,16 @@ class UmapView {
   labels = $state.raw<Uint8Array | null>(null);
   error = $state<string | null>(null);
   /** The map this state is for; null when none is wanted. */
-  ref = $state.raw<UmapRef | null>(null);
+  ref = $state.raw<MapRef | null>(null);
   private jobId: string | null = null;
 
   constructor() {
-    engine.on('umap.progress', ({ jobId, epoch, epochs }) => {
+    engine.on('neighbourMap.progress', ({ jobId, epoch, epochs }) => {
       if (jobId !== this.jobId) return;
       this.epoch = epoch;
       this.epochs = epochs;
     });
-    engine.on('umap.end', ({ jobId, status, message }) => {
+    engine.on('neighbourMap.end', ({ jobId, status, message }) => {
       if (jobId !== this.jobId) return;
       this.jobId = null;
       if (status === 'done') void this.fetch();
@@ -46,8 +54,9 @@ class UmapView {
   }
 
   /** Shows the map of `ref`: at once when the engine has it, else once its fit ends. */
-  async show(ref: UmapRef): Promise<void> {
-    if (this.ref?.id === ref.id && this.ref.limit === ref.limit && this.status !== 'failed' && this.status !== 'off') return;
+  async show(ref: MapRef): Promise<void> {
+    const same = this.ref?.id === ref.id && this.ref.method === ref.method && this.ref.limit === ref.limit;
+    if (same && this.status !== 'failed' && this.status !== 'off') return;
     this.ref = ref;
     this.jobId = null;
     this.coords = this.labels = null;
@@ -60,7 +69,7 @@ class UmapView {
   async cancel(): Promise<void> {
     const jobId = this.jobId;
     this.forget();
-    if (jobId) await engine.call('model.umapCancel', { jobId });
+    if (jobId) await engine.call('model.neighbourMapCancel', { jobId });
   }
 
   /** Forgets the map (another model is shown); a fit running in the engine still finishes and is cached there. */
@@ -75,7 +84,7 @@ class UmapView {
     const ref = this.ref;
     if (!ref) return;
     try {
-      const answer = await engine.call('model.umap', { ...ref, split: 'test', seed: UMAP_SEED });
+      const answer = await engine.call('model.neighbourMap', engineRef(ref));
       if (ref !== this.ref) return;
       if (answer.status === 'ready') {
         this.coords = Float32Array.from(answer.points);
@@ -91,4 +100,4 @@ class UmapView {
   }
 }
 
-export const umapView = new UmapView();
+export const neighbourMap = new NeighbourMapView();
