@@ -56,6 +56,10 @@ test('the UMAP map appears with progress, hovering decodes, the probe decodes on
   await card.getByRole('img', { name: `Reconstruction of test image ${sample.index}` }).waitFor({ timeout: 10_000 });
 
   const readout = await probeDecodesOnMap('UMAP');
+  // The header counts the points drawn, and the manifold says its grid stays on the PCA plane.
+  assert.match(await page.getByRole('region', { name: 'Latent map' }).innerText(), /\b2,000 points projected/);
+  await page.getByRole('tablist', { name: 'Tools' }).getByRole('tab', { name: 'Manifold' }).click();
+  assert.match(await page.getByRole('tabpanel', { name: 'Manifold' }).innerText(), /The UMAP map is not a plane of the latent space.*PC1\/PC2 plane's last visible region/s);
 
   // Traversal rows along the UMAP map's axes: the inverse of points either side of the probe's.
   await page.getByRole('tablist', { name: 'Tools' }).getByRole('tab', { name: 'Dimensions' }).click();

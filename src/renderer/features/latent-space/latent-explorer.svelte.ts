@@ -112,8 +112,9 @@ class LatentExplorer {
     return this.encodings ? project(this.plane, this.probe) : [this.probe[0] ?? 0, this.probe[1] ?? 0];
   });
   /** Names of the map's two axes. */
-  axisNames = $derived.by((): [string, string] => {
-    if (this.onMap) return [`${METHOD_NAMES[this.onMap]} 1`, `${METHOD_NAMES[this.onMap]} 2`];
+  axisNames = $derived.by((): [string, string] => (this.onMap ? [`${METHOD_NAMES[this.onMap]} 1`, `${METHOD_NAMES[this.onMap]} 2`] : this.planeAxisNames));
+  /** The axes of the latent plane (what grids decode over), also while a neighbour map is shown. */
+  planeAxisNames = $derived.by((): [string, string] => {
     if (this.mapKind === 'axes') return [`z${this.axes[0] + 1}`, `z${this.axes[1] + 1}`];
     return (this.encodings?.dims ?? 2) === 2 ? ['z₁', 'z₂'] : ['PC1', 'PC2'];
   });
