@@ -20,14 +20,15 @@ test('a first load of an image folder shows its progress in the window, then the
   await writeImageFolder(folder, CLASSES, PER_CLASS, { width: 48, height: 48, channels: 3 });
   const { page } = app;
   await page.goto(`${app.server.url}#/training`);
+  // Every state the banner goes through is recorded, however fast the load runs (leaving the path's
+  // field starts it: the form checks the folder as soon as its path is entered).
+  await watchAttribute(page, '[data-dataset-progress]', 'data-dataset-progress');
   await page.getByRole('combobox', { name: 'Dataset' }).selectOption({ label: 'Own images or IDX files…' });
   await page.getByRole('textbox', { name: 'Dataset path' }).fill(`${folder}#16`);
   await page.getByRole('combobox', { name: 'Recipe' }).selectOption('vae-mlp-2');
   const form = page.getByRole('form', { name: 'New model' });
   for (const [name, value] of Object.entries({ Epochs: '1', 'Batch size': '32' })) await form.getByRole('spinbutton', { name }).fill(value);
   await page.getByRole('textbox', { name: 'Model name' }).fill('e2e progress');
-  // Every state the banner goes through is recorded, however fast the load runs.
-  await watchAttribute(page, '[data-dataset-progress]', 'data-dataset-progress');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
 
   const banner = page.getByRole('status', { name: 'Loading progress-folder#16' });
@@ -44,5 +45,27 @@ test('a first load of an image folder shows its progress in the window, then the
   const info = (await app.server.engine.call('data.describe', { dataset: `${folder}#16` })) as Result<'data.describe'>;
   assert.equal(info.train + info.test, total, 'the whole folder loaded');
   assert.equal(await page.locator('[data-dataset-progress]').count(), 0, 'a loaded folder answers without a banner');
+  assert.deepEqual(app.pageErrors, []);
+});
+
+test('an own folder is checked when its path is entered: a summary, or the one-line reason and no Train', async () => {
+  const { page } = app;
+  await page.goto(`${app.server.url}#/training`);
+  await page.getByRole('combobox', { name: 'Dataset' }).selectOption({ label: 'Own images or IDX files…' });
+  const path = page.getByRole('textbox', { name: 'Dataset path' });
+  const train = page.getByRole('button', { name: 'Train', exact: true });
+
+  await path.fill(join(app.home, 'no-such-folder'));
+  await path.press('Enter');
+  const problem = page.getByRole('form', { name: 'New model' }).getByRole('alert').filter({ hasText: 'no-such-folder' });
+  await problem.waitFor({ timeout: 30_000 });
+  assert.equal((await problem.innerText()).trim().split('\n').length, 1, 'one line');
+  assert.equal(await train.isDisabled(), true, 'no Train for a folder that cannot load');
+
+  const folder = join(app.home, 'checked-folder');
+  await writeImageFolder(folder, 3, 10, { width: 20, height: 20, channels: 1 });
+  await path.fill(folder);
+  await path.press('Enter');
+  await until(async () => /\d+ train · \d+ test · 3 classes · 20×20 gray/.test(await page.getByRole('form', { name: 'New model' }).innerText()), 60_000, 'the folder summary');
   assert.deepEqual(app.pageErrors, []);
 });
