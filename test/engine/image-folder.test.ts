@@ -27,9 +27,9 @@ async function assertUserError(promise: Promise<unknown>, ...patterns: RegExp[])
   });
 }
 
-function perClass(labels: Uint8Array, classes: number): number[] {
+function perClass(labels: ArrayLike<number>, classes: number): number[] {
   const counts = new Array(classes).fill(0);
-  for (const l of labels) counts[l]++;
+  for (let i = 0; i < labels.length; i++) counts[labels[i]!]++;
   return counts;
 }
 

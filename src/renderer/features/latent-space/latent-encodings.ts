@@ -11,7 +11,7 @@ export interface Encodings {
   count: number;
   /** count × dims, row-major. */
   points: Float32Array;
-  labels: Uint8Array;
+  labels: Uint16Array;
   plane: LatentPlane;
   /** count × 2 plane coordinates. */
   coords: Float32Array;
@@ -26,7 +26,7 @@ export async function loadEncodings(model: ModelSummary, limit: number): Promise
   const plane = pca ? planeFromPca(pca) : identityPlane();
   const count = labels.length;
   const values = Float32Array.from(points);
-  return { modelId: model.id, dims, count, points: values, labels: Uint8Array.from(labels), plane, coords: projectAll(plane, values, count) };
+  return { modelId: model.id, dims, count, points: values, labels: Uint16Array.from(labels), plane, coords: projectAll(plane, values, count) };
 }
 
 /** Row `index` of the encodings as a latent vector. */
