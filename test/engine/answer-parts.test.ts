@@ -4,7 +4,7 @@
 // message stays under MAX_MESSAGE_CHARS, and the assembled answer equals the engine's own whole
 // computation; asked whole, they are refused before any work with how many fit.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
@@ -16,12 +16,11 @@ const { inParts, itemsPerAnswer } = await import('../../src/shared/answer-size')
 const { MAX_MESSAGE_CHARS } = await import('../../src/shared/contract');
 const { createRpcClient, inProcessPair, serveRpc } = await import('../../src/shared/rpc');
 const { createEngineHost } = await import('../../src/main/host/engine-host');
-const { loadDataset, datasetChecksum } = await import('../../src/main/engine/data/datasets');
+const { loadDataset } = await import('../../src/main/engine/data/datasets');
 const { codebookStats, decodeGrid, reconstructImages, samplePrior } = await import('../../src/main/engine/explore/explore');
 const { traverse } = await import('../../src/main/engine/explore/traversal');
-const { buildModel, recipeForImages, requireRecipe, resolveSettings } = await import('../../src/main/engine/models/build');
-const { saveModelFolder } = await import('../../src/main/engine/persistence/model-folder');
 const { writeImageFolder } = await import('./image-folder-fixture');
+const { saveUntrainedModel } = await import('./saved-model-fixture');
 
 const SHAPE = { height: 64, width: 64, channels: 3 };
 const folder = join(scratch, 'rgb-64');
@@ -29,29 +28,10 @@ await writeImageFolder(folder, 2, 5, { width: 64, height: 64, channels: 3 });
 const dataset = await loadDataset(folder);
 const modelsDir = join(scratch, 'models');
 
-/** A model of `recipeName` at 64×64×3 saved as a user model (untrained: the parts must equal the whole, whatever the weights). */
-function saveModel(name: string, recipeName: string, settings: Record<string, number>) {
-  const recipe = recipeForImages(requireRecipe(recipeName), SHAPE);
-  const model = buildModel(recipe, resolveSettings(recipe, settings), SHAPE);
-  const dir = join(modelsDir, name);
-  mkdirSync(dir, { recursive: true });
-  const at = new Date(0).toISOString();
-  saveModelFolder(dir, model, {
-    app: { name: 'latent-explorer', version: 'test' },
-    name,
-    dataset: { ref: folder, name: dataset.name, title: dataset.title, classes: dataset.classes, trainCount: dataset.train.count, testCount: dataset.test.count, sha256: datasetChecksum(dataset) },
-    backend: 'test',
-    createdAt: at,
-    updatedAt: at,
-    status: 'done',
-    history: [],
-    metrics: null,
-  });
-  return model;
-}
 const host = await createEngineHost({ modelsDir, bundledDir: resolve('resources/models') });
-const vae = saveModel('vae', 'vae-conv', { latent: 2 });
-const vq = saveModel('vq', 'vqvae-conv', { codebookSize: 1024 });
+// Untrained: the parts must equal the whole, whatever the weights.
+const vae = await saveUntrainedModel(modelsDir, 'vae', 'vae-conv', folder, { latent: 2 });
+const vq = await saveUntrainedModel(modelsDir, 'vq', 'vqvae-conv', folder, { codebookSize: 1024 });
 const [near, far] = inProcessPair();
 let largest = 0;
 const send = far.send.bind(far);
