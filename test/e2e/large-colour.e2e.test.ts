@@ -46,6 +46,7 @@ test('drawing by hand on a 32×32 RGB model: a 32×32 canvas, the pen’s colour
   const id = await colourModel('draw colour', 'dae-conv', 32);
   const { page } = app;
   await page.goto(`${app.server.url}#/denoising`);
+  await page.reload(); // a new hash alone keeps the page, whose library does not list the new model yet
   await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption(id);
   await page.getByRole('slider', { name: 'Noise' }).fill('0');
   await page.getByRole('radio', { name: 'Draw' }).click();
