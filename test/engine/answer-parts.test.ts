@@ -76,11 +76,13 @@ test('a 64×64 manifold of 64×64 RGB images arrives whole, a part of rows at a 
 });
 
 test('512 prior samples, 16 × 64 traversal images and 256 reconstructions arrive in parts equal to the whole', { timeout: 600_000 }, async () => {
+  await assert.rejects(client.call('model.sample', { id, count: 512, seed: 7 }), tooLarge(itemsPerAnswer(SHAPE, 1, 2)));
   const samples = await assembled(512, itemsPerAnswer(SHAPE, 1, 2), (offset, count) => client.call('model.sample', { id, count, seed: 7, offset }), (p) => p.images);
   assert.deepEqual(samples, (await samplePrior(vae, 512, 7)).images, "a seed's draws do not depend on the parts");
 
   const dims = Array.from({ length: 16 }, (_, i) => i % 2);
   const z = [0.3, -0.5];
+  await assert.rejects(client.call('model.traverse', { id, z, dims, range: [-2, 2], steps: 64 }), tooLarge(itemsPerAnswer(SHAPE, 64, 64)));
   const rows = await assembled(16, itemsPerAnswer(SHAPE, 64, 64), (first, count) => client.call('model.traverse', { id, z, dims: dims.slice(first, first + count), range: [-2, 2], steps: 64 }), (p) => p.images);
   assert.deepEqual(rows, (await traverse(vae, z, dims, [-2, 2], 64)).images);
 
