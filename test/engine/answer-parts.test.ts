@@ -69,6 +69,7 @@ test('a 64×64 manifold of 64×64 RGB images arrives whole, a part of rows at a 
   const plane = { base: [0.1, -0.2], axisU: [1, 0], axisV: [0, 1] };
   const per = itemsPerAnswer(SHAPE, n);
   await assert.rejects(client.call('model.grid', { id, n, mode: 'quantiles', plane }), tooLarge(per));
+  await assert.rejects(client.call('model.decode', { id, z: new Array(400).fill([0, 0]) }), tooLarge(itemsPerAnswer(SHAPE)), 'a probe path of 400 frames');
   largest = 0;
   const images = await assembled(n, per, (first, count) => client.call('model.grid', { id, n, mode: 'quantiles', plane, rows: [first, count] }), (p) => p.images);
   assert.ok(largest <= MAX_MESSAGE_CHARS, `largest message ${largest} characters`);

@@ -216,7 +216,11 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
     },
     'model.encode': ({ id, split, limit }) =>
       withModel(id, async (opened) => encodeSet(opened.latent, (await datasetOf(opened))[split], limit)),
-    'model.decode': ({ id, z }) => withModel(id, async ({ latent }) => ({ images: await decodePoints(latent, z) })),
+    'model.decode': ({ id, z }) =>
+      withModel(id, async ({ latent }) => {
+        requireAnswerFits('model.decode', z.length, 'points', latent.image);
+        return { images: await decodePoints(latent, z) };
+      }),
     'model.grid': ({ id, n, mode, region, plane, rows = [0, n] }) =>
       withModel(id, ({ latent }) => {
         requireAnswerFits('model.grid', rows[1], 'rows', latent.image, n);
