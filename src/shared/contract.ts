@@ -32,7 +32,7 @@ const NeighbourMapRef = z.object({
 });
 /** One end of a latent direction: the mean code of a class, or one image's code. */
 const DirectionEnd = z
-  .object({ class: z.number().int().min(0).max(255).optional(), index: z.number().int().min(0).max(69_999).optional() })
+  .object({ class: z.number().int().min(0).max(65_534).optional(), index: z.number().int().min(0).max(69_999).optional() })
   .strict()
   .refine((end) => (end.class === undefined) !== (end.index === undefined), 'give a class or an image index, not both');
 
@@ -186,9 +186,20 @@ export const Requests = {
       region: z.tuple([finite(), finite(), finite(), finite()]).optional(),
       /** For latents wider than 2: the plane base + u·axisU + v·axisV. */
       plane: z.object({ base: LatentPoint, axisU: LatentPoint, axisV: LatentPoint }).optional(),
+      /** [first, count]: only these rows of the grid (top to bottom), for a grid too large for one answer (see answer-size.ts). */
+      rows: z.tuple([z.number().int().min(0).max(63), z.number().int().min(1).max(64)]).optional(),
     })
     .strict(),
-  'model.sample': z.object({ id: ModelId, count: z.number().int().min(1).max(1024), seed: z.number().int().min(0).max(2 ** 31 - 1) }).strict(),
+  /** Draws offset … offset + count − 1 of the seed's sequence: a large set of samples asked in parts is the same set. */
+  'model.sample': z
+    .object({
+      id: ModelId,
+      count: z.number().int().min(1).max(1024),
+      seed: z.number().int().min(0).max(2 ** 31 - 1),
+      offset: z.number().int().min(0).max(1023).optional(),
+    })
+    .strict()
+    .refine((p) => (p.offset ?? 0) + p.count <= 1024, 'offset + count must be at most 1024'),
   'model.reconstruct': z.object({ id: ModelId, split: Split, indices: z.array(z.number().int().min(0)).min(1).max(256) }).strict(),
   'model.interpolate': z
     .object({ id: ModelId, from: LatentPoint, to: LatentPoint, steps: z.number().int().min(2).max(64), mode: z.enum(['linear', 'slerp']) })
@@ -247,7 +258,10 @@ export const Requests = {
   'model.quantize': z.object({ id: ModelId, image: Image8 }).strict(),
   /** A whole code map, row-major: as many codes as the model's map has cells (7·7 for 28×28 images). */
   'model.decodeCodes': z.object({ id: ModelId, codes: z.array(z.number().int().min(0).max(4095)).min(1).max(64 * 64) }).strict(),
-  'model.codebook': z.object({ id: ModelId, limit: z.number().int().min(1).max(10_000) }).strict(),
+  /** Usage over the first `limit` test images, and the tiles of every entry, or of the entries of [first, first + count) that exist when `tiles` is given. */
+  'model.codebook': z
+    .object({ id: ModelId, limit: z.number().int().min(1).max(10_000), tiles: z.tuple([z.number().int().min(0).max(4095), z.number().int().min(1).max(4096)]).optional() })
+    .strict(),
   'model.codeUsers': z.object({ id: ModelId, code: z.number().int().min(0).max(4095), count: z.number().int().min(1).max(64) }).strict(),
 } as const;
 

@@ -21,14 +21,17 @@ export const MAX_PATH_MS = 10 * 60_000;
 const finite = () => z.number().finite();
 const Latent = z.array(finite()).min(1).max(512);
 const ShortText = z.string().max(200);
-/** 784 bytes in base64 (1048 characters): a hand-drawn image (28×28 gray: the only kind drawn by hand). */
-const Pixels = z.string().regex(/^[A-Za-z0-9+/]{1044}[A-Za-z0-9+/=]{4}$/, 'expected 784 bytes in base64');
+/** Bytes in base64, at most `maxChars` characters; `what` names them in the refusal. */
+const base64Bytes = (maxChars: number, what: string) =>
+  z
+    .string()
+    .min(4)
+    .max(maxChars)
+    .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, `expected the ${what} as base64 bytes`);
+/** A hand-drawn image of the model's shape (height·width·channels bytes, at most 256×256 RGB), in base64. */
+const Pixels = base64Bytes(349_528, 'image');
 /** A mask: one byte per pixel of the model's images (at most 256×256), in base64. */
-const Mask = z
-  .string()
-  .min(4)
-  .max(87_384)
-  .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'expected the mask as base64 bytes');
+const Mask = base64Bytes(87_384, 'mask');
 
 /** Window widths: below 1100 px the explorer stacks its panels, from 1600 px there is room to spare. */
 export const SIZE_CLASSES = ['compact', 'regular', 'wide'] as const;

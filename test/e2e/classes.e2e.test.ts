@@ -1,12 +1,16 @@
 // End to end in Chromium against web mode: a model of an own IDX folder with 47 classes
 // (EMNIST-balanced-like). The latent map's legend names every class with its own count, the counts
-// add up to the points the map says it shows, and points of every class are drawn.
+// add up to the points the map says it shows, and points of every class are drawn. An image folder
+// of 300 classes (labels past one byte) lists all 300 with their counts.
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Result } from '../../src/shared/contract';
+import { initBackend } from '../../src/main/engine/backend/backend';
 import { writeIdxFolder } from '../engine/idx-fixture';
+import { writeImageFolder } from '../engine/image-folder-fixture';
+import { saveUntrainedModel } from '../engine/saved-model-fixture';
 import { map } from './latent-page';
 import { SHOTS, until, useWebApp, type WebApp } from './web-app';
 
@@ -50,5 +54,24 @@ test('47 classes: the legend shows every class with its own count, and every cla
   assert.equal(counts.reduce((a, b) => a + b, 0), TEST_IMAGES, 'the legend counts add up to the points shown');
   assert.equal(new Set(entries.map((e) => e.color)).size, CLASSES, 'each class has a colour of its own');
   await page.screenshot({ path: join(SHOTS, 'latent-47-classes.png') });
+  assert.deepEqual(app.pageErrors, []);
+});
+
+test('300 classes (labels past one byte): the legend lists every class with its own count', { timeout: TRAIN_TIMEOUT_MS }, async () => {
+  const folder = join(app.home, 'folder-300');
+  await writeImageFolder(folder, 300, 5, { width: 8, height: 8, channels: 1 });
+  await initBackend('wasm');
+  // Untrained: the legend is about the dataset's classes, not what the model learnt.
+  (await saveUntrainedModel(join(app.home, 'models'), 'e2e 300 classes', 'vae-mlp-2', folder)).params.dispose();
+  const { page } = app;
+  await page.goto(app.server.url);
+  await page.getByRole('combobox', { name: 'Model', exact: true }).selectOption('user/e2e 300 classes');
+  await map(page).and(page.locator('[data-points="300"]')).waitFor({ timeout: 60_000 });
+  const legend = map(page).getByRole('list', { name: 'Classes' }).getByRole('button');
+  await until(async () => (await legend.count()) === 300, 30_000, 'the 300-class legend');
+  const entries = await legend.evaluateAll((buttons) => buttons.map((b) => b.textContent!.replace(/\s+/g, ' ').trim()));
+  assert.deepEqual(entries.map((e) => e.split(' ').at(-1)), new Array(300).fill('1'), 'one test image per class, each counted under its own class');
+  assert.equal(new Set(entries.map((e) => e.split(' ')[0])).size, 300, 'each class its own name');
+  assert.ok(entries.some((e) => e.startsWith('class-299 ')));
   assert.deepEqual(app.pageErrors, []);
 });

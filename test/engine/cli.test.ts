@@ -195,6 +195,18 @@ test('dataset loads an image folder with a size, describes it, and reads its cac
   assert.match(bad.stderr, /no PNG or JPEG images in the folder/);
 });
 
+test('dataset describes a folder of 300 classes, each with its own count', async () => {
+  const data = join(scratch, 'many-classes');
+  await writeImageFolder(data, 300, 3, { width: 8, height: 8, channels: 3 });
+  const result = cliWith({ LATENT_EXPLORER_CACHE: join(scratch, 'cache-300') }, 'dataset', data, '--json');
+  assert.equal(result.code, 0, result.stderr);
+  const summary = JSON.parse(result.stdout);
+  assert.equal(Object.keys(summary.classes).length, 300);
+  assert.deepEqual(Object.values(summary.classes), new Array(300).fill(3));
+  assert.equal(summary.classes['class-299'], 3);
+  assert.equal(summary.train + summary.test, 900);
+});
+
 test('figure writes the manifold, samples and reconstructions as PNG grids', () => {
   const out = join(scratch, 'fig');
   assert.equal(cli('train', '--recipe', 'vae-mlp-20', '--epochs', '1', '--limit', '300', '--out', out).code, 0);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -27,9 +27,9 @@ async function assertUserError(promise: Promise<unknown>, ...patterns: RegExp[])
   });
 }
 
-function perClass(labels: Uint8Array, classes: number): number[] {
+function perClass(labels: ArrayLike<number>, classes: number): number[] {
   const counts = new Array(classes).fill(0);
-  for (const l of labels) counts[l]++;
+  for (let i = 0; i < labels.length; i++) counts[labels[i]!]++;
   return counts;
 }
 
@@ -109,6 +109,33 @@ test('47 classes of 28×28 gray images: every class in train and test, each its 
   assert.deepEqual(data.shape, MNIST_SHAPE);
   assert.deepEqual([...data.train.labels.subarray(0, 3)], [0, 1, 2], 'interleaved class by class');
   requireShape(data, MNIST_SHAPE, 'model mnist-vae');
+});
+
+test('300 classes: labels past one byte (uint16), every class its own count in train and test, cached and read back the same; a cache of the old format is rebuilt, not misread', async () => {
+  const dir = tempDir('300-classes');
+  await writeImageFolder(dir, 300, 5, { width: 8, height: 8, channels: 1 });
+  const cacheDir = tempDir('cache-300');
+  const images = await loadImageFolder(dir, undefined, cacheDir);
+  assert.equal(images.classes.length, 300);
+  assert.ok(images.train.labels instanceof Uint16Array, 'two bytes a label');
+  assert.deepEqual(perClass(images.train.labels, 300), new Array(300).fill(4));
+  assert.deepEqual(perClass(images.test.labels, 300), new Array(300).fill(1));
+  assert.equal(Math.max(...images.test.labels), 299, 'the last class keeps its own label');
+
+  const again = await loadImageFolder(dir, undefined, cacheDir);
+  assert.equal(again.cached, true);
+  assert.deepEqual([...again.train.labels], [...images.train.labels]);
+  assert.deepEqual([...again.test.labels], [...images.test.labels]);
+
+  // The same bytes under the format before uint16 labels: the reader must not take them.
+  const [file] = readdirSync(join(cacheDir, 'image-folders'));
+  const path = join(cacheDir, 'image-folders', file!);
+  const bytes = readFileSync(path);
+  bytes.writeUInt32LE(1, 4);
+  writeFileSync(path, bytes);
+  const rebuilt = await loadImageFolder(dir, undefined, cacheDir);
+  assert.equal(rebuilt.cached, false, 'decoded again');
+  assert.deepEqual([...rebuilt.train.labels], [...images.train.labels]);
 });
 
 test('a size picked in the reference (folder#H, folder#HxW) resizes every image; a model of another shape refuses the dataset in one line', async () => {

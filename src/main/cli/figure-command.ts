@@ -13,6 +13,7 @@ import { base64ToBytes } from '../../shared/image8';
 import { gridPlaces, tilesSvg } from '../../shared/print-figure';
 import { initBackend } from '../engine/backend/backend';
 import { loadModelDataset } from '../engine/data/datasets';
+import type { ClassLabels } from '../engine/data/labels';
 import { UserError } from '../engine/errors';
 import { decodeGrid, encodeSet, interpolate, pcaPlane, reconstructImages, samplePrior } from '../engine/explore/explore';
 import { traverse } from '../engine/explore/traversal';
@@ -54,7 +55,7 @@ function positiveNumber(value: string): number {
 }
 
 /** The first test image whose class differs from image 0's: the app's default interpolation. */
-function otherClass(labels: Uint8Array): number {
+function otherClass(labels: ClassLabels): number {
   const at = labels.findIndex((label) => label !== labels[0]);
   return Math.max(1, at);
 }

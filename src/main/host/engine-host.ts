@@ -2,7 +2,10 @@
 // and emits its events. The CLI's `serve`, the Electron utility process and the tests all host
 // this same object; it never knows which channel carries its messages.
 import type { Method, Params, Result } from '../../shared/contract';
-import { Requests } from '../../shared/contract';
+import { MAX_MESSAGE_CHARS, Requests } from '../../shared/contract';
+import { imageChars, itemsPerAnswer, NUMBER_CHARS } from '../../shared/answer-size';
+import type { ImageShape } from '../../shared/network';
+import { shapeText } from '../engine/data/image-folder';
 import type { EventListener } from '../../shared/rpc';
 import * as tf from '../engine/backend/tf';
 import { bytesToBase64 } from '../../shared/image8';
@@ -68,6 +71,21 @@ export interface EngineOptions {
    * has been told; the engine process exits here so that its supervisor starts a fresh one.
    */
   onBackendFault?: () => void;
+}
+
+/**
+ * Refuses, before any work, an answer of `count` items (each `imagesEach` images of `shape` and
+ * `numbersEach` numbers) that would exceed the message limit: a 'too-large' UserError naming how
+ * many items of that kind (`unit`) fit, so that the caller asks in parts.
+ */
+function requireAnswerFits(method: Method, count: number, unit: string, shape: ImageShape, imagesEach = 1, numbersEach = 0): void {
+  const fits = itemsPerAnswer(shape, imagesEach, numbersEach);
+  if (count <= fits) return;
+  const each = imagesEach * imageChars(shape) + numbersEach * NUMBER_CHARS;
+  throw new UserError(
+    `${method}: ${count} ${unit} of ${shapeText(shape)} images would take about ${(count * each).toLocaleString('en-US')} characters, over one answer's limit of ${MAX_MESSAGE_CHARS.toLocaleString('en-US')}; ask for at most ${fits} ${unit} at a time`,
+    'too-large'
+  );
 }
 
 /** Methods the engine answers; 'engine.restart' belongs to whoever supervises the engine process. */
@@ -209,11 +227,26 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
     },
     'model.encode': ({ id, split, limit }) =>
       withModel(id, async (opened) => encodeSet(opened.latent, (await datasetOf(opened))[split], limit)),
-    'model.decode': ({ id, z }) => withModel(id, async ({ latent }) => ({ images: await decodePoints(latent, z) })),
-    'model.grid': ({ id, n, mode, region, plane }) => withModel(id, ({ latent }) => decodeGrid(latent, n, mode, region, plane)),
-    'model.sample': ({ id, count, seed }) => withModel(id, ({ latent }) => samplePrior(latent, count, seed)),
+    'model.decode': ({ id, z }) =>
+      withModel(id, async ({ latent }) => {
+        requireAnswerFits('model.decode', z.length, 'points', latent.image);
+        return { images: await decodePoints(latent, z) };
+      }),
+    'model.grid': ({ id, n, mode, region, plane, rows = [0, n] }) =>
+      withModel(id, ({ latent }) => {
+        requireAnswerFits('model.grid', rows[1], 'rows', latent.image, n);
+        return decodeGrid(latent, n, mode, region, plane, rows);
+      }),
+    'model.sample': ({ id, count, seed, offset }) =>
+      withModel(id, ({ latent }) => {
+        requireAnswerFits('model.sample', count, 'samples', latent.image, 1, latent.latentDim);
+        return samplePrior(latent, count, seed, offset);
+      }),
     'model.reconstruct': ({ id, split, indices }) =>
-      withModel(id, async (opened) => reconstructImages(opened.latent, (await datasetOf(opened))[split], indices)),
+      withModel(id, async (opened) => {
+        requireAnswerFits('model.reconstruct', indices.length, 'indices', opened.latent.image, 2);
+        return reconstructImages(opened.latent, (await datasetOf(opened))[split], indices);
+      }),
     'model.interpolate': ({ id, from, to, steps, mode }) => withModel(id, ({ latent }) => interpolate(latent, from, to, steps, mode)),
     'model.pca': ({ id }) => withModel(id, async (opened) => pcaPlane(opened.latent, (await datasetOf(opened)).test)),
     'model.epochMaps': async ({ id, first, count }) => {
@@ -233,7 +266,11 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
       }),
     'model.posterior': ({ id, split, indices }) =>
       withTrained(id, 'the posterior of a sample', async (m, opened) => samplePosteriors(m, (await datasetOf(opened))[split], indices)),
-    'model.traverse': ({ id, z, dims, range, steps }) => withTrained(id, 'traversals', (m) => traverse(m, z, dims, range, steps)),
+    'model.traverse': ({ id, z, dims, range, steps }) =>
+      withTrained(id, 'traversals', (m) => {
+        requireAnswerFits('model.traverse', dims.length, 'dimensions', m.recipe.image, steps, steps);
+        return traverse(m, z, dims, range, steps);
+      }),
     'model.direction': ({ id, split, from, to, limit }) =>
       withTrained(id, 'latent directions', async (m, opened) => latentDirection(m, (await datasetOf(opened))[split], from, to, limit)),
     'model.applyDirection': ({ id, z, direction, strengths }) => withTrained(id, 'latent directions', (m) => applyDirection(m, z, direction, strengths)),
@@ -249,7 +286,12 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
     'model.denoise': ({ id, image, sigma, seed }) => withModel(id, ({ latent }) => denoise(latent, image, sigma, seed)),
     'model.quantize': ({ id, image }) => withTrained(id, 'quantising', (m) => quantize(m, image)),
     'model.decodeCodes': ({ id, codes }) => withTrained(id, 'decoding a code map', (m) => ({ image: decodeCodes(m, codes) })),
-    'model.codebook': ({ id, limit }) => withTrained(id, 'the codebook view', async (m, opened) => codebookStats(m, (await datasetOf(opened)).test, limit)),
+    'model.codebook': ({ id, limit, tiles }) =>
+      withTrained(id, 'the codebook view', async (m, opened) => {
+        // Another family is refused by codebookStats itself, with what it needs.
+        if (m.family === 'vqvae') requireAnswerFits('model.codebook', Math.min(tiles?.[1] ?? Infinity, m.settings.codebookSize - (tiles?.[0] ?? 0)), 'tiles', m.recipe.image);
+        return codebookStats(m, (await datasetOf(opened)).test, limit, tiles);
+      }),
     'model.codeUsers': ({ id, code, count }) => withTrained(id, 'finding code users', async (m, opened) => codeUsers(m, (await datasetOf(opened)).test, code, count)),
   };
   return hostFromHandlers(

@@ -12,12 +12,27 @@ export class LatestAnswer<T, R> {
   private asked = $state(0);
   private answered = $state(0);
   private serial = 0;
+  /** Bumped when another model's answers start: a partial answer of the old one is not shown. */
+  private generation = 0;
   private model: string | null = null;
   private readonly requests: LatestWins<{ ask: T; serial: number }, R>;
 
-  constructor(work: (ask: T) => Promise<R>) {
+  /**
+   * `work` answers one request; one asked in parts (in-parts.ts) hands each partial answer to
+   * `partial`, which shows it and returns false once a newer request (or another model) made it
+   * stale, so that the parts still to ask are not asked.
+   */
+  constructor(work: (ask: T, partial: (result: R) => boolean) => Promise<R>) {
     this.requests = new LatestWins(
-      ({ ask }) => work(ask),
+      ({ ask, serial }) => {
+        const generation = this.generation;
+        return work(ask, (result) => {
+          if (serial !== this.serial || generation !== this.generation) return false;
+          this.answer = { result, ask };
+          this.error = null;
+          return true;
+        });
+      },
       (result, { ask, serial }) => {
         this.answer = { result, ask };
         this.error = null;
@@ -43,6 +58,7 @@ export class LatestAnswer<T, R> {
   forModel(id: string): void {
     if (id === this.model) return;
     this.requests.drop();
+    this.generation += 1;
     this.answer = null;
     this.model = id;
   }

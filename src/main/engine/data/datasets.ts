@@ -14,6 +14,7 @@ import { UserError } from '../errors';
 import { writeCacheFile } from './cache-file';
 import { readIdxImages, readIdxLabels } from './idx';
 import { generateSprites, SPRITE_FACTORS, SPRITE_SHAPES, SPRITES_SEED, SPRITES_SHAPE, SPRITES_TEST, SPRITES_TRAIN } from './sprites';
+import { labelsAsBytes, type ClassLabels } from './labels';
 import { loadImageFolder, MAX_SIDE, shapeText, type LoadProgress } from './image-folder';
 
 export const IMAGE_PIXELS = IMAGE_SIDE * IMAGE_SIDE;
@@ -27,7 +28,7 @@ export interface ImageSet {
   count: number;
   /** count × height × width × channels bytes (the dataset's shape), row-major, channels last, 0..255. */
   pixels: Uint8Array;
-  labels: Uint8Array;
+  labels: ClassLabels;
   /** A dataset with known factors (sprites): count × factors levels, one row per image. */
   factors?: Uint8Array;
 }
@@ -144,7 +145,8 @@ export function datasetChecksum(dataset: Dataset): string {
   let sum = checksums.get(dataset);
   if (!sum) {
     const hash = createHash('sha256');
-    for (const set of [dataset.train, dataset.test]) hash.update(set.pixels).update(set.labels);
+    // Byte labels hash as they always have, so models trained before uint16 labels still find their data.
+    for (const set of [dataset.train, dataset.test]) hash.update(set.pixels).update(labelsAsBytes(set.labels));
     sum = hash.digest('hex');
     checksums.set(dataset, sum);
   }
@@ -204,7 +206,7 @@ function packageVersion(dir: string): string {
 }
 
 /** Reads an images file and its labels file, which must describe the same number of images. */
-function readIdxPair(imagesPath: string, labelsPath: string): ImageSet {
+function readIdxPair(imagesPath: string, labelsPath: string): ImageSet & { labels: Uint8Array } {
   const images = readIdxImages(imagesPath);
   const labels = readIdxLabels(labelsPath);
   if (labels.length !== images.count) {
@@ -452,5 +454,5 @@ function writeSplitCache(file: string, { train, test }: { train: ImageSet; test:
   const header = new Uint8Array(CACHE_HEADER);
   const view = new DataView(header.buffer);
   [CACHE_MAGIC, CACHE_FORMAT, train.count, test.count].forEach((v, i) => view.setUint32(i * 4, v, true));
-  return writeCacheFile(file, [header, train.pixels, train.labels, test.pixels, test.labels]);
+  return writeCacheFile(file, [header, train.pixels, labelsAsBytes(train.labels), test.pixels, labelsAsBytes(test.labels)]);
 }

@@ -16,13 +16,14 @@ import type { Sharp, SharpOptions } from 'sharp';
 import type { ImageShape } from '../../../shared/network';
 import { UserError } from '../errors';
 import { writeCacheFile } from './cache-file';
+import { labelBytes, labelsAsBytes, labelsFromBytes, newLabels, type ClassLabels } from './labels';
 
 /** Sides of the default size (the folder's most common one) are scaled down to at most this. */
 export const DEFAULT_MAX_SIDE = 64;
 /** Largest side a user may ask for. */
 export const MAX_SIDE = 256;
-/** Most classes: labels are bytes. */
-export const MAX_CLASSES = 256;
+/** Most classes: labels are uint16 (bytes up to 256 classes). */
+export const MAX_CLASSES = 65_535;
 /** Share of each class held out for test. */
 export const TEST_SHARE = 0.2;
 /** The decoded set must fit this many bytes (one copy; training adds floats of it). */
@@ -40,8 +41,8 @@ export const NO_LABELS = '(no labels)';
 export interface FolderImages {
   classes: string[];
   shape: ImageShape;
-  train: { count: number; pixels: Uint8Array; labels: Uint8Array };
-  test: { count: number; pixels: Uint8Array; labels: Uint8Array };
+  train: { count: number; pixels: Uint8Array; labels: ClassLabels };
+  test: { count: number; pixels: Uint8Array; labels: ClassLabels };
   /** Size, split and what was skipped or converted, in sentences for the user. */
   description: string;
   /** Whether this came from the cache. */
@@ -239,9 +240,10 @@ function defaultSize(sizes: { height: number; width: number }[]): { height: numb
 }
 
 // ---- the cache: "LEIF", format, meta length (uint32 LE each), meta JSON, then train pixels,
-// train labels, test pixels, test labels ----
+// train labels, test pixels, test labels; labels one byte each up to 256 classes, else uint16 LE
+// (format 2: a format-1 file is rebuilt, never read with the wrong label width) ----
 const CACHE_MAGIC = 0x4649454c; // "LEIF" read as little-endian
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 interface CacheMeta {
   classes: string[];
@@ -274,10 +276,11 @@ function readCache(file: string): Omit<FolderImages, 'cached'> | null {
     return null; // torn or foreign: rebuild
   }
   const size = meta.shape.height * meta.shape.width * meta.shape.channels;
-  if (bytes.length !== 12 + metaLength + (meta.trainCount + meta.testCount) * (size + 1)) return null;
-  let at = bytes.byteOffset + 12 + metaLength;
-  const take = (n: number) => new Uint8Array(bytes.buffer, (at += n) - n, n);
-  const set = (count: number) => ({ count, pixels: take(count * size), labels: take(count) });
+  const width = labelBytes(meta.classes.length);
+  if (bytes.length !== 12 + metaLength + (meta.trainCount + meta.testCount) * (size + width)) return null;
+  let at = 12 + metaLength;
+  const take = (n: number) => new Uint8Array(bytes.buffer, bytes.byteOffset + (at += n) - n, n);
+  const set = (count: number) => ({ count, pixels: take(count * size), labels: labelsFromBytes(bytes, (at += count * width) - count * width, count, width) });
   const train = set(meta.trainCount);
   const test = set(meta.testCount);
   return { classes: meta.classes, shape: meta.shape, train, test, description: meta.description };
@@ -291,7 +294,7 @@ function writeCache(file: string, images: Omit<FolderImages, 'cached'>): void {
   header.writeUInt32LE(CACHE_MAGIC, 0);
   header.writeUInt32LE(CACHE_FORMAT, 4);
   header.writeUInt32LE(meta.length, 8);
-  writeCacheFile(file, [header, meta, images.train.pixels, images.train.labels, images.test.pixels, images.test.labels]);
+  writeCacheFile(file, [header, meta, images.train.pixels, labelsAsBytes(images.train.labels), images.test.pixels, labelsAsBytes(images.test.labels)]);
 }
 
 /**
@@ -380,7 +383,7 @@ export async function loadImageFolder(
     throw new UserError(`${root}: only ${good} of ${scan.entries.length} images could be read (${firstFailed.join('; ')}${failed.size > 3 ? '; …' : ''}); fix or remove the unreadable files`);
   }
   const compact = (name: 'train' | 'test') => {
-    const labels = new Uint8Array(sets[name].length);
+    const labels = newLabels(sets[name].length, classes.length);
     let kept = 0;
     sets[name].forEach((entry, slot) => {
       if (failed.has(entry)) return;

@@ -146,9 +146,13 @@ function onPlane(latentDim: number, u: number, v: number, plane?: Plane): number
 
 /**
  * An n×n grid of decodings, rows from top (high v) to bottom: at Gaussian quantiles of
- * 0.05…0.95 (the classic manifold figure) or evenly over a region [u0, u1] × [v0, v1].
+ * 0.05…0.95 (the classic manifold figure) or evenly over a region [u0, u1] × [v0, v1]. With
+ * `rows` = [first, count] only those rows are decoded (count·n images, row-major), so a large grid
+ * can be asked a part at a time; `xs` and `ys` are always the whole grid's. A UserError for rows
+ * outside the grid.
  */
-export async function decodeGrid(model: Explorable, n: number, mode: 'quantiles' | 'region', region?: [number, number, number, number], plane?: Plane) {
+export async function decodeGrid(model: Explorable, n: number, mode: 'quantiles' | 'region', region?: [number, number, number, number], plane?: Plane, rows: [number, number] = [0, n]) {
+  if (rows[0] + rows[1] > n) throw new UserError(`rows ${rows[0]}–${rows[0] + rows[1] - 1} are outside a ${n}×${n} grid (rows 0–${n - 1})`);
   const steps = (a: number, b: number) => Array.from({ length: n }, (_, i) => (n === 1 ? (a + b) / 2 : a + ((b - a) * i) / (n - 1)));
   let xs: number[];
   let ys: number[];
@@ -161,15 +165,19 @@ export async function decodeGrid(model: Explorable, n: number, mode: 'quantiles'
     ys = steps(region[2], region[3]).reverse();
   }
   const latentDim = latentOf(model).latentDim;
-  const z = ys.flatMap((v) => xs.map((u) => onPlane(latentDim, u, v, plane)));
+  const z = ys.slice(rows[0], rows[0] + rows[1]).flatMap((v) => xs.map((u) => onPlane(latentDim, u, v, plane)));
   return { n, images: await decodePoints(model, z), xs, ys };
 }
 
-/** `count` seeded draws z ~ N(0, I) and their decodings; 'too-large' UserError as encodeSet for very wide latents. */
-export async function samplePrior(model: Explorable, count: number, seed: number): Promise<{ images: string[]; z: number[][] }> {
+/**
+ * Draws `offset` … `offset + count − 1` of the seeded sequence z ~ N(0, I) and their decodings: a
+ * seed's draws are the same however they are asked in parts (the generator fills rows in order).
+ * 'too-large' UserError as encodeSet for very wide latents.
+ */
+export async function samplePrior(model: Explorable, count: number, seed: number, offset = 0): Promise<{ images: string[]; z: number[][] }> {
   const latent = latentOf(model);
   assertReplySize('sampling', count, latent.latentDim);
-  const z = tf.tidy(() => (tf.randomNormal([count, latent.latentDim], 0, 1, 'float32', seed) as tf.Tensor2D).arraySync());
+  const z = tf.tidy(() => (tf.randomNormal([offset + count, latent.latentDim], 0, 1, 'float32', seed).slice(offset, count) as tf.Tensor2D).arraySync());
   return { images: await decodePoints(latent, z), z };
 }
 
@@ -323,18 +331,26 @@ async function codeMaps(vq: VqVae, set: ImageSet, limit: number): Promise<Int32A
 /** Codebook tiles decoded per chunk. */
 const TILE_CHUNK = 256;
 
-/** Every codebook entry as a tile (a code map filled with that code), with usage over a set. */
-export async function codebookStats(model: Autoencoder, set: ImageSet, limit: number) {
+/**
+ * Codebook entries as tiles (a code map filled with that code), with usage over a set: every
+ * entry, or with `tiles` = [first, count] entries first … first + count − 1 that exist (a large
+ * codebook of large images is asked a part at a time, its size learnt from the first part's
+ * usage). A UserError for a first entry outside the codebook.
+ */
+export async function codebookStats(model: Autoencoder, set: ImageSet, limit: number, tiles?: [number, number]) {
   const vq = requireFamily(model, VqVae, 'a VQ-VAE', 'the codebook view');
   const size = vq.settings.codebookSize;
+  const first = tiles?.[0] ?? 0;
+  if (first >= size) throw new UserError(`entry ${first} is outside this codebook of ${size} (0–${size - 1})`);
+  const count = Math.min(tiles?.[1] ?? size, size - first);
   const usage = countCodes(await codeMaps(vq, set, limit), size);
   // A chunk of tiles at a time: the decoder's activations for 4096 tiles at once need gigabytes.
-  const tiles: string[] = [];
-  for (let start = 0; start < size; start += TILE_CHUNK) {
-    const codes = Math.min(TILE_CHUNK, size - start);
-    tiles.push(...tf.tidy(() => imagesOf(vq.decodeCodes(tf.tile(tf.range(start, start + codes, 1, 'int32').expandDims(1), [1, vq.mapSize[0] * vq.mapSize[1]]) as tf.Tensor2D))));
+  const images: string[] = [];
+  for (let start = first; start < first + count; start += TILE_CHUNK) {
+    const codes = Math.min(TILE_CHUNK, first + count - start);
+    images.push(...tf.tidy(() => imagesOf(vq.decodeCodes(tf.tile(tf.range(start, start + codes, 1, 'int32').expandDims(1), [1, vq.mapSize[0] * vq.mapSize[1]]) as tf.Tensor2D))));
   }
-  return { tiles, usage, ...usageStats(usage) };
+  return { tiles: images, usage, ...usageStats(usage) };
 }
 
 /** The test images that use `code` most often. */

@@ -27,15 +27,32 @@ export interface LatentModel {
 
 const adapters = new WeakMap<Autoencoder, LatentModel>();
 
+/**
+ * Image values (pixels · images) one pass through a model handles at most: a larger batch goes a
+ * block of rows at a time, so that a conv decoder's activations for 4096 images of 64×64 RGB (a
+ * 64×64 manifold) never exist at once (~10 GB, past the wasm backend's memory).
+ */
+const BLOCK_VALUES = 1 << 20;
+
 /** A model trained here as a LatentModel (one adapter per model; it holds no tensors of its own). */
 export function latentModelOf(model: Autoencoder): LatentModel {
   let adapter = adapters.get(model);
   if (!adapter) {
+    const { height, width, channels } = model.recipe.image;
+    const block = Math.max(1, Math.floor(BLOCK_VALUES / (height * width * channels)));
     const through = (f: (t: tf.Tensor2D) => tf.Tensor2D, values: Float32Array, count: number) => {
-      const out = tf.tidy(() => f(tf.tensor2d(values, [count, values.length / count])));
-      const data = out.dataSync() as Float32Array;
-      out.dispose();
-      return Promise.resolve(data);
+      const width = values.length / count;
+      let data: Float32Array | null = null;
+      for (let start = 0; start < count; start += block) {
+        const rows = Math.min(block, count - start);
+        const out = tf.tidy(() => f(tf.tensor2d(values.subarray(start * width, (start + rows) * width), [rows, width])));
+        const part = out.dataSync() as Float32Array;
+        out.dispose();
+        if (rows === count) return Promise.resolve(part);
+        data ??= new Float32Array((part.length / rows) * count);
+        data.set(part, (part.length / rows) * start);
+      }
+      return Promise.resolve(data ?? new Float32Array(0));
     };
     adapter = {
       latentDim: model.latentDim,

@@ -25,7 +25,7 @@ const Index = z
     split: z.literal('test'),
     projection: z.enum(['latent', 'pca']),
     epochs: z.array(z.number().int().min(1)),
-    labels: z.array(z.number().int().min(0).max(255)),
+    labels: z.array(z.number().int().min(0).max(65_534)),
   })
   .strict();
 

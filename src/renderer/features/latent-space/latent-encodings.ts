@@ -11,7 +11,7 @@ export interface Encodings {
   count: number;
   /** count × dims, row-major. */
   points: Float32Array;
-  labels: Uint8Array;
+  labels: Uint16Array;
   /** A dataset with known factors (the sprites): each point's level of every factor, count × factors row-major; else null. */
   factors: Uint8Array | null;
   plane: LatentPlane;
@@ -33,7 +33,7 @@ export async function loadEncodings(model: ModelSummary, limit: number): Promise
     dims,
     count,
     points: values,
-    labels: Uint8Array.from(labels),
+    labels: Uint16Array.from(labels),
     factors: factors ? Uint8Array.from(factors) : null,
     plane,
     coords: projectAll(plane, values, count),
@@ -48,7 +48,7 @@ export async function loadEncodings(model: ModelSummary, limit: number): Promise
 export function colouredBy(encodings: Encodings, factor: number, factorCount: number): Encodings {
   const { factors, count } = encodings;
   if (!factors || factor >= factorCount || factors.length !== count * factorCount) return encodings;
-  return { ...encodings, labels: Uint8Array.from({ length: count }, (_, i) => factors[i * factorCount + factor]!) };
+  return { ...encodings, labels: Uint16Array.from({ length: count }, (_, i) => factors[i * factorCount + factor]!) };
 }
 
 /** Row `index` of the encodings as a latent vector. */

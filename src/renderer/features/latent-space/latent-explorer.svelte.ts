@@ -294,7 +294,7 @@ class LatentExplorer {
    * The labels of a neighbour map's points (the first test images, in order) as the map is coloured:
    * by the chosen factor when the dataset has factors, else as the engine labelled them.
    */
-  mapLabels(labels: Uint8Array | null): Uint8Array | null {
+  mapLabels(labels: Uint16Array | null): Uint16Array | null {
     const shown = this.encodings;
     if (!labels || !this.factors || !shown?.factors || labels.length > shown.count) return labels;
     return shown.labels.subarray(0, labels.length);

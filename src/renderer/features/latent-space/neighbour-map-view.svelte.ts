@@ -32,7 +32,7 @@ class NeighbourMapView {
   /** limit × 2 map coordinates once ready. */
   coords = $state.raw<Float32Array | null>(null);
   /** Each map point's class. */
-  labels = $state.raw<Uint8Array | null>(null);
+  labels = $state.raw<Uint16Array | null>(null);
   error = $state<string | null>(null);
   /** The map this state is for; null when none is wanted. */
   ref = $state.raw<MapRef | null>(null);
@@ -88,7 +88,7 @@ class NeighbourMapView {
       if (ref !== this.ref) return;
       if (answer.status === 'ready') {
         this.coords = Float32Array.from(answer.points);
-        this.labels = Uint8Array.from(answer.labels);
+        this.labels = Uint16Array.from(answer.labels);
         this.status = 'ready';
       } else {
         this.jobId = answer.jobId;
