@@ -89,6 +89,47 @@ class ConvAE(nn.Module):
         return self.decoder(self.encoder(x))
 
 
+class ToRGBMaps(nn.Module):
+    """[N, 512] → [N, 8, 8, 8] (a view, as ToMaps)."""
+
+    def forward(self, h):
+        return h.view(-1, 8, 8, 8)
+
+
+class ConvRGB(nn.Module):
+    """A convolutional autoencoder on colour images [N, 3, 32, 32]: two stride-2 convs (8 channels,
+    narrow so the fixture stays small), an 8-D code, two transposed convs back to 3 channels."""
+
+    def __init__(self, latent=8):
+        super().__init__()
+        self.encoder = nn.Sequential(
+            nn.Conv2d(3, 8, 3, stride=2, padding=1), nn.ReLU(),
+            nn.Conv2d(8, 8, 3, stride=2, padding=1), nn.ReLU(),
+            nn.Flatten(), nn.Linear(8 * 8 * 8, latent))
+        self.decoder = nn.Sequential(
+            nn.Linear(latent, 8 * 8 * 8), nn.ReLU(), ToRGBMaps(),
+            nn.ConvTranspose2d(8, 8, 3, stride=2, padding=1, output_padding=1), nn.ReLU(),
+            nn.ConvTranspose2d(8, 3, 3, stride=2, padding=1, output_padding=1), nn.Sigmoid())
+
+    def forward(self, x):
+        return self.decoder(self.encoder(x))
+
+
+def sine_images(count, height, width, channels, generator=None):
+    """[count, channels, height, width] colour patterns 0.5 + 0.5·sin(a·y + b·x + 2.1·c + φ): with
+    a generator, random a, b, φ per image (training data); without, a = 0.37, b = 0.23, φ = 1.3·n,
+    which the tests compute the same way (test/engine/onnx-import.test.ts, sineImages)."""
+    y = torch.arange(height, dtype=torch.float64).view(1, 1, height, 1)
+    x = torch.arange(width, dtype=torch.float64).view(1, 1, 1, width)
+    c = torch.arange(channels, dtype=torch.float64).view(1, channels, 1, 1)
+    n = torch.arange(count, dtype=torch.float64).view(count, 1, 1, 1)
+    if generator is None:
+        a, b, phase = 0.37, 0.23, 1.3 * n
+    else:
+        a, b, phase = (torch.rand(count, 1, 1, 1, generator=generator, dtype=torch.float64) * 0.8 for _ in range(3))
+    return (0.5 + 0.5 * torch.sin(a * y + b * x + 2.1 * c + phase)).float()
+
+
 class Part(nn.Module):
     """One half of the VAE as its own module (`part` is vae_encode or vae_decode), so each exports
     as its own ONNX graph: the encoder's with the two outputs mu and logvar."""
@@ -182,6 +223,24 @@ def export(out_dir):
                                   "encodings": floats(conv.encoder(images)), "z": floats(z),
                                   "decodings": floats(conv.decoder(z)),
                                   "reconstructions": floats(conv(images))}
+
+    # Colour: a conv AE on 32×32 RGB whose encoder leaves height and width symbolic (the import
+    # fixes them from --image or the dataset). Its outputs are kept channels last (the app's order),
+    # every 7th value, so the fixture stays small.
+    rgb = train(ConvRGB(latent=8), sine_images(512, 32, 32, 3, torch.Generator().manual_seed(2)), ae_loss, epochs=2)
+    probe = sine_images(4, 32, 32, 3)
+    torch.onnx.export(rgb.encoder, probe[:1], os.path.join(out_dir, "conv-rgb-32.encoder.onnx"), input_names=["image"],
+                      output_names=["z"], dynamic_axes={"image": {0: "batch", 2: "height", 3: "width"}, "z": {0: "batch"}},
+                      opset_version=13)
+    export_onnx(rgb.decoder, torch.zeros(1, 8), os.path.join(out_dir, "conv-rgb-32.decoder.onnx"), "z", ["image"])
+    z = torch.randn(4, 8, generator=g)
+    every = 7
+    channels_last = lambda images: images.permute(0, 2, 3, 1).reshape(len(images), -1)[:, ::every]  # noqa: E731
+    with torch.no_grad():
+        fixtures["conv-rgb-32"] = {"kind": "ae", "imageShape": [3, 32, 32], "image": [32, 32, 3], "latent": 8,
+                                   "inputs": "sine", "every": every, "encodings": floats(rgb.encoder(probe)),
+                                   "z": floats(z), "decodings": floats(channels_last(rgb.decoder(z))),
+                                   "reconstructions": floats(channels_last(rgb(probe)))}
 
     # Bad input for the import's error tests: an encoder for 32×32 images (not MNIST's shape).
     export_onnx(nn.Sequential(nn.Flatten(), nn.Linear(32 * 32, 2)), torch.zeros(1, 1, 32, 32),

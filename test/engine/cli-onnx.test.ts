@@ -48,6 +48,32 @@ test('import: bad input is one line with a non-zero exit, and nothing is written
   assert.deepEqual(readdirSync(models), before, 'nothing written');
 });
 
+test('import: a 32×32 RGB conv AE (symbolic height and width) with --dataset sprites and --image; its shape checked', () => {
+  const imported = cli(...importArgs('conv-rgb-32', '--dataset', 'sprites', '--image', '32x32x3', '--name', 'rgb'));
+  assert.equal(imported.code, 0, imported.stderr);
+  assert.match(imported.stdout, /imported rgb \(AE, 8-D latent, code "z"; images \[batch, 3, 32, 32\] in \[0, 1\], Sprites/);
+  const manifest = JSON.parse(readFileSync(join(models, 'rgb', 'manifest.json'), 'utf8'));
+  assert.deepEqual(manifest.image, { height: 32, width: 32, channels: 3 });
+  const out = join(scratch, 'rgb.png');
+  const decoded = cli('decode', join(models, 'rgb'), '--z', '0,0,0,0,0,0,0,0;1,-1,1,-1,1,-1,1,-1', '--out', out);
+  assert.equal(decoded.code, 0, decoded.stderr);
+  const png = PNG.sync.read(readFileSync(out));
+  assert.deepEqual([png.width, png.height], [64, 32], 'two 32×32 images side by side');
+  const before = readdirSync(models);
+  const cases: [string[], RegExp][] = [
+    [importArgs('conv-rgb-32', '--name', 'rgb-on-mnist'), /conv-rgb-32\.encoder\.onnx: input "image" has shape \[batch, 3, height, width\] \(28×28×3 images\) but MNIST digits images are 28×28×1/],
+    [importArgs('conv-rgb-32', '--dataset', 'sprites', '--image', '64x64x3', '--name', 'rgb-64'), /^latent-explorer: error: --image 64×64×3 but Sprites .* images are 32×32×3: import with the --dataset the model was trained on/],
+    [importArgs('conv-rgb-32', '--dataset', 'sprites', '--image', '32x32x4'), /--image.*expected HEIGHTxWIDTHxCHANNELS with 1 \(gray\) or 3 \(RGB\) channels/],
+  ];
+  for (const [args, pattern] of cases) {
+    const { code, stderr } = cli(...args);
+    assert.notEqual(code, 0, args.join(' '));
+    assert.match(stderr, pattern);
+    assert.equal(stderr.trim().split('\n').length, 1, 'one line');
+  }
+  assert.deepEqual(readdirSync(models), before, 'nothing written');
+});
+
 test('encode: latent means with labels as CSV, for an imported and a trained model', () => {
   for (const [dir, dims] of [[join(models, 'vae-mlp-2'), 2], [resolve('resources/models/mnist-dae'), 8]] as const) {
     const out = join(scratch, 'encodings.csv');
