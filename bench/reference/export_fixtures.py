@@ -10,6 +10,9 @@ app's safetensors export loads into (`load_state_dict`), and a `roundtrip` mode 
     python3 bench/reference/export_fixtures.py roundtrip WEIGHTS.safetensors Z.json
         # loads `latent-explorer export --format safetensors` output into its reference class and
         # prints PyTorch's decodings of the latent points in Z.json as JSON
+    python3 bench/reference/export_fixtures.py module WEIGHTS.safetensors Z.json X.json
+        # for an export with a module written beside the weights (conv recipes, other image
+        # shapes): prints {"decodings", "encodings"} of Z.json's points and X.json's images
 
 Needs torch (Debian: apt-get install python3-torch). Fixture files stay small (hidden widths are
 narrower than the tutorials' so the committed ONNX files total a few hundred KB).
@@ -286,10 +289,32 @@ def roundtrip(weights_path, z_path):
     json.dump(floats(images), sys.stdout)
 
 
+def written_module(weights_path, z_path, x_path):
+    """Imports the module `latent-explorer export` wrote beside the weights (the file the metadata
+    names), loads the weights into its Model (strict) and prints its decodings and encodings."""
+    import importlib.util
+    state, metadata = read_safetensors(weights_path)
+    path = os.path.join(os.path.dirname(os.path.abspath(weights_path)), metadata["module"])
+    spec = importlib.util.spec_from_file_location("exported", path)
+    exported = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(exported)
+    model = exported.Model()
+    model.load_state_dict(state, strict=True)
+    model.eval()
+    with open(z_path) as f:
+        z = torch.tensor(json.load(f), dtype=torch.float32)
+    with open(x_path) as f:
+        x = torch.tensor(json.load(f), dtype=torch.float32)
+    with torch.no_grad():
+        json.dump({"decodings": floats(model.decode(z)), "encodings": floats(model.encode(x))}, sys.stdout)
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["export"]:
         export(sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, "test", "fixtures", "onnx"))
     elif sys.argv[1:2] == ["roundtrip"] and len(sys.argv) == 4:
         roundtrip(*sys.argv[2:4])
+    elif sys.argv[1:2] == ["module"] and len(sys.argv) == 5:
+        written_module(*sys.argv[2:5])
     else:
         sys.exit(__doc__)

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { PNG } from 'pngjs';
+import { writeImageFolder } from './image-folder-fixture';
 
 const BIN = resolve('bin/latent-explorer.js');
 const FIXTURES = resolve('test/fixtures/onnx');
@@ -112,7 +113,26 @@ test('export: safetensors for a recipe with a PyTorch class; onnx and recipes wi
   assert.match(exported.stdout, /model = VAE\(hidden=256, latent=2\); model\.load_state_dict/);
   assert.ok(existsSync(out));
   assert.match(cli('export', resolve('resources/models/mnist-vae-2d'), '--format', 'onnx').stderr, /--format onnx is not offered: .*torch\.onnx\.export/);
-  assert.match(cli('export', resolve('resources/models/mnist-vqvae'), '--out', join(scratch, 'vq.safetensors')).stderr, /recipe vqvae-conv has no PyTorch reference class/);
+  assert.match(cli('export', resolve('resources/models/mnist-vqvae'), '--out', join(scratch, 'vq.safetensors')).stderr, /recipe vqvae-conv \(vqvae\) has no PyTorch export/);
   assert.equal(existsSync(join(scratch, 'vq.safetensors')), false);
   assert.match(cli('export', join(models, 'vae-mlp-2'), '--out', join(scratch, 'imported.safetensors')).stderr, /holds a model imported from ONNX, not one trained here/);
+});
+
+test('export: a conv recipe on 16×16 RGB images writes the weights and a PyTorch module beside them', async () => {
+  const folder = join(scratch, 'rgb-images');
+  await writeImageFolder(folder, 2, 10, { width: 16, height: 16, channels: 3 });
+  const model = join(scratch, 'vae-conv-rgb');
+  const trained = cli('train', '--recipe', 'vae-conv', '--dataset', folder, '--epochs', '1', '--out', model, '--json');
+  assert.equal(trained.code, 0, trained.stderr);
+  const out = join(scratch, 'exported', 'vae-conv-rgb.safetensors');
+  const exported = cli('export', model, '--out', out);
+  assert.equal(exported.code, 0, exported.stderr);
+  assert.match(exported.stdout, /In PyTorch \(vae_conv_rgb\.py has the class\): from vae_conv_rgb import Model; model = Model\(\); model\.load_state_dict/);
+  const module = readFileSync(join(scratch, 'exported', 'vae_conv_rgb.py'), 'utf8');
+  assert.match(module, /vae-conv \(vae\), trained in Latent Explorer, as a PyTorch module for 16×16×3 images/);
+  assert.match(module, /self\.conv1 = nn\.Conv2d\(3, 32, 3, stride=2\)/);
+  const header = JSON.parse(readFileSync(out).subarray(8, 8 + Number(readFileSync(out).readBigUInt64LE(0))).toString('utf8'));
+  assert.deepEqual(header['encoder.conv1.weight'].shape, [32, 3, 3, 3], 'Conv2d weight [out, in, k, k]');
+  assert.deepEqual(header['decoder.deconv2.weight'].shape, [64, 32, 3, 3], 'ConvTranspose2d weight [in, out, k, k]');
+  assert.equal(header.__metadata__.module, 'vae_conv_rgb.py');
 });
