@@ -68,51 +68,33 @@ def vae_decode(vae, z):
 
 
 class ToMaps(nn.Module):
-    """[N, 784] → [N, 16, 7, 7]; nn.Unflatten has no ONNX export in torch 1.13, a view does."""
+    """[N, C·S·S] → [N, C, S, S]; nn.Unflatten has no ONNX export in torch 1.13, a view does."""
+
+    def __init__(self, channels, side):
+        super().__init__()
+        self.shape = (channels, side, side)
 
     def forward(self, h):
-        return h.view(-1, 16, 7, 7)
+        return h.view(-1, *self.shape)
 
 
 class ConvAE(nn.Module):
-    """A convolutional autoencoder on [N, 1, 28, 28]: two stride-2 convs, a 16-D code, two transposed convs."""
+    """A convolutional autoencoder on [N, channels, side, side]: two stride-2 convs (`widths`
+    channels), a code, two transposed convs back (conv-ae-16: MNIST; conv-rgb-32: 32×32 RGB with
+    narrow convs so the fixture stays small)."""
 
-    def __init__(self, latent=16):
+    def __init__(self, latent=16, channels=1, side=28, widths=(8, 16)):
         super().__init__()
+        w1, w2 = widths
+        cells = w2 * (side // 4) ** 2
         self.encoder = nn.Sequential(
-            nn.Conv2d(1, 8, 3, stride=2, padding=1), nn.ReLU(),
-            nn.Conv2d(8, 16, 3, stride=2, padding=1), nn.ReLU(),
-            nn.Flatten(), nn.Linear(16 * 7 * 7, latent))
+            nn.Conv2d(channels, w1, 3, stride=2, padding=1), nn.ReLU(),
+            nn.Conv2d(w1, w2, 3, stride=2, padding=1), nn.ReLU(),
+            nn.Flatten(), nn.Linear(cells, latent))
         self.decoder = nn.Sequential(
-            nn.Linear(latent, 16 * 7 * 7), nn.ReLU(), ToMaps(),
-            nn.ConvTranspose2d(16, 8, 3, stride=2, padding=1, output_padding=1), nn.ReLU(),
-            nn.ConvTranspose2d(8, 1, 3, stride=2, padding=1, output_padding=1), nn.Sigmoid())
-
-    def forward(self, x):
-        return self.decoder(self.encoder(x))
-
-
-class ToRGBMaps(nn.Module):
-    """[N, 512] → [N, 8, 8, 8] (a view, as ToMaps)."""
-
-    def forward(self, h):
-        return h.view(-1, 8, 8, 8)
-
-
-class ConvRGB(nn.Module):
-    """A convolutional autoencoder on colour images [N, 3, 32, 32]: two stride-2 convs (8 channels,
-    narrow so the fixture stays small), an 8-D code, two transposed convs back to 3 channels."""
-
-    def __init__(self, latent=8):
-        super().__init__()
-        self.encoder = nn.Sequential(
-            nn.Conv2d(3, 8, 3, stride=2, padding=1), nn.ReLU(),
-            nn.Conv2d(8, 8, 3, stride=2, padding=1), nn.ReLU(),
-            nn.Flatten(), nn.Linear(8 * 8 * 8, latent))
-        self.decoder = nn.Sequential(
-            nn.Linear(latent, 8 * 8 * 8), nn.ReLU(), ToRGBMaps(),
-            nn.ConvTranspose2d(8, 8, 3, stride=2, padding=1, output_padding=1), nn.ReLU(),
-            nn.ConvTranspose2d(8, 3, 3, stride=2, padding=1, output_padding=1), nn.Sigmoid())
+            nn.Linear(latent, cells), nn.ReLU(), ToMaps(w2, side // 4),
+            nn.ConvTranspose2d(w2, w1, 3, stride=2, padding=1, output_padding=1), nn.ReLU(),
+            nn.ConvTranspose2d(w1, channels, 3, stride=2, padding=1, output_padding=1), nn.Sigmoid())
 
     def forward(self, x):
         return self.decoder(self.encoder(x))
@@ -230,7 +212,7 @@ def export(out_dir):
     # Colour: a conv AE on 32×32 RGB whose encoder leaves height and width symbolic (the import
     # fixes them from --image or the dataset). Its outputs are kept channels last (the app's order),
     # every 7th value, so the fixture stays small.
-    rgb = train(ConvRGB(latent=8), sine_images(512, 32, 32, 3, torch.Generator().manual_seed(2)), ae_loss, epochs=2)
+    rgb = train(ConvAE(latent=8, channels=3, side=32, widths=(8, 8)), sine_images(512, 32, 32, 3, torch.Generator().manual_seed(2)), ae_loss, epochs=2)
     probe = sine_images(4, 32, 32, 3)
     torch.onnx.export(rgb.encoder, probe[:1], os.path.join(out_dir, "conv-rgb-32.encoder.onnx"), input_names=["image"],
                       output_names=["z"], dynamic_axes={"image": {0: "batch", 2: "height", 3: "width"}, "z": {0: "batch"}},

@@ -175,18 +175,10 @@ class ConvAE(nn.Module):
 # Each loss returns (objective to minimise, per-sample value summed over the batch, extra terms
 # summed over the batch), so epoch figures are sums divided by the number of samples.
 
-def vae_loss(model, x, generator):
+def vae_loss(model, x, generator, logits=False):
+    """BCE-sum + KL per sample; `logits`: the decoder ends without a sigmoid (the conv VAE)."""
     recon, mu, logvar = model(x)
-    bce = F.binary_cross_entropy(recon, x, reduction='sum')
-    kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
-    loss = bce + kl
-    return loss, loss.item(), {'bce': bce.item(), 'kl': kl.item()}
-
-
-def vae_logits_loss(model, x, generator):
-    """vae_loss from the decoder's logits (the conv VAE's decoder ends without a sigmoid)."""
-    logits, mu, logvar = model(x)
-    bce = F.binary_cross_entropy_with_logits(logits, x, reduction='sum')
+    bce = (F.binary_cross_entropy_with_logits if logits else F.binary_cross_entropy)(recon, x, reduction='sum')
     kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
     loss = bce + kl
     return loss, loss.item(), {'bce': bce.item(), 'kl': kl.item()}
@@ -243,7 +235,7 @@ RECIPES = {
                       patience=5),
     'mae-mlp-8': dict(model=ae_mlp_8, loss=mae_loss, batch=128, betas=(0.9, 0.999), weight_decay=0),
     'ae-conv': dict(model=lambda: ConvAE(32), loss=ae_loss, batch=128, betas=(0.9, 0.999), weight_decay=0),
-    'vae-conv': dict(model=lambda: ConvAE(16, variational=True, logits=True), loss=vae_logits_loss, batch=128,
+    'vae-conv': dict(model=lambda: ConvAE(16, variational=True, logits=True), loss=lambda *args: vae_loss(*args, logits=True), batch=128,
                      betas=(0.9, 0.999), weight_decay=0),
     'dae-conv': dict(model=lambda: ConvAE(32), loss=dae_loss, batch=128, betas=(0.9, 0.999), weight_decay=0),
     'mae-conv': dict(model=lambda: ConvAE(64), loss=mixed_mask_loss, batch=128, betas=(0.9, 0.999), weight_decay=0),

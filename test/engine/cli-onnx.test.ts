@@ -19,6 +19,16 @@ function cli(...args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** Each command fails with a non-zero exit and one line matching its pattern. */
+function assertRefused(cases: [string[], RegExp][]): void {
+  for (const [args, pattern] of cases) {
+    const { code, stderr } = cli(...args);
+    assert.notEqual(code, 0, args.join(' '));
+    assert.match(stderr, pattern);
+    assert.equal(stderr.trim().split('\n').length, 1, 'one line');
+  }
+}
+
 const importArgs = (kind: string, ...more: string[]) => ['import', '--encoder', join(FIXTURES, `${kind}.encoder.onnx`), '--decoder', join(FIXTURES, `${kind}.decoder.onnx`), '--models', models, ...more];
 
 test('import: a model into the library folder, named from its file; a second import of the name is refused', () => {
@@ -40,12 +50,7 @@ test('import: bad input is one line with a non-zero exit, and nothing is written
     [[...importArgs('ae-mlp-8'), '--range', '0,255'], /--range.*expected 0,1 \(images in \[0, 1\]\) or -1,1/],
     [[...importArgs('ae-mlp-8'), '--outputs', 'mu,logvar'], /has one output \(z\), so it is a plain AE: import it without --outputs/],
   ];
-  for (const [args, pattern] of cases) {
-    const { code, stderr } = cli(...args);
-    assert.notEqual(code, 0, args.join(' '));
-    assert.match(stderr, pattern);
-    assert.equal(stderr.trim().split('\n').length, 1, 'one line');
-  }
+  assertRefused(cases);
   assert.deepEqual(readdirSync(models), before, 'nothing written');
 });
 
@@ -66,12 +71,7 @@ test('import: a 32×32 RGB conv AE (symbolic height and width) with --dataset sp
     [importArgs('conv-rgb-32', '--dataset', 'sprites', '--image', '64x64x3', '--name', 'rgb-64'), /^latent-explorer: error: --image 64×64×3 but Sprites .* images are 32×32×3: import with the --dataset the model was trained on/],
     [importArgs('conv-rgb-32', '--dataset', 'sprites', '--image', '32x32x4'), /--image.*expected HEIGHTxWIDTHxCHANNELS with 1 \(gray\) or 3 \(RGB\) channels/],
   ];
-  for (const [args, pattern] of cases) {
-    const { code, stderr } = cli(...args);
-    assert.notEqual(code, 0, args.join(' '));
-    assert.match(stderr, pattern);
-    assert.equal(stderr.trim().split('\n').length, 1, 'one line');
-  }
+  assertRefused(cases);
   assert.deepEqual(readdirSync(models), before, 'nothing written');
 });
 
