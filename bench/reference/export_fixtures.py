@@ -212,7 +212,7 @@ def export(out_dir):
     # Colour: a conv AE on 32×32 RGB whose encoder leaves height and width symbolic (the import
     # fixes them from --image or the dataset). Its outputs are kept channels last (the app's order),
     # every 7th value, so the fixture stays small.
-    rgb = train(ConvAE(latent=8, channels=3, side=32, widths=(8, 8)), sine_images(512, 32, 32, 3, torch.Generator().manual_seed(2)), ae_loss, epochs=2)
+    rgb = train(ConvAE(latent=8, channels=3, side=32, widths=(8, 8)), sine_images(512, 32, 32, 3, torch.Generator().manual_seed(2)), ae_loss, epochs=40)
     probe = sine_images(4, 32, 32, 3)
     torch.onnx.export(rgb.encoder, probe[:1], os.path.join(out_dir, "conv-rgb-32.encoder.onnx"), input_names=["image"],
                       output_names=["z"], dynamic_axes={"image": {0: "batch", 2: "height", 3: "width"}, "z": {0: "batch"}},

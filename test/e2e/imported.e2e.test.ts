@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { decodedImage, framesSeen, map, plotBox, probe, watchDecodedFrames } from './latent-page';
+import { decodedImage, framesSeen, map, picture, plotBox, probe, watchDecodedFrames } from './latent-page';
 import { SHOTS, until, useWebApp, type WebApp } from './web-app';
 
 const FIXTURES = resolve('test/fixtures/onnx');
@@ -63,5 +63,24 @@ test('dragging the probe over the imported model changes the decoded image', asy
   const seen = await framesSeen(page);
   assert.ok(seen.distinct >= 3, `${seen.distinct} different images in ${seen.frames} paints`);
   await page.screenshot({ path: join(SHOTS, 'latent-imported.png') });
+  assert.deepEqual(app.pageErrors, []);
+});
+
+test('a PyTorch conv AE for 32×32 RGB images imports with the sprites and decodes colour images of that size', async () => {
+  await page.goto(app.server.url);
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Library' }).click();
+  await page.getByRole('button', { name: 'Import model' }).click();
+  await page.getByLabel('Encoder ONNX file').setInputFiles(join(FIXTURES, 'conv-rgb-32.encoder.onnx'));
+  await page.getByLabel('Decoder ONNX file').setInputFiles(join(FIXTURES, 'conv-rgb-32.decoder.onnx'));
+  await page.getByLabel('Model name').fill('pytorch-rgb');
+  await page.getByLabel('Dataset').selectOption('sprites');
+  await page.getByRole('form', { name: 'Import model' }).getByRole('button', { name: 'Import' }).click();
+  await page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'pytorch-rgb' }) }).waitFor({ timeout: 60_000 });
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Latent space' }).click();
+  assert.equal(await page.getByRole('combobox', { name: 'Model', exact: true }).inputValue(), 'user/pytorch-rgb');
+  await until(async () => Number(await decodedImage(page).getAttribute('data-frame')) >= 1, 60_000, 'the decoded probe');
+  const decoded = await picture(page, decodedImage(page));
+  assert.deepEqual([decoded.width, decoded.height], [32, 32], 'the probe decodes an image of the model’s size');
+  assert.ok(decoded.coloured > 20, `in colour (${decoded.coloured} coloured pixels)`);
   assert.deepEqual(app.pageErrors, []);
 });
