@@ -80,7 +80,7 @@ function tensorShape(path: string, what: string, meta: Metadata): ReadonlyArray<
 const pretty = (shape: ReadonlyArray<number | string>) => `[${shape.join(', ')}]`;
 
 /** "32×32×3": an image shape as messages name it. */
-export const shapeName = ({ height, width, channels }: ImageShape) => `${height}×${width}×${channels}`;
+const shapeName = ({ height, width, channels }: ImageShape) => `${height}×${width}×${channels}`;
 
 type Dim = number | string;
 
