@@ -59,6 +59,7 @@ const WRITTEN: [string, { height: number; width: number; channels: number }][] =
   ['ae-mlp-8', { height: 32, width: 32, channels: 3 }],
   ['vae-mlp-8', { height: 28, width: 28, channels: 1 }],
   ['ae-mlp-128-fashion', { height: 28, width: 28, channels: 1 }],
+  ['dropout-ae-mlp-8', { height: 28, width: 28, channels: 1 }],
 ];
 for (const [recipe, image] of WRITTEN) {
   test(`${recipe} at ${image.height}×${image.width}×${image.channels}: the written PyTorch module encodes and decodes as we do (≤ 1e-5)`, async () => {
