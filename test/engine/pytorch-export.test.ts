@@ -3,13 +3,13 @@
 // decode the same latent points to the same images. Needs python3 with torch (Debian's python3-torch).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { initBackend } from '../../src/main/engine/backend/backend';
 import { latentModelOf } from '../../src/main/engine/explore/latent-model';
-import { loadModelFolder } from '../../src/main/engine/persistence/model-folder';
+import { loadModelFolder, saveModelFolder } from '../../src/main/engine/persistence/model-folder';
 import { pytorchSafetensors } from '../../src/main/engine/persistence/pytorch-export';
 import { encodeSafetensors } from '../../src/main/engine/persistence/safetensors';
 import { buildModel, requireRecipe, resolveSettings } from '../../src/main/engine/models/build';
@@ -117,6 +117,25 @@ test('the engine hands the same file to the window (models.export), and refuses 
     await assert.rejects(host.call('models.export', { id: 'bundled/mnist-vqvae', format: 'safetensors' }), /recipe vqvae-conv \(vqvae\) has no PyTorch export/);
   } finally {
     model.params.dispose();
+    await host.dispose();
+  }
+});
+
+test('the engine hands a conv model to the window with its written module (models.export)', async () => {
+  const modelsDir = mkdtempSync(join(tmpdir(), 'le-export-conv-'));
+  const recipe = requireRecipe('ae-conv');
+  const model = buildModel(recipe, resolveSettings(recipe, {}));
+  mkdirSync(join(modelsDir, 'conv'));
+  const now = new Date(0).toISOString();
+  const dataset = { ref: 'mnist', name: 'mnist', title: 'MNIST digits', classes: [], trainCount: 60000, testCount: 10000 };
+  saveModelFolder(join(modelsDir, 'conv'), model, { app: { name: 'latent-explorer', version: 'test' }, name: 'conv', dataset, backend: 'test', createdAt: now, updatedAt: now, status: 'done', history: [], metrics: null });
+  model.params.dispose();
+  const host = await createEngineHost({ modelsDir, bundledDir: resolve('resources/models') });
+  try {
+    const exported = await host.call('models.export', { id: 'user/conv', format: 'safetensors' });
+    assert.deepEqual([exported.fileName, exported.construct, exported.module?.fileName], ['conv.safetensors', 'Model()', 'conv.py']);
+    assert.match(exported.module!.text, /model\.load_state_dict\(safetensors\.torch\.load_file\("conv\.safetensors"\)\)/);
+  } finally {
     await host.dispose();
   }
 });
