@@ -10,6 +10,9 @@ app's safetensors export loads into (`load_state_dict`), and a `roundtrip` mode 
     python3 bench/reference/export_fixtures.py roundtrip WEIGHTS.safetensors Z.json
         # loads `latent-explorer export --format safetensors` output into its reference class and
         # prints PyTorch's decodings of the latent points in Z.json as JSON
+    python3 bench/reference/export_fixtures.py module WEIGHTS.safetensors Z.json X.json
+        # for an export with a module written beside the weights (conv recipes, other image
+        # shapes): prints {"decodings", "encodings"} of Z.json's points and X.json's images
 
 Needs torch (Debian: apt-get install python3-torch). Fixture files stay small (hidden widths are
 narrower than the tutorials' so the committed ONNX files total a few hundred KB).
@@ -65,28 +68,51 @@ def vae_decode(vae, z):
 
 
 class ToMaps(nn.Module):
-    """[N, 784] → [N, 16, 7, 7]; nn.Unflatten has no ONNX export in torch 1.13, a view does."""
+    """[N, C·S·S] → [N, C, S, S]; nn.Unflatten has no ONNX export in torch 1.13, a view does."""
+
+    def __init__(self, channels, side):
+        super().__init__()
+        self.shape = (channels, side, side)
 
     def forward(self, h):
-        return h.view(-1, 16, 7, 7)
+        return h.view(-1, *self.shape)
 
 
 class ConvAE(nn.Module):
-    """A convolutional autoencoder on [N, 1, 28, 28]: two stride-2 convs, a 16-D code, two transposed convs."""
+    """A convolutional autoencoder on [N, channels, side, side]: two stride-2 convs (`widths`
+    channels), a code, two transposed convs back (conv-ae-16: MNIST; conv-rgb-32: 32×32 RGB with
+    narrow convs so the fixture stays small)."""
 
-    def __init__(self, latent=16):
+    def __init__(self, latent=16, channels=1, side=28, widths=(8, 16)):
         super().__init__()
+        w1, w2 = widths
+        cells = w2 * (side // 4) ** 2
         self.encoder = nn.Sequential(
-            nn.Conv2d(1, 8, 3, stride=2, padding=1), nn.ReLU(),
-            nn.Conv2d(8, 16, 3, stride=2, padding=1), nn.ReLU(),
-            nn.Flatten(), nn.Linear(16 * 7 * 7, latent))
+            nn.Conv2d(channels, w1, 3, stride=2, padding=1), nn.ReLU(),
+            nn.Conv2d(w1, w2, 3, stride=2, padding=1), nn.ReLU(),
+            nn.Flatten(), nn.Linear(cells, latent))
         self.decoder = nn.Sequential(
-            nn.Linear(latent, 16 * 7 * 7), nn.ReLU(), ToMaps(),
-            nn.ConvTranspose2d(16, 8, 3, stride=2, padding=1, output_padding=1), nn.ReLU(),
-            nn.ConvTranspose2d(8, 1, 3, stride=2, padding=1, output_padding=1), nn.Sigmoid())
+            nn.Linear(latent, cells), nn.ReLU(), ToMaps(w2, side // 4),
+            nn.ConvTranspose2d(w2, w1, 3, stride=2, padding=1, output_padding=1), nn.ReLU(),
+            nn.ConvTranspose2d(w1, channels, 3, stride=2, padding=1, output_padding=1), nn.Sigmoid())
 
     def forward(self, x):
         return self.decoder(self.encoder(x))
+
+
+def sine_images(count, height, width, channels, generator=None):
+    """[count, channels, height, width] colour patterns 0.5 + 0.5·sin(a·y + b·x + 2.1·c + φ): with
+    a generator, random a, b, φ per image (training data); without, a = 0.37, b = 0.23, φ = 1.3·n,
+    which the tests compute the same way (test/engine/onnx-import.test.ts, sineImages)."""
+    y = torch.arange(height, dtype=torch.float64).view(1, 1, height, 1)
+    x = torch.arange(width, dtype=torch.float64).view(1, 1, 1, width)
+    c = torch.arange(channels, dtype=torch.float64).view(1, channels, 1, 1)
+    n = torch.arange(count, dtype=torch.float64).view(count, 1, 1, 1)
+    if generator is None:
+        a, b, phase = 0.37, 0.23, 1.3 * n
+    else:
+        a, b, phase = (torch.rand(count, 1, 1, 1, generator=generator, dtype=torch.float64) * 0.8 for _ in range(3))
+    return (0.5 + 0.5 * torch.sin(a * y + b * x + 2.1 * c + phase)).float()
 
 
 class Part(nn.Module):
@@ -183,6 +209,24 @@ def export(out_dir):
                                   "decodings": floats(conv.decoder(z)),
                                   "reconstructions": floats(conv(images))}
 
+    # Colour: a conv AE on 32×32 RGB whose encoder leaves height and width symbolic (the import
+    # fixes them from --image or the dataset). Its outputs are kept channels last (the app's order),
+    # every 7th value, so the fixture stays small.
+    rgb = train(ConvAE(latent=8, channels=3, side=32, widths=(8, 8)), sine_images(512, 32, 32, 3, torch.Generator().manual_seed(2)), ae_loss, epochs=40)
+    probe = sine_images(4, 32, 32, 3)
+    torch.onnx.export(rgb.encoder, probe[:1], os.path.join(out_dir, "conv-rgb-32.encoder.onnx"), input_names=["image"],
+                      output_names=["z"], dynamic_axes={"image": {0: "batch", 2: "height", 3: "width"}, "z": {0: "batch"}},
+                      opset_version=13)
+    export_onnx(rgb.decoder, torch.zeros(1, 8), os.path.join(out_dir, "conv-rgb-32.decoder.onnx"), "z", ["image"])
+    z = torch.randn(4, 8, generator=g)
+    every = 7
+    channels_last = lambda images: images.permute(0, 2, 3, 1).reshape(len(images), -1)[:, ::every]  # noqa: E731
+    with torch.no_grad():
+        fixtures["conv-rgb-32"] = {"kind": "ae", "imageShape": [3, 32, 32], "image": [32, 32, 3], "latent": 8,
+                                   "inputs": "sine", "every": every, "encodings": floats(rgb.encoder(probe)),
+                                   "z": floats(z), "decodings": floats(channels_last(rgb.decoder(z))),
+                                   "reconstructions": floats(channels_last(rgb(probe)))}
+
     # Bad input for the import's error tests: an encoder for 32×32 images (not MNIST's shape).
     export_onnx(nn.Sequential(nn.Flatten(), nn.Linear(32 * 32, 2)), torch.zeros(1, 1, 32, 32),
                 os.path.join(out_dir, "wrong-size.encoder.onnx"), "image", ["z"])
@@ -227,10 +271,32 @@ def roundtrip(weights_path, z_path):
     json.dump(floats(images), sys.stdout)
 
 
+def written_module(weights_path, z_path, x_path):
+    """Imports the module `latent-explorer export` wrote beside the weights (the file the metadata
+    names), loads the weights into its Model (strict) and prints its decodings and encodings."""
+    import importlib.util
+    state, metadata = read_safetensors(weights_path)
+    path = os.path.join(os.path.dirname(os.path.abspath(weights_path)), metadata["module"])
+    spec = importlib.util.spec_from_file_location("exported", path)
+    exported = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(exported)
+    model = exported.Model()
+    model.load_state_dict(state, strict=True)
+    model.eval()
+    with open(z_path) as f:
+        z = torch.tensor(json.load(f), dtype=torch.float32)
+    with open(x_path) as f:
+        x = torch.tensor(json.load(f), dtype=torch.float32)
+    with torch.no_grad():
+        json.dump({"decodings": floats(model.decode(z)), "encodings": floats(model.encode(x))}, sys.stdout)
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["export"]:
         export(sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, "test", "fixtures", "onnx"))
     elif sys.argv[1:2] == ["roundtrip"] and len(sys.argv) == 4:
         roundtrip(*sys.argv[2:4])
+    elif sys.argv[1:2] == ["module"] and len(sys.argv) == 5:
+        written_module(*sys.argv[2:5])
     else:
         sys.exit(__doc__)

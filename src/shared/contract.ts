@@ -347,7 +347,8 @@ export interface Results {
   'models.locateDataset': ModelSummary;
   'models.import': ModelSummary;
   /** `data`: the safetensors file in base64; `construct`: the PyTorch class call that loads it, e.g. "VAE(hidden=256, latent=2)". */
-  'models.export': { fileName: string; data: string; construct: string };
+  /** `module`: the PyTorch module written for a recipe without a reference class (save it beside the weights). */
+  'models.export': { fileName: string; data: string; construct: string; module?: { fileName: string; text: string } };
   'train.start': { runId: string; modelId: string };
   'train.pause': { paused: boolean };
   'train.resume': { paused: boolean };

@@ -4,35 +4,15 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Locator } from 'playwright-core';
 import type { Result } from '../../src/shared/contract';
 import { writeImageFolder } from '../engine/image-folder-fixture';
-import { decodedImage, map } from './latent-page';
+import { decodedImage, map, picture } from './latent-page';
 import { SHOTS, until, useWebApp, type WebApp } from './web-app';
 
 const TRAIN_TIMEOUT_MS = 300_000;
 
 let app: WebApp;
 useWebApp((started) => (app = started));
-
-/** Size and colour of a picture (an <img> or a <canvas>): pixels whose channels differ by more than 40 count as coloured. Read as source text (page CSP). */
-async function picture(target: Locator): Promise<{ width: number; height: number; coloured: number }> {
-  await target.evaluate((element) => element.setAttribute('data-measured', ''));
-  return (await app.page.evaluate(`(() => {
-    const element = document.querySelector('[data-measured]');
-    element.removeAttribute('data-measured');
-    const width = element.naturalWidth ?? element.width;
-    const height = element.naturalHeight ?? element.height;
-    const canvas = document.createElement('canvas');
-    [canvas.width, canvas.height] = [width, height];
-    const ctx = canvas.getContext('2d');
-    ctx.drawImage(element, 0, 0);
-    const data = ctx.getImageData(0, 0, width, height).data;
-    let coloured = 0;
-    for (let i = 0; i < data.length; i += 4) if (Math.max(data[i], data[i + 1], data[i + 2]) - Math.min(data[i], data[i + 1], data[i + 2]) > 40) coloured++;
-    return { width, height, coloured };
-  })()`)) as { width: number; height: number; coloured: number };
-}
 
 async function trainOneEpoch(name: string, dataset: string, settings: Record<string, number>, recipe = 'vae-conv'): Promise<string> {
   const { modelId } = (await app.server.engine.call('train.start', { name, recipe, dataset, settings: { epochs: 1, latent: 2, ...settings } })) as Result<'train.start'>;
@@ -51,22 +31,22 @@ async function explore(modelId: string, points: number, classes: string[], shot:
   for (const [c, name] of classes.entries()) assert.match((await legend.nth(c).textContent())!, new RegExp(`^${name}\\s*\\d+`));
 
   await until(async () => Number(await decodedImage(page).getAttribute('data-frame')) >= 1, 60_000, 'the decoded probe');
-  const probe = await picture(decodedImage(page));
+  const probe = await picture(page, decodedImage(page));
   assert.deepEqual([probe.width, probe.height], [width, height], 'the probe decodes an image of the model’s size');
 
   const manifold = page.getByRole('figure', { name: 'Manifold' });
   await manifold.getByRole('img').first().waitFor({ timeout: 60_000 });
-  const tile = await picture(manifold.getByRole('img').first());
+  const tile = await picture(page, manifold.getByRole('img').first());
   assert.deepEqual([tile.width, tile.height], [width, height], 'manifold tiles are of the model’s size');
 
   await page.getByRole('tablist', { name: 'Tools' }).getByRole('tab', { name: 'Reconstructions' }).click();
   const figure = page.getByRole('figure', { name: 'Reconstructions' });
   const original = figure.getByRole('img', { name: 'Test image 0', exact: true });
   await original.waitFor({ timeout: 60_000 });
-  const seen = await picture(original);
+  const seen = await picture(page, original);
   assert.deepEqual([seen.width, seen.height], [width, height]);
   assert.ok(seen.coloured > 20, `the test image is shown in colour (${seen.coloured} coloured pixels)`);
-  const reconstruction = await picture(figure.getByRole('img', { name: 'Reconstruction of test image 0' }));
+  const reconstruction = await picture(page, figure.getByRole('img', { name: 'Reconstruction of test image 0' }));
   assert.deepEqual([reconstruction.width, reconstruction.height], [width, height], 'reconstructions are colour images of the model’s size');
   await page.screenshot({ path: join(SHOTS, `latent-${shot}.png`) });
 }

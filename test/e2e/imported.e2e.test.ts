@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { decodedImage, framesSeen, map, plotBox, probe, watchDecodedFrames } from './latent-page';
+import { decodedImage, framesSeen, map, picture, plotBox, probe, watchDecodedFrames } from './latent-page';
 import { SHOTS, until, useWebApp, type WebApp } from './web-app';
 
 const FIXTURES = resolve('test/fixtures/onnx');
@@ -16,16 +16,23 @@ let page: Page;
 
 useWebApp((started) => ({ page } = app = started));
 
-test('Import model in the Library adds the ONNX VAE to the library, marked imported, and opens it', async () => {
+/** Imports fixture `kind`'s two graphs as `name` with the Library's form (on `dataset`, default the form's); returns the model's list item once shown. */
+async function importFromLibrary(kind: string, name: string, dataset?: string) {
   await page.goto(app.server.url);
   await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Library' }).click();
   await page.getByRole('button', { name: 'Import model' }).click();
-  await page.getByLabel('Encoder ONNX file').setInputFiles(join(FIXTURES, 'vae-mlp-2.encoder.onnx'));
-  await page.getByLabel('Decoder ONNX file').setInputFiles(join(FIXTURES, 'vae-mlp-2.decoder.onnx'));
-  await page.getByLabel('Model name').fill('pytorch-vae');
+  await page.getByLabel('Encoder ONNX file').setInputFiles(join(FIXTURES, `${kind}.encoder.onnx`));
+  await page.getByLabel('Decoder ONNX file').setInputFiles(join(FIXTURES, `${kind}.decoder.onnx`));
+  await page.getByLabel('Model name').fill(name);
+  if (dataset) await page.getByLabel('Dataset').selectOption(dataset);
   await page.getByRole('form', { name: 'Import model' }).getByRole('button', { name: 'Import' }).click();
-  const item = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'pytorch-vae' }) });
-  await item.waitFor({ timeout: 30_000 });
+  const item = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name }) });
+  await item.waitFor({ timeout: 60_000 });
+  return item;
+}
+
+test('Import model in the Library adds the ONNX VAE to the library, marked imported, and opens it', async () => {
+  const item = await importFromLibrary('vae-mlp-2', 'pytorch-vae');
   assert.equal(await item.locator('.tag.imported').innerText(), 'imported');
   assert.equal(await item.getByRole('button', { name: 'Open pytorch-vae' }).isDisabled(), true, 'opened once imported');
   await page.screenshot({ path: join(SHOTS, 'library-imported.png') });
@@ -63,5 +70,17 @@ test('dragging the probe over the imported model changes the decoded image', asy
   const seen = await framesSeen(page);
   assert.ok(seen.distinct >= 3, `${seen.distinct} different images in ${seen.frames} paints`);
   await page.screenshot({ path: join(SHOTS, 'latent-imported.png') });
+  assert.deepEqual(app.pageErrors, []);
+});
+
+test('a PyTorch conv AE for 32×32 RGB images imports with the sprites and decodes colour images of that size', async () => {
+  await importFromLibrary('conv-rgb-32', 'pytorch-rgb', 'sprites');
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Latent space' }).click();
+  assert.equal(await page.getByRole('combobox', { name: 'Model', exact: true }).inputValue(), 'user/pytorch-rgb');
+  // The previous model's probe image shows until this model's first decode lands.
+  await until(async () => (await picture(page, decodedImage(page))).width === 32, 60_000, 'the probe decodes an image of the model’s width');
+  const decoded = await picture(page, decodedImage(page));
+  assert.deepEqual([decoded.width, decoded.height], [32, 32], 'the probe decodes an image of the model’s size');
+  assert.ok(decoded.coloured > 20, `in colour (${decoded.coloured} coloured pixels)`);
   assert.deepEqual(app.pageErrors, []);
 });

@@ -1,7 +1,7 @@
 // The latent space view as tests and the drag benchmark see it: where the map, probe and decoded
 // image are, how to find a sample under the pointer, and an in-page record of every image the
 // decoded canvas shows (each paint bumps its data-frame; the pixels are fingerprinted on the spot).
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 export const map = (page: Page) => page.getByRole('figure', { name: 'Latent space', exact: true });
 export const probe = (page: Page) => page.getByRole('slider', { name: 'Probe' });
@@ -71,4 +71,23 @@ export async function findSample(page: Page, options: { near?: { x: number; y: n
     if (match) return { ...point, index: Number(match[1]) };
   }
   throw new Error('no sample found under the pointer');
+}
+
+/** Size and colour of a picture (an <img> or a <canvas>): pixels whose channels differ by more than 40 count as coloured. Read as source text (page CSP). */
+export async function picture(page: Page, target: Locator): Promise<{ width: number; height: number; coloured: number }> {
+  await target.evaluate((element) => element.setAttribute('data-measured', ''));
+  return (await page.evaluate(`(() => {
+    const element = document.querySelector('[data-measured]');
+    element.removeAttribute('data-measured');
+    const width = element.naturalWidth ?? element.width;
+    const height = element.naturalHeight ?? element.height;
+    const canvas = document.createElement('canvas');
+    [canvas.width, canvas.height] = [width, height];
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(element, 0, 0);
+    const data = ctx.getImageData(0, 0, width, height).data;
+    let coloured = 0;
+    for (let i = 0; i < data.length; i += 4) if (Math.max(data[i], data[i + 1], data[i + 2]) - Math.min(data[i], data[i + 1], data[i + 2]) > 40) coloured++;
+    return { width, height, coloured };
+  })()`)) as { width: number; height: number; coloured: number };
 }

@@ -3,6 +3,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { basename, resolve } from 'node:path';
 import { ModelName } from '../../shared/contract';
+import type { ImageShape } from '../../shared/network';
 import { loadDataset } from '../engine/data/datasets';
 import { UserError } from '../engine/errors';
 import { importOnnxModel, readGraphFile } from '../engine/imported/import-onnx';
@@ -17,6 +18,7 @@ interface ImportOptions {
   name?: string;
   range: ImportedManifest['range'];
   outputs?: [string, string];
+  image?: ImageShape;
   models: string;
   json?: boolean;
 }
@@ -33,6 +35,13 @@ function outputNames(value: string): [string, string] {
   return names as [string, string];
 }
 
+/** "32x32x3" (or "32x32" for gray) → the image shape. */
+function imageShapeOf(value: string): ImageShape {
+  const match = /^(\d{1,4})[x×](\d{1,4})(?:[x×]([13]))?$/.exec(value.trim());
+  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) throw new InvalidArgumentError('expected HEIGHTxWIDTHxCHANNELS with 1 (gray) or 3 (RGB) channels, e.g. 32x32x3 (or 28x28 for gray).');
+  return { height: Number(match[1]), width: Number(match[2]), channels: Number(match[3] ?? 1) };
+}
+
 /** "vae.encoder.onnx" → "vae": the name the model gets when none is given. */
 function nameFromFile(path: string): string {
   return basename(path).replace(/\.onnx$/i, '').replace(/[._-]?encoder$/i, '') || 'imported';
@@ -42,9 +51,10 @@ export function registerImport(program: Command): void {
   program
     .command('import')
     .description('import an autoencoder trained elsewhere (PyTorch), exported as an ONNX encoder and decoder, into the model library')
-    .requiredOption('--encoder <file.onnx>', 'the encoder: images [batch, 784] or [batch, 1, 28, 28] → code (AE) or μ and log σ² (VAE)')
+    .requiredOption('--encoder <file.onnx>', 'the encoder: images [batch, channels, height, width] (or flat, [batch, pixels]) → code (AE) or μ and log σ² (VAE)')
     .requiredOption('--decoder <file.onnx>', 'the decoder: latent points [batch, latent] → images')
-    .option('--dataset <name|dir>', 'the images it was trained on: mnist, fashion-mnist or a folder of IDX files', 'mnist')
+    .option('--dataset <name|dir>', 'the images it was trained on: mnist, fashion-mnist, sprites, a folder of IDX files or of images', 'mnist')
+    .option('--image <HxWxC>', "the images' shape where the graphs leave it symbolic (default: the dataset's)", imageShapeOf)
     .option('--name <name>', 'its name in the library (default: from the encoder file name)')
     .option('--range <0,1|-1,1>', 'the range of the images the graphs take and give', rangeOf, 'unit')
     .option('--outputs <mu,logvar>', "a VAE encoder's two outputs by name, μ first (when their names do not say)", outputNames)
@@ -57,7 +67,7 @@ export function registerImport(program: Command): void {
       const library = new ModelLibrary(resolve(options.models), resolve(options.models));
       const dir = library.newModelDir(name);
       const manifest = await importOnnxModel(
-        { encoder: readGraphFile(options.encoder), decoder: readGraphFile(options.decoder), dataset: () => loadDataset(options.dataset), datasetRef: options.dataset, name, range: options.range, outputs: options.outputs },
+        { encoder: readGraphFile(options.encoder), decoder: readGraphFile(options.decoder), dataset: () => loadDataset(options.dataset), datasetRef: options.dataset, name, range: options.range, outputs: options.outputs, image: options.image },
         dir
       );
       if (options.json) {

@@ -206,8 +206,9 @@ export async function createEngineHost(options: EngineOptions): Promise<EngineHo
     },
     'models.export': ({ id }) =>
       withTrained(id, 'export to PyTorch', (m) => {
-        const { bytes, construct } = pytorchSafetensors(m);
-        return { fileName: `${library.dirOf(id).folder}.safetensors`, data: Buffer.from(bytes).toString('base64'), construct };
+        const fileName = `${library.dirOf(id).folder}.safetensors`;
+        const { bytes, construct, module } = pytorchSafetensors(m, fileName);
+        return { fileName, data: Buffer.from(bytes).toString('base64'), construct, ...(module ? { module } : {}) };
       }),
     'train.start': (params) => runs.start(params),
     'train.pause': async ({ runId }) => ({ paused: runs.pause(runId) }),

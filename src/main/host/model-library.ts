@@ -57,7 +57,7 @@ export class ModelLibrary {
     const common = { id: `${source}/${folder}`, name: folder, source, family: manifest.family, dataset: manifest.dataset.name, datasetMissing, createdAt: manifest.createdAt, path: dir };
     if (manifest.kind === 'imported') {
       const checksum = `${manifest.encoder.sha256}+${manifest.decoder.sha256}`;
-      return { ...common, checksum, imported: true, recipe: IMPORTED_RECIPE, latent: manifest.latent, image: MNIST_SHAPE, epochs: 0, testLoss: null, status: 'done' };
+      return { ...common, checksum, imported: true, recipe: IMPORTED_RECIPE, latent: manifest.latent, image: manifest.image ?? MNIST_SHAPE, epochs: 0, testLoss: null, status: 'done' };
     }
     return {
       ...common,

@@ -5,10 +5,11 @@ import * as ort from 'onnxruntime-node';
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { IMAGE_PIXELS, IMAGE_SIDE } from '../../../shared/contract';
+import type { ImageShape } from '../../../shared/network';
 import { readRegularFile } from '../data/regular-file';
 import type { Dataset } from '../data/datasets';
 import { UserError } from '../errors';
+import { imagePixels } from '../models/network';
 import { writeFileAtomic } from '../persistence/model-folder';
 import { MANIFEST_FILE, MANIFEST_FORMAT } from '../persistence/manifest';
 import { APP_NAME, APP_VERSION } from '../version';
@@ -46,6 +47,8 @@ export interface OnnxImport {
   range: ImportedManifest['range'];
   /** A VAE's two encoder outputs by name, μ first, where their names do not say which is which. */
   outputs?: [string, string];
+  /** The images' shape where the graphs leave it symbolic (--image 32x32x3); by default the dataset's. */
+  image?: ImageShape;
 }
 
 /** One line of ONNX Runtime's message, without its source-file prefix. */
@@ -76,26 +79,64 @@ function tensorShape(path: string, what: string, meta: Metadata): ReadonlyArray<
 
 const pretty = (shape: ReadonlyArray<number | string>) => `[${shape.join(', ')}]`;
 
+/** "32×32×3": an image shape as messages name it. */
+const shapeName = ({ height, width, channels }: ImageShape) => `${height}×${width}×${channels}`;
+
+type Dim = number | string;
+
 /**
- * The encoder's input shape with its image dimensions fixed: flat [B, 784], or [B, C, H, W],
- * [B, H, W], [B, H, W, C] matching the dataset's 28×28 single-channel images. A symbolic image
- * dimension is fixed from the dataset where the layout says which it is.
+ * One image's dimensions in a graph's tensor (without the batch) and their pixel order, from its
+ * rank: [pixels] (flat, as PyTorch's flatten of C×H×W), [H, W] (gray), [C, H, W] (PyTorch's NCHW)
+ * or [H, W, C] (channels last: only when the last dimension is 1 or 3 and the first is not).
+ * `image` fills the symbolic dimensions. Null for another rank.
  */
-function imageInputShape(path: string, meta: Metadata, datasetTitle: string): (number | string)[] {
+function imageDims(dims: readonly Dim[], image: ImageShape): { dims: Dim[]; order: 'chw' | 'hwc' } | null {
+  const { height, width, channels } = image;
+  const isChannels = (d: Dim | undefined) => d === 1 || d === 3;
+  const wanted: Record<number, Dim[]> = { 1: [imagePixels(image)], 2: [height, width], 3: [channels, height, width] };
+  const order = dims.length === 3 && isChannels(dims[2]) && !isChannels(dims[0]) ? 'hwc' : 'chw';
+  const shape = order === 'hwc' ? [height, width, channels] : wanted[dims.length];
+  return shape ? { dims: dims.map((d, i) => (typeof d === 'number' ? d : shape[i]!)), order } : null;
+}
+
+/** The image shape fixed dims say, where they say all of it (null for a flat tensor, whose pixels could be any shape). */
+function shapeOfDims(dims: readonly Dim[], order: 'chw' | 'hwc'): ImageShape | null {
+  const n = dims.map(Number);
+  if (dims.length === 2) return { height: n[0]!, width: n[1]!, channels: 1 };
+  if (dims.length === 3) return order === 'hwc' ? { height: n[0]!, width: n[1]!, channels: n[2]! } : { height: n[1]!, width: n[2]!, channels: n[0]! };
+  return null;
+}
+
+const sameShape = (a: ImageShape, b: ImageShape) => a.height === b.height && a.width === b.width && a.channels === b.channels;
+
+/**
+ * The encoder's input shape with its image dimensions fixed, its pixel order, and the image shape
+ * it takes: flat [B, pixels], or [B, C, H, W], [B, H, W], [B, H, W, C]. Fixed dimensions are read
+ * from the graph, symbolic ones from `given` (the user's --image) or else the dataset's shape; the
+ * result must agree with both.
+ */
+function imageInput(path: string, meta: Metadata, dataset: Dataset, given: ImageShape | undefined): { inputShape: Dim[]; order: 'chw' | 'hwc'; image: ImageShape } {
   const shape = tensorShape(path, 'input', meta);
-  const layouts: Record<number, number[]> = { 2: [IMAGE_PIXELS], 3: [IMAGE_SIDE, IMAGE_SIDE], 4: [1, IMAGE_SIDE, IMAGE_SIDE] };
-  const channelsLast = shape.length === 4 && shape[3] === 1 && shape[1] === IMAGE_SIDE;
-  const wanted = channelsLast ? [IMAGE_SIDE, IMAGE_SIDE, 1] : layouts[shape.length];
-  if (!wanted) {
-    throw new UserError(`${path}: input "${meta.name}" has shape ${pretty(shape)}; the encoder must take a batch of images, [batch, 784] or [batch, 1, 28, 28]: export it with such an example input`);
+  const reference = given ?? dataset.shape;
+  const read = imageDims(shape.slice(1), reference);
+  if (!read) {
+    throw new UserError(`${path}: input "${meta.name}" has shape ${pretty(shape)}; the encoder must take a batch of images, [batch, pixels] or [batch, channels, height, width]: export it with such an example input`);
   }
-  const fixed = shape.map((d, i) => (i === 0 || typeof d === 'number' ? d : wanted[i - 1]!));
-  if (fixed.slice(1).some((d, i) => d !== wanted[i])) {
-    throw new UserError(
-      `${path}: input "${meta.name}" has shape ${pretty(shape)} but ${datasetTitle} images are 1×${IMAGE_SIDE}×${IMAGE_SIDE} (${IMAGE_PIXELS} pixels): export the encoder for [batch, ${wanted.join(', ')}], or import it with the --dataset it was trained on`
-    );
+  const inputShape = [shape[0]!, ...read.dims];
+  const fixedPixels = read.dims.reduce<number>((n, d) => n * Number(d), 1);
+  const image = shapeOfDims(read.dims, read.order) ?? (fixedPixels === imagePixels(reference) ? reference : null);
+  const { height, width, channels } = reference;
+  const example = read.dims.length === 1 ? `[batch, ${imagePixels(reference)}]` : `[batch, ${channels}, ${height}, ${width}]`;
+  if (!image || !sameShape(image, reference)) {
+    const what = image ? `${shapeName(image)} images` : `${fixedPixels} values per image`;
+    const against = given ? `--image says ${shapeName(given)}` : `${dataset.title} images are ${shapeName(reference)} (${imagePixels(reference)} values)`;
+    const fix = given ? 'give the --image the graph was exported for' : `import it with the --dataset it was trained on, or export the encoder for ${example}`;
+    throw new UserError(`${path}: input "${meta.name}" has shape ${pretty(shape)} (${what}) but ${against}: ${fix}`);
   }
-  return fixed;
+  if (given && !sameShape(given, dataset.shape)) {
+    throw new UserError(`--image ${shapeName(given)} but ${dataset.title} images are ${shapeName(dataset.shape)}: import with the --dataset the model was trained on (its images ${shapeName(given)})`);
+  }
+  return { inputShape, order: read.order, image };
 }
 
 /** Which of a VAE encoder's two outputs is μ and which log σ², from their names or the user's `outputs`. */
@@ -136,7 +177,8 @@ export async function importOnnxModel(options: OnnxImport, dir: string): Promise
     const dataset = await options.dataset();
     const [encoderInput, ...extraInputs] = encoder.session.inputMetadata;
     if (!encoderInput || extraInputs.length > 0) throw new UserError(`${encoderPath} has ${encoder.session.inputNames.length} inputs: the encoder must take one, the batch of images`);
-    const imageShape = imageInputShape(encoderPath, encoderInput, dataset.title);
+    const { inputShape: imageShape, order: encoderOrder, image } = imageInput(encoderPath, encoderInput, dataset, options.image);
+    const pixels = imagePixels(image);
     const outputNames = encoder.session.outputNames;
     if (outputNames.length > 2) throw new UserError(`${encoderPath} has ${outputNames.length} outputs (${outputNames.join(', ')}): an encoder returns the code (AE) or μ and log σ² (VAE)`);
     for (const meta of encoder.session.outputMetadata) tensorShape(encoderPath, 'output', meta);
@@ -145,7 +187,7 @@ export async function importOnnxModel(options: OnnxImport, dir: string): Promise
 
     const batch = typeof imageShape[0] === 'number' ? imageShape[0] : 1;
     const encoded = await probe(encoderPath, () =>
-      runInBatches(encoder.session, encoderInput.name, imageShape, Object.values(posterior), new Float32Array(batch * IMAGE_PIXELS), batch)
+      runInBatches(encoder.session, encoderInput.name, imageShape, Object.values(posterior), new Float32Array(batch * pixels), batch)
     );
     const latent = encoded[0]!.length / batch;
     if ('logvar' in posterior && encoded[1]!.length / batch !== latent) {
@@ -169,12 +211,15 @@ export async function importOnnxModel(options: OnnxImport, dir: string): Promise
     const [decoded] = await probe(decoderPath, () =>
       runInBatches(decoder.session, decoderInput.name, decoderShape, [decoderOutput.name], new Float32Array(decoderBatch * latent), decoderBatch)
     );
-    if (decoded!.length / decoderBatch !== IMAGE_PIXELS) {
+    const decodedPixels = decoded!.length / decoderBatch;
+    const output = imageDims(outputShape.slice(1), image);
+    const outputImage = output && shapeOfDims(output.dims, output.order);
+    if (decodedPixels !== pixels || (outputImage && !sameShape(outputImage, image))) {
+      const what = outputImage ? `${shapeName(outputImage)} images` : `${decodedPixels} values per image`;
       throw new UserError(
-        `${decoderPath}: output "${decoderOutput.name}" (shape ${pretty(outputShape)}) has ${decoded!.length / decoderBatch} values per image but ${dataset.title} images have ${IMAGE_PIXELS} (28×28): import the decoder of a model trained on 28×28 images`
+        `${decoderPath}: output "${decoderOutput.name}" (shape ${pretty(outputShape)}) gives ${what} but ${encoderPath} takes ${shapeName(image)} images (${pixels} values): import the encoder and decoder of the same model`
       );
     }
-
     const manifest: ImportedManifest = {
       format: MANIFEST_FORMAT,
       kind: 'imported',
@@ -192,8 +237,10 @@ export async function importOnnxModel(options: OnnxImport, dir: string): Promise
       createdAt: new Date().toISOString(),
       range: options.range,
       latent,
-      encoder: { file: 'encoder.onnx', source: encoderPath, sha256: sha256(encoder.bytes), bytes: encoder.bytes.length, input: encoderInput.name, inputShape: imageShape, ...posterior },
-      decoder: { file: 'decoder.onnx', source: decoderPath, sha256: sha256(decoder.bytes), bytes: decoder.bytes.length, input: decoderInput.name, inputShape: decoderShape, output: decoderOutput.name },
+      image,
+      encoder: { file: 'encoder.onnx', source: encoderPath, sha256: sha256(encoder.bytes), bytes: encoder.bytes.length, input: encoderInput.name, inputShape: imageShape, ...posterior, order: encoderOrder },
+      // A decoder's output of unstated layout (flat, symbolic) is read in the encoder's pixel order.
+      decoder: { file: 'decoder.onnx', source: decoderPath, sha256: sha256(decoder.bytes), bytes: decoder.bytes.length, input: decoderInput.name, inputShape: decoderShape, output: decoderOutput.name, order: output?.dims.length === 3 ? output.order : encoderOrder },
     };
     // Written beside its final place and renamed: the library never lists a half-written import.
     const temp = join(dirname(dir), `.import-${basename(dir)}-${process.pid}`);

@@ -6,6 +6,12 @@ import { Manifest } from '../persistence/manifest';
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 const TensorName = z.string().min(1).max(500);
 
+/**
+ * How one image's values lie in a graph's input or output: 'chw' (channels first, as PyTorch's
+ * [batch, C, H, W] and its flatten) or 'hwc' (channels last, as the app keeps images).
+ */
+const PixelOrder = z.enum(['chw', 'hwc']);
+
 const OnnxGraph = z.object({
   /** The copy inside the model folder. */
   file: z.string().regex(/^[\w.-]+\.onnx$/),
@@ -30,7 +36,11 @@ export const ImportedManifest = z.object({
   /** The images' range as the graphs take and give them: [0, 1] ('unit') or [-1, 1] ('symmetric'). */
   range: z.enum(['unit', 'symmetric']),
   latent: z.number().int().min(1),
-  encoder: OnnxGraph.extend({ mu: TensorName, logvar: TensorName.optional() }),
-  decoder: OnnxGraph.extend({ output: TensorName }),
+  /** The images the graphs take and give; absent in imports from before colour: 28×28 gray. */
+  image: Manifest.shape.image,
+  /** `order`: the input's pixel order; absent (older imports, all gray) is 'chw'. */
+  encoder: OnnxGraph.extend({ mu: TensorName, logvar: TensorName.optional(), order: PixelOrder.optional() }),
+  /** `order`: the output's pixel order; absent is 'chw'. */
+  decoder: OnnxGraph.extend({ output: TensorName, order: PixelOrder.optional() }),
 });
 export type ImportedManifest = z.infer<typeof ImportedManifest>;

@@ -1,9 +1,11 @@
 // An autoencoder trained elsewhere (PyTorch, …) and imported as two ONNX graphs, run with ONNX
 // Runtime's CPU provider in the engine process. It answers the latent views like a model
-// trained here (LatentModel): images in [0, 1] as [count, 784], latent means as [count, latent].
+// trained here (LatentModel): images in [0, 1] as [count, pixels] channels last, latent means as
+// [count, latent]. A graph that takes or gives channels first (PyTorch's NCHW) is fed and read
+// through a transpose.
 import * as ort from 'onnxruntime-node';
 import { join } from 'node:path';
-import { MNIST_SHAPE } from '../../../shared/network';
+import { MNIST_SHAPE, type ImageShape } from '../../../shared/network';
 import { readRegularFile } from '../data/regular-file';
 import type { LatentModel } from '../explore/latent-model';
 import type { ImportedManifest } from './imported-manifest';
@@ -48,10 +50,32 @@ export async function runInBatches(
   });
 }
 
+/**
+ * `count` images, [count, height·width·channels], from one pixel order to the other ('hwc':
+ * channels last, the app's; 'chw': channels first, PyTorch's). The same array when they agree or
+ * the images are gray.
+ */
+export function reorderPixels(values: Float32Array, count: number, { height, width, channels }: ImageShape, from: 'chw' | 'hwc', to: 'chw' | 'hwc'): Float32Array {
+  if (from === to || channels === 1) return values;
+  const plane = height * width;
+  const out = new Float32Array(values.length);
+  for (let n = 0; n < count; n++) {
+    const base = n * plane * channels;
+    for (let p = 0; p < plane; p++) {
+      for (let c = 0; c < channels; c++) {
+        const [hwc, chw] = [base + p * channels + c, base + c * plane + p];
+        if (from === 'hwc') out[chw] = values[hwc]!;
+        else out[hwc] = values[chw]!;
+      }
+    }
+  }
+  return out;
+}
+
 export class OnnxAutoencoder implements LatentModel {
   readonly latentDim: number;
-  /** Imported graphs are checked at import for MNIST-shaped images. */
-  readonly image = MNIST_SHAPE;
+  /** The images the graphs were checked for at import (imports from before colour: 28×28 gray). */
+  readonly image: ImageShape;
 
   private constructor(
     readonly manifest: ImportedManifest,
@@ -59,6 +83,7 @@ export class OnnxAutoencoder implements LatentModel {
     private readonly decoder: ort.InferenceSession
   ) {
     this.latentDim = manifest.latent;
+    this.image = manifest.image ?? MNIST_SHAPE;
   }
 
   /** Opens the graphs of an imported model's folder (checked at import; the manifest says how to run them). */
@@ -70,20 +95,22 @@ export class OnnxAutoencoder implements LatentModel {
     return new OnnxAutoencoder(manifest, encoder, decoder);
   }
 
-  /** [count, 784] in [0, 1] → the encoder's μ (or code), [count, latent]; the graph's own range is applied first. */
+  /** [count, pixels] in [0, 1], channels last → the encoder's μ (or code), [count, latent]; the graph's own range and pixel order are applied first. */
   async encode(x: Float32Array, count: number): Promise<Float32Array> {
     const { encoder, range } = this.manifest;
-    const input = range === 'symmetric' ? x.map((v) => v * 2 - 1) : x;
+    const ordered = reorderPixels(x, count, this.image, 'hwc', encoder.order ?? 'chw');
+    const input = range === 'symmetric' ? ordered.map((v) => v * 2 - 1) : ordered;
     const [mu] = await runInBatches(this.encoder, encoder.input, encoder.inputShape, [encoder.mu], input, count);
     return mu!;
   }
 
-  /** [count, latent] → the decoder's images flattened to [count, 784], mapped to [0, 1] from the graph's range. */
+  /** [count, latent] → the decoder's images as [count, pixels] channels last, mapped to [0, 1] from the graph's range. */
   async decode(z: Float32Array, count: number): Promise<Float32Array> {
     const { decoder, range } = this.manifest;
-    const [images] = await runInBatches(this.decoder, decoder.input, decoder.inputShape, [decoder.output], z, count);
+    const [output] = await runInBatches(this.decoder, decoder.input, decoder.inputShape, [decoder.output], z, count);
+    const images = reorderPixels(output!, count, this.image, decoder.order ?? 'chw', 'hwc');
     // Shown images are [0, 1]; a [-1, 1] decoder's output is mapped back (clipped when drawn).
-    return range === 'symmetric' ? images!.map((v) => (v + 1) / 2) : images!;
+    return range === 'symmetric' ? images.map((v) => (v + 1) / 2) : images;
   }
 
   async reconstruct(x: Float32Array, count: number): Promise<Float32Array> {
