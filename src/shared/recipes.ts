@@ -5,6 +5,8 @@ import { denseStack, MNIST_SHAPE, type ImageShape, type LayerActivation, type La
 
 export const FAMILIES = ['ae', 'vae', 'mae', 'dae', 'dropout-ae', 'vqvae'] as const;
 export type Family = (typeof FAMILIES)[number];
+/** Families exported to PyTorch as a module: an encoder and a decoder alone (a VQ-VAE's codebook quantisation is not written as one). */
+export const PYTORCH_EXPORT_FAMILIES: readonly Family[] = ['ae', 'dae', 'mae', 'dropout-ae', 'vae'];
 
 /** Each family's name as users read it (form headings, error messages). */
 export const FAMILY_TITLES: Record<Family, string> = {

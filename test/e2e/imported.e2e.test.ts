@@ -37,6 +37,9 @@ test('Import model in the Library adds the ONNX VAE to the library, marked impor
   assert.equal(await item.getByRole('button', { name: 'Open pytorch-vae' }).isDisabled(), true, 'opened once imported');
   await page.screenshot({ path: join(SHOTS, 'library-imported.png') });
   assert.equal(await item.getByRole('button', { name: 'Export pytorch-vae to PyTorch' }).isDisabled(), true, 'an imported model is already PyTorch');
+  const vqvaeExport = page.getByRole('button', { name: 'Export mnist-vqvae to PyTorch' });
+  assert.equal(await vqvaeExport.isDisabled(), true, 'a VQ-VAE has no PyTorch export: the button says so instead of failing');
+  assert.match((await vqvaeExport.getAttribute('title')) ?? '', /No PyTorch export for a VQ-VAE/);
 });
 
 test('a trained model exports from the Library as PyTorch weights (a safetensors download)', async () => {

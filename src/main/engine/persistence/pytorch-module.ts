@@ -5,6 +5,7 @@
 // engine computes. The engine's convolutions are TensorFlow's 'same'-padded NHWC ones: the module
 // pads (and crops transposed convolutions) the way TensorFlow does, and flattens channels last.
 import { mapShape, type ImageShape, type LayerSpec } from '../../../shared/network';
+import { PYTORCH_EXPORT_FAMILIES } from '../../../shared/recipes';
 import type { Autoencoder } from '../models/autoencoder';
 import { UserError } from '../errors';
 
@@ -97,9 +98,6 @@ ${indent([...part.forward, `return ${result}`], 8)}
 `;
 }
 
-/** Families whose network is an encoder and a decoder alone (the VQ-VAE's codebook has no module here). */
-const FAMILIES = ['ae', 'dae', 'mae', 'dropout-ae', 'vae'];
-
 /**
  * The Python source of `Model`, an nn.Module with the model's parameters under their saved names
  * (`encoder/conv1/kernel` → `encoder.conv1.weight`), and `encode(x)` (μ for a VAE), `decode(z)` and
@@ -109,7 +107,7 @@ const FAMILIES = ['ae', 'dae', 'mae', 'dropout-ae', 'vae'];
  */
 export function pytorchModuleSource(model: Autoencoder, file: string): string {
   const { recipe } = model;
-  if (!FAMILIES.includes(recipe.family)) {
+  if (!PYTORCH_EXPORT_FAMILIES.includes(recipe.family)) {
     throw new UserError(`recipe ${recipe.name} (${recipe.family}) has no PyTorch export: its codebook quantisation is not written as a module; export an AE, DAE, MAE or VAE recipe`);
   }
   const shapes = new Map(model.params.names.map((name, i) => [name, model.params.variables[i]!.shape]));
