@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { dirname, join } from 'node:path';
+import { leanTensorFlowKernels } from './tensorflow-kernels';
 
 /** What a loaded native package computes on. */
 export interface NativeLoad {
@@ -116,6 +117,7 @@ export function loadNativePackage(pkg: string, req: NodeJS.Require): string {
     }
     throw error;
   }
+  leanTensorFlowKernels();
   return manifestPath;
 }
 
