@@ -1,6 +1,8 @@
-// Three of tfjs-node's kernels do work TensorFlow does not need, several times per training step:
-// Cast runs a TensorFlow Cast to the dtype the tensor already has (tfjs's gradients cast float32
-// operands to float32; the cpu and wasm backends return the same data), Mean casts its input to
+// Four of tfjs-node's kernels do work TensorFlow does not need, several times per training step:
+// Cast and Reshape run a TensorFlow op (Reshape also makes a shape tensor) where the tensor already
+// has the dtype or shape asked for (tfjs's gradients cast float32 operands to float32 and reshape
+// every broadcast operand's gradient to its shape; the cpu and wasm backends return the same
+// data), Mean casts its input to
 // float32 even when it is float32 already, and GatherV2 reads its indices back to JavaScript to check they are in
 // range (a read-back stalls the step: on a GPU it waits for everything queued before it), which
 // TensorFlow's own GatherV2 checks anyway (an out-of-range index still fails, with TensorFlow's
@@ -27,18 +29,26 @@ function replace(name: string, lean: (original: tf.KernelFunc) => tf.KernelFunc)
   tf.registerKernel({ ...original, kernelFunc });
 }
 
+/** `x`'s data under a second tensor, counted by the backend (as the cpu and wasm backends' identity). */
+function sameData(x: tf.TensorInfo, backend: unknown): tf.TensorInfo {
+  (backend as TensorFlowBackend).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
 /**
- * Swaps tfjs-node's Cast, Mean and GatherV2 kernels for ones without the needless Casts and
+ * Swaps tfjs-node's Cast, Reshape, Mean and GatherV2 kernels for ones without the needless ops and
  * read-back (see above). Call once the 'tensorflow' backend's kernels are registered; a no-op when
  * they are not.
  */
 export function leanTensorFlowKernels(): void {
   replace('Cast', (original) => (args) => {
     const x = args.inputs.x as tf.TensorInfo;
-    if ((args.attrs as unknown as { dtype: tf.DataType }).dtype !== x.dtype) return original(args);
-    // The same data under a second tensor, counted by the backend as the cpu and wasm backends do.
-    (args.backend as unknown as TensorFlowBackend).incRef(x.dataId);
-    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    return (args.attrs as unknown as { dtype: tf.DataType }).dtype === x.dtype ? sameData(x, args.backend) : original(args);
+  });
+  replace('Reshape', (original) => (args) => {
+    const x = args.inputs.x as tf.TensorInfo;
+    const shape = tf.util.inferFromImplicitShape((args.attrs as unknown as { shape: number[] }).shape, tf.util.sizeFromShape(x.shape));
+    return tf.util.arraysEqual(shape, x.shape) ? sameData(x, args.backend) : original(args);
   });
   replace('Mean', (original) => (args) => {
     const x = args.inputs.x as tf.TensorInfo;
