@@ -224,13 +224,16 @@ const COVARIANCE_MAX_DIM = 256;
 
 /** `principalPlane` by power iteration in JavaScript on the covariance. */
 function planeByCovariance(encoded: Float32Array, n: number, d: number): { mean: number[]; axes: number[][]; explained: number[] } {
-  const { mean, cov } = tf.tidy(() => {
+  const [meanTensor, covTensor] = tf.tidy(() => {
     const z = tf.tensor2d(encoded, [n, d]);
     const mean = tf.mean(z, 0);
     const centred = z.sub(mean);
     // Transposed explicitly: the wasm backend's product with a transposed first operand is ~50× slower.
-    return { mean: Array.from(mean.dataSync()), cov: Float64Array.from(tf.matMul(centred.transpose(), centred).div(n).dataSync()) };
+    return [mean, tf.matMul(centred.transpose(), centred).div(n)];
   });
+  const mean = Array.from(meanTensor!.dataSync());
+  const cov = Float64Array.from(covTensor!.dataSync());
+  tf.dispose([meanTensor!, covTensor!]);
   let total = 0;
   for (let i = 0; i < d; i++) total += cov[i * d + i]!;
   total ||= 1;
