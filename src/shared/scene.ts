@@ -85,6 +85,8 @@ const LatentScene = z
     axes: z.tuple([z.number().int().min(0).max(511), z.number().int().min(0).max(511)]).optional(),
     /** How many test images a UMAP or t-SNE map covers. */
     mapPoints: z.number().int().min(2).max(10_000).optional(),
+    /** For a dataset with known factors: the factor (its index) the map is coloured by; absent, the class. */
+    colourBy: z.number().int().min(0).max(63).optional(),
     tool: z.enum(['manifold', 'interpolation', 'samples', 'reconstructions', 'dimensions']),
     manifold: z.object({ n: z.number().int().min(2).max(64), mode: z.enum(['region', 'quantiles']), overlay: z.boolean() }).strict(),
     interpolation: z.object({ from: Endpoint.nullable(), to: Endpoint.nullable(), steps: z.number().int().min(2).max(64), mode: z.enum(['linear', 'slerp']) }).strict(),

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Result } from '../../src/shared/contract';
+import { sceneFromLinkFragment } from '../../src/shared/scene';
 import { map } from './latent-page';
 import { SHOTS, until, useWebApp, type WebApp } from './web-app';
 
@@ -77,5 +78,13 @@ test('a sprites model: the map coloured by each factor, and the dimension × fac
   assert.ok(mig >= 0 && mig <= 1, `MIG ${mig}`);
   await heat.scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SHOTS, 'latent-factors.png') });
+
+  // A scene keeps the factor the map is coloured by (here still 'colour'), and its link brings it back.
+  const link = await page.getByRole('group', { name: 'Scene' }).getByLabel('Scene link').inputValue();
+  assert.equal((sceneFromLinkFragment(link.split('#scene=')[1]!).view as { colourBy?: number }).colourBy, 5);
+  await colourBy.selectOption('shape');
+  await page.goto(link);
+  await page.reload();
+  await until(async () => (await page.getByRole('combobox', { name: 'Colour by' }).inputValue().catch(() => '')) === '5', 60_000, 'the scene colours the map by colour again');
   assert.deepEqual(app.pageErrors, []);
 });

@@ -80,6 +80,14 @@ test('a scene keeps the kind of latent map: PCA, two chosen axes (which), UMAP o
   assert.match(refusal(withView({ projection: 'isomap' })), /view\.projection/);
 });
 
+test('a scene keeps the factor a latent map is coloured by; a bad one is refused', () => {
+  const kept: Scene = { ...scene, view: { ...scene.view, colourBy: 5 } as Scene['view'] };
+  assert.deepEqual(parseScene(sceneText(kept)), kept);
+  assert.deepEqual(sceneFromLinkFragment(sceneLinkFragment(kept)), kept);
+  assert.match(refusal(withView({ colourBy: -1 })), /view\.colourBy/);
+  assert.match(refusal(withView({ colourBy: 1.5 })), /view\.colourBy/);
+});
+
 test('hostile scenes are refused: unknown keys, non-finite numbers, huge texts and paths, prototype keys', () => {
   assert.match(refusal(JSON.stringify({ ...scene, extra: 1 })), /extra|unrecognized/i);
   assert.match(refusal(sceneText(scene).replace('"seed": 4', '"seed": 1e400')), /view\.samples\.seed/);

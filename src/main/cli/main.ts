@@ -2,18 +2,35 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../engine/errors';
 import { APP_VERSION } from '../engine/version';
-import { registerBench } from './bench-command';
-import { registerDataset } from './dataset-command';
-import { registerDecode } from './decode-command';
-import { registerEncode } from './encode-command';
-import { registerEval } from './eval-command';
-import { registerExport } from './export-command';
-import { registerFigure } from './figure-command';
-import { registerHistory } from './history-command';
-import { registerImport } from './import-command';
-import { registerRecipes } from './recipes-command';
-import { registerServe } from './serve-command';
-import { registerTrain } from './train-command';
+
+type Register = (program: Command) => void;
+
+/** Each subcommand's module, in the order help lists them; imported only when that command runs. */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  recipes: async () => (await import('./recipes-command')).registerRecipes,
+  train: async () => (await import('./train-command')).registerTrain,
+  dataset: async () => (await import('./dataset-command')).registerDataset,
+  eval: async () => (await import('./eval-command')).registerEval,
+  history: async () => (await import('./history-command')).registerHistory,
+  serve: async () => (await import('./serve-command')).registerServe,
+  bench: async () => (await import('./bench-command')).registerBench,
+  figure: async () => (await import('./figure-command')).registerFigure,
+  import: async () => (await import('./import-command')).registerImport,
+  export: async () => (await import('./export-command')).registerExport,
+  encode: async () => (await import('./encode-command')).registerEncode,
+  decode: async () => (await import('./decode-command')).registerDecode,
+};
+
+/**
+ * The subcommands to register for `args`: only the one named (the first word; the program takes no
+ * option with a value), so a run loads the packages its command needs and no others (TensorFlow's
+ * registrations, ONNX Runtime, sharp, the web server); all of them for help, a version or a typo.
+ */
+async function commandsFor(args: string[]): Promise<Register[]> {
+  const name = args.find((arg) => !arg.startsWith('-'));
+  const names = name !== undefined && Object.hasOwn(COMMANDS, name) ? [name] : Object.keys(COMMANDS);
+  return Promise.all(names.map((n) => COMMANDS[n]!()));
+}
 
 // A reader that stops early (`latent-explorer recipes | head`) ends the output, not the program with a stack.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -26,18 +43,7 @@ const program = new Command('latent-explorer')
   .version(APP_VERSION)
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'latent-explorer: error: ')) });
-registerRecipes(program);
-registerTrain(program);
-registerDataset(program);
-registerEval(program);
-registerHistory(program);
-registerServe(program);
-registerBench(program);
-registerFigure(program);
-registerImport(program);
-registerExport(program);
-registerEncode(program);
-registerDecode(program);
+for (const register of await commandsFor(process.argv.slice(2))) register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -5,8 +5,8 @@ import type { Command } from 'commander';
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { BackendInfo, EpochRecord } from '../../shared/contract';
-import { describeBackend, initBackend } from '../engine/backend/backend';
-import { useFastestBackendFor } from '../engine/training/calibrate';
+import { describeBackend } from '../engine/backend/backend';
+import { initBackendForTraining, useFastestBackendFor } from '../engine/training/calibrate';
 import type { Dataset } from '../engine/data/datasets';
 import { loadDatasetWithProgress } from './load-progress';
 import { UserError } from '../engine/errors';
@@ -66,7 +66,7 @@ export function registerTrain(program: Command): void {
     let backend: BackendInfo;
     let dataset: Dataset;
     try {
-      await initBackend(options.backend);
+      await initBackendForTraining(recipe, settings, options.backend);
       backend = await useFastestBackendFor(recipe, settings);
       dataset = await loadDatasetWithProgress(options.dataset ?? recipe.defaultDataset, options.json);
       recipeForImages(recipe, dataset.shape, dataset.title);

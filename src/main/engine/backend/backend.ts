@@ -125,8 +125,12 @@ let nativePackages: NodeJS.Require = nodeRequire;
  * is measured faster on it; at once where wasm fails), pure-JS cpu only when neither is there.
  * The lightest loaded one is active until `chooseFastest` (fastest.ts) switches.
  * `packages` resolves the native packages (the engine's own require; tests hand in stand-ins).
+ * `nativeFirst` (the work at hand was measured faster on native TensorFlow: `initBackendFor` in
+ * fastest.ts) turns it round where tfjs-node would be deferred: TensorFlow is loaded and active,
+ * and wasm is the deferred one (~1.5 s not spent on a backend the work will not use); where
+ * TensorFlow then fails to load, wasm loads as usual.
  */
-export async function initBackend(requested?: string, packages: NodeJS.Require = nodeRequire): Promise<BackendInfo> {
+export async function initBackend(requested?: string, packages: NodeJS.Require = nodeRequire, nativeFirst = false): Promise<BackendInfo> {
   if (chosen) return chosen;
   const wanted = wantedBackend(requested);
   const threads = wantedThreads();
@@ -134,6 +138,7 @@ export async function initBackend(requested?: string, packages: NodeJS.Require =
   const skipped: BackendInfo['skipped'] = [];
   const loaded: LoadedBackend[] = [];
   let deferredNative: LoadedBackend | undefined;
+  let deferredWasm: LoadedBackend | undefined;
   for (const candidate of CANDIDATES) {
     if (wanted && candidate.name !== wanted) {
       skipped.push({ name: candidate.name, reason: `not requested (${wanted} was)` });
@@ -146,8 +151,18 @@ export async function initBackend(requested?: string, packages: NodeJS.Require =
     // Only a package that resolves with a built binding is deferred; any other fails at once, with its reason.
     if (!wanted && candidate.name === 'node' && !gpuManifest && nativeIdentity('@tensorflow/tfjs-node', packages) !== '') {
       deferredNative = { name: 'node', tfName: candidate.tfName, deferred: true };
+      if (!nativeFirst) continue;
+      const problem = await loadDeferred(deferredNative, threads);
+      if (problem === undefined) {
+        loaded.push(deferredNative);
+        deferredWasm = { name: 'wasm', tfName: 'wasm', deferred: true, threads };
+      } else {
+        skipped.push({ name: 'node', reason: problem });
+      }
+      deferredNative = undefined;
       continue;
     }
+    if (candidate.name === 'wasm' && deferredWasm) continue;
     if (candidate.name === 'cpu' && deferredNative) {
       // wasm failed: native TensorFlow is then the only fast backend, loaded now.
       const problem = await loadDeferred(deferredNative, threads);
@@ -180,17 +195,25 @@ export async function initBackend(requested?: string, packages: NodeJS.Require =
   if (loaded.length === 0) {
     throw new UserError(`no compute backend could be loaded: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`, 'unavailable');
   }
-  alternatives = deferredNative ? [deferredNative, ...loaded] : loaded;
+  // Native first either way: the order the cached figures' fingerprint (fastest.ts) lists them in.
+  alternatives = deferredNative ? [deferredNative, ...loaded] : deferredWasm ? [...loaded, deferredWasm] : loaded;
   await tf.setBackend(loaded[0]!.tfName);
-  const reason =
-    alternatives.length > 1 ? 'the lightest; another is taken where the work at hand is measured faster on it' : skipped.length === 0 ? 'first choice' : 'the only one that loaded';
-  const others = alternatives.filter((b) => b !== loaded[0]).map((b) => ({ name: b.name, reason: b.deferred ? NOT_LOADED_YET : 'loaded too; not measured yet' }));
+  const reason = deferredWasm
+    ? 'measured fastest for the work at hand'
+    : alternatives.length > 1
+      ? 'the lightest; another is taken where the work at hand is measured faster on it'
+      : skipped.length === 0
+        ? 'first choice'
+        : 'the only one that loaded';
+  const others = alternatives.filter((b) => b !== loaded[0]).map((b) => ({ name: b.name, reason: b.deferred ? notLoadedYet(b.name) : 'loaded too; not measured yet' }));
   chosen = describeLoaded(loaded[0]!, reason, [...skipped, ...others]);
   return chosen;
 }
 
-/** Why native TensorFlow is not the backend before any measurement says it is faster. */
-export const NOT_LOADED_YET = 'installed; loaded only for work measured faster on it (its library takes ~2 s to load)';
+/** Why a deferred backend is not loaded: native TensorFlow before any measurement says it is faster, wasm where TensorFlow was measured faster. */
+export function notLoadedYet(name: string): string {
+  return name === 'node' ? 'installed; loaded only for work measured faster on it (its library takes ~2 s to load)' : 'loaded only if needed: the work at hand was measured faster on node';
+}
 
 /** Loads a deferred backend (made active); undefined once loaded, else why it failed. */
 async function loadDeferred(backend: LoadedBackend, threads: number): Promise<string | undefined> {

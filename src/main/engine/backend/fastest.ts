@@ -16,8 +16,10 @@ import { join } from 'node:path';
 import type { BackendInfo } from '../../../shared/contract';
 import { defaultCacheDir } from '../cache-dir';
 import { UserError } from '../errors';
-import { initBackend, loadedAlternatives, NOT_LOADED_YET, switchBackend, type LoadedBackend } from './backend';
+import { initBackend, loadedAlternatives, notLoadedYet, switchBackend, type LoadedBackend } from './backend';
+import { wantedBackend } from './backend-names';
 import { nativeIdentity } from './native';
+import { wantedThreads } from './wasm-threads';
 
 // Not named `require`: electron-vite's ESM shim declares `require` in every chunk that calls it.
 const nodeRequire = createRequire(import.meta.url);
@@ -190,6 +192,30 @@ export async function chooseFastest(
 }
 
 /**
+ * `initBackend` for `work` (as `chooseFastest` names it) when its cached figures favour native
+ * TensorFlow: that library is loaded at once and wasm is left unloaded until needed (the usual
+ * start loads wasm first and TensorFlow only when chosen, ~1.5 s more on such a run). The figures
+ * are read as they would be after a usual start (tfjs-node installed and deferred, no GPU package,
+ * wasm on the threads it starts with), so a choice cached by any run applies. Otherwise, or with a
+ * forced backend, the usual `initBackend`. Call `chooseFastest` after it, as after `initBackend`.
+ * `packages` resolves the native packages, as for `initBackend`.
+ */
+export async function initBackendFor(work: string, requested?: string, cacheDir = defaultCacheDir(), packages: NodeJS.Require = nodeRequire): Promise<BackendInfo> {
+  const forced = wantedBackend(requested) !== undefined;
+  const deferrable = !forced && nativeIdentity('@tensorflow/tfjs-node', packages) !== '' && nativeIdentity('@tensorflow/tfjs-node-gpu', packages) === '';
+  let nativeFirst = false;
+  if (deferrable) {
+    const usual: LoadedBackend[] = [
+      { name: 'node', tfName: 'tensorflow', deferred: true },
+      { name: 'wasm', tfName: 'wasm', threads: wantedThreads() },
+    ];
+    const choice = readCache(join(cacheDir, CACHE_FILE), fingerprint(usual)).choices[work];
+    nativeFirst = choice !== undefined && usual.every((b) => choice.rates[b.name]! > 0) && pickFastest(choice.rates).name === 'node';
+  }
+  return initBackend(requested, packages, nativeFirst);
+}
+
+/**
  * Stores rates measured elsewhere (a `latent-explorer bench` run: longer spans than the
  * calibration's) as the figures for `work`, so later runs choose by them without measuring.
  */
@@ -216,7 +242,7 @@ export async function chooseCached(work: string, cacheDir = defaultCacheDir()): 
   const lightest = [...backends].filter((b) => !b.deferred).sort((a, b) => weight(a.name) - weight(b.name))[0]!;
   const others = backends
     .filter((b) => b !== lightest)
-    .map((b) => ({ name: b.name, reason: b.deferred ? NOT_LOADED_YET : `not measured for ${work}` }));
+    .map((b) => ({ name: b.name, reason: b.deferred ? notLoadedYet(b.name) : `not measured for ${work}` }));
   return switchBackend(lightest.name, `no figures for ${work} yet (latent-explorer bench measures them): the lightest loaded`, others);
 }
 
@@ -233,7 +259,7 @@ async function switchToPick(work: string, choice: Choice, measuredNow: boolean):
     .filter((other) => other !== name)
     .map((other) => {
       const deferred = loadedAlternatives().find((b) => b.name === other)?.deferred;
-      return { name: other, reason: `${other === tieWith ? 'no faster' : 'slower'} for ${work}: ${perSecond(rates[other]!)}${deferred ? `; ${NOT_LOADED_YET}` : ''}` };
+      return { name: other, reason: `${other === tieWith ? 'no faster' : 'slower'} for ${work}: ${perSecond(rates[other]!)}${deferred ? `; ${notLoadedYet(other)}` : ''}` };
     });
   try {
     return await switchBackend(name, why, others);

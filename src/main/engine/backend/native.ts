@@ -4,7 +4,9 @@
 // where TensorFlow has no GPU device (it then computes on the CPU while calling itself the GPU package).
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire, Module } from 'node:module';
 import { dirname, join } from 'node:path';
+import { leanTensorFlowKernels } from './tensorflow-kernels';
 
 /** What a loaded native package computes on. */
 export interface NativeLoad {
@@ -59,6 +61,36 @@ function whyNoGpu(manifestPath: string): string {
 }
 
 /**
+ * Registers the package's 'tensorflow' backend and kernels without the rest of what its entry
+ * loads: that entry imports the whole tfjs union (layers, converter, data, the WebGL backend:
+ * ~0.5 s, ~1 s on a loaded machine) for its model-saving and training-callback extras, while its
+ * kernels and backend use only tfjs-core, which the union re-exports. So the union is answered
+ * by tfjs-core while they load (a require.cache entry, removed again), and the backend is
+ * registered as the entry does. False where the package is not laid out as tfjs-node 4.22 is.
+ */
+function loadBackendOnly(pkg: string, manifestPath: string, binding: string): boolean {
+  const dist = join(dirname(manifestPath), 'dist');
+  const backendFile = join(dist, 'nodejs_kernel_backend.js');
+  if (!existsSync(backendFile) || !existsSync(join(dist, 'register_all_kernels.js'))) return false;
+  const packageRequire = createRequire(manifestPath);
+  const union = packageRequire.resolve('@tensorflow/tfjs');
+  const cache = packageRequire.cache;
+  const stub = Object.assign(new Module(union), { filename: union, loaded: true, exports: packageRequire('@tensorflow/tfjs-core') as unknown });
+  const had = cache[union];
+  cache[union] = stub;
+  try {
+    packageRequire(join(dist, 'register_all_kernels.js'));
+    const { NodeJSKernelBackend } = packageRequire(backendFile) as { NodeJSKernelBackend: new (binding: unknown, packageName: string) => tf.KernelBackend };
+    const bindings: unknown = packageRequire(binding);
+    tf.registerBackend('tensorflow', () => new NodeJSKernelBackend(bindings, pkg), 3);
+  } finally {
+    if (had) cache[union] = had;
+    else delete cache[union];
+  }
+  return true;
+}
+
+/**
  * Loads a native package (`@tensorflow/tfjs-node` or `-node-gpu`), which registers the
  * 'tensorflow' backend, and then says whether TensorFlow has a GPU device (call after
  * `tf.setBackend('tensorflow')` via `gpuVerdict`). `req` resolves the package (the engine's own
@@ -78,13 +110,14 @@ export function loadNativePackage(pkg: string, req: NodeJS.Require): string {
   quietTensorFlowLogs();
   const before = new Set(tf.getKernelsForBackend('tensorflow').map((k) => k.kernelName));
   try {
-    req(pkg);
+    if (!loadBackendOnly(pkg, manifestPath, binding)) req(pkg);
   } catch (error) {
     for (const kernel of tf.getKernelsForBackend('tensorflow')) {
       if (!before.has(kernel.kernelName)) tf.unregisterKernel(kernel.kernelName, 'tensorflow');
     }
     throw error;
   }
+  leanTensorFlowKernels();
   return manifestPath;
 }
 

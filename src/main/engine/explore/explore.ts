@@ -223,6 +223,67 @@ export async function pcaPlane(model: Explorable, set: ImageSet, limit = 2000): 
  * axis's share of the total variance. Power iteration as in `pcaPlane`, which calls it.
  */
 export function principalPlane(encoded: Float32Array, n: number, d: number): { mean: number[]; axes: number[][]; explained: number[] } {
+  return d <= COVARIANCE_MAX_DIM ? planeByCovariance(encoded, n, d) : planeByData(encoded, n, d);
+}
+
+/**
+ * Up to this latent width the power iteration runs in JavaScript on the d × d covariance (one
+ * product on the backend, then d² per step): as ~10 backend ops per step on the data it cost ~1 s
+ * on tfjs-node for 2,000 points, once per epoch of every training run (the epoch maps). Wider
+ * (a VQ-VAE's 784-wide codes), d² per step in JavaScript costs more than the backend's products.
+ */
+const COVARIANCE_MAX_DIM = 256;
+
+/** `principalPlane` by power iteration in JavaScript on the covariance. */
+function planeByCovariance(encoded: Float32Array, n: number, d: number): { mean: number[]; axes: number[][]; explained: number[] } {
+  const [meanTensor, covTensor] = tf.tidy(() => {
+    const z = tf.tensor2d(encoded, [n, d]);
+    const mean = tf.mean(z, 0);
+    const centred = z.sub(mean);
+    // Transposed explicitly: the wasm backend's product with a transposed first operand is ~50× slower.
+    return [mean, tf.matMul(centred.transpose(), centred).div(n)];
+  });
+  const mean = Array.from(meanTensor!.dataSync());
+  const cov = Float64Array.from(covTensor!.dataSync());
+  tf.dispose([meanTensor!, covTensor!]);
+  let total = 0;
+  for (let i = 0; i < d; i++) total += cov[i * d + i]!;
+  total ||= 1;
+  const found: { v: Float64Array; lambda: number }[] = [];
+  const dotProduct = (a: Float64Array, b: Float64Array) => {
+    let sum = 0;
+    for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+    return sum;
+  };
+  // C v with the axes already found deflated out: (C − Σ λ_k v_k v_kᵀ) v.
+  const covTimes = (v: Float64Array) => {
+    const out = new Float64Array(d);
+    for (let i = 0; i < d; i++) out[i] = dotProduct(cov.subarray(i * d, (i + 1) * d), v);
+    for (const axis of found) {
+      const along = axis.lambda * dotProduct(axis.v, v);
+      for (let i = 0; i < d; i++) out[i]! -= along * axis.v[i]!;
+    }
+    return out;
+  };
+  for (let k = 0; k < Math.min(2, d); k++) {
+    let v = new Float64Array(d).fill(1 / Math.sqrt(d));
+    // At most 100 steps, fewer once the axis no longer moves (within float32's precision).
+    for (let i = 0, moved = Infinity; i < 100 && moved > 1e-9; i++) {
+      const cv = covTimes(v);
+      const norm = Math.sqrt(dotProduct(cv, cv)) + 1e-12;
+      const next = cv.map((x) => x / norm);
+      moved = next.reduce((most, x, j) => Math.max(most, Math.abs(x - v[j]!)), 0);
+      v = next;
+    }
+    found.push({ v, lambda: dotProduct(v, covTimes(v)) });
+  }
+  const axes = found.map(({ v }) => Array.from(v));
+  if (axes.length < 2) axes.push(new Array(d).fill(0)); // a 1-D latent: the plane's second axis is empty
+  return { mean, axes, explained: found.map(({ lambda }) => lambda / total) };
+}
+
+/** `principalPlane` by power iteration on the backend, on the centred data. */
+function planeByData(encoded: Float32Array, n: number, d: number): { mean: number[]; axes: number[][]; explained: number[] } {
   return tf.tidy(() => {
     const z = tf.tensor2d(encoded, [n, d]);
     const mean = tf.mean(z, 0);

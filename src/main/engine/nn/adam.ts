@@ -90,15 +90,37 @@ function fusedUpdate(storage: Storage, param: tf.Tensor, grad: tf.Tensor, state:
   return next;
 }
 
-function opsUpdate(param: tf.Tensor, grad: tf.Tensor, state: Moments, s: StepScalars): tf.Tensor {
+/** The constant scalars of `opsUpdate` as tensors, made once and kept. */
+interface ScalarTensors {
+  beta1: tf.Scalar;
+  oneMinusBeta1: tf.Scalar;
+  beta2: tf.Scalar;
+  oneMinusBeta2: tf.Scalar;
+  weightDecay: tf.Scalar;
+}
+
+function keptScalars(s: AdamSettings): ScalarTensors {
+  const kept = (value: number) => tf.keep(tf.scalar(value));
+  return { beta1: kept(s.beta1), oneMinusBeta1: kept(1 - s.beta1), beta2: kept(s.beta2), oneMinusBeta2: kept(1 - s.beta2), weightDecay: kept(s.weightDecay) };
+}
+
+/**
+ * The update as tensor ops. p − stepSize·m / (√v·c + ε) with c = 1/√(1 − β2^t) is written
+ * p − (stepSize/c)·m / (√v + ε/c): the same value, with two step-dependent scalars instead of
+ * three, and every other scalar a kept tensor (on tfjs-node each number operand is otherwise a new
+ * TensorFlow tensor per op and step).
+ */
+function opsUpdate(param: tf.Tensor, grad: tf.Tensor, state: Moments, s: StepScalars, k: ScalarTensors): tf.Tensor {
   return tf.tidy(() => {
-    const g = s.weightDecay > 0 ? tf.add(grad, tf.mul(param, s.weightDecay)) : grad;
-    const m = tf.add(tf.mul(state.m, s.beta1), tf.mul(g, 1 - s.beta1));
-    const v = tf.add(tf.mul(state.v, s.beta2), tf.mul(tf.square(g), 1 - s.beta2));
+    const g = s.weightDecay > 0 ? tf.add(grad, tf.mul(param, k.weightDecay)) : grad;
+    const m = tf.add(tf.mul(state.m, k.beta1), tf.mul(g, k.oneMinusBeta1));
+    const v = tf.add(tf.mul(state.v, k.beta2), tf.mul(tf.square(g), k.oneMinusBeta2));
     tf.dispose([state.m, state.v]);
     state.m = tf.keep(m);
     state.v = tf.keep(v);
-    return tf.sub(param, tf.div(tf.mul(m, s.stepSize), tf.add(tf.mul(tf.sqrt(v), s.invRootCorrection2), s.epsilon)));
+    const scaledStep = tf.scalar(s.stepSize / s.invRootCorrection2);
+    const scaledEpsilon = tf.scalar(s.epsilon / s.invRootCorrection2);
+    return tf.sub(param, tf.div(tf.mul(m, scaledStep), tf.add(tf.sqrt(v), scaledEpsilon)));
   });
 }
 
@@ -109,6 +131,8 @@ export class Adam extends tf.Optimizer {
   private flatParams: { names: string; value: tf.Tensor; assigned: tf.DataId[] } | null = null;
   /** Shape tensors kept for reshapes on TensorFlow, by dimensions. */
   private readonly shapes = new Map<string, tf.Tensor1D>();
+  /** The update's constant scalars as kept tensors (made at the first flat step). */
+  private scalars: ScalarTensors | null = null;
 
   constructor(private readonly settings: AdamSettings) {
     super();
@@ -160,10 +184,13 @@ export class Adam extends tf.Optimizer {
     const sizes = variables.map((v) => v.size);
     const state = this.momentsOf(names, [sizes.reduce((a, b) => a + b, 0)]);
     const cached = this.flatParams?.names === names && variables.every((v, i) => v.dataId === this.flatParams!.assigned[i]) ? this.flatParams.value : null;
-    const reshape = (t: tf.Tensor, shape: number[]) => (onTensorFlow() ? reshapeKept(t, this.shapeTensor(shape)) : tf.reshape(t, shape));
+    // A 1-D tensor (a bias) is already flat, and a flat piece already a bias: no reshape either way.
+    const reshape = (t: tf.Tensor, shape: number[]) =>
+      t.rank === 1 && shape.length === 1 ? t : onTensorFlow() ? reshapeKept(t, this.shapeTensor(shape)) : tf.reshape(t, shape);
+    this.scalars ??= keptScalars(this.settings);
     const [updated, ...next] = tf.tidy(() => {
       const flat = (ts: tf.Tensor[]) => (ts.length === 1 ? reshape(ts[0]!, [-1]) : tf.concat(ts.map((t) => reshape(t, [-1]))));
-      const updated = opsUpdate(cached ?? flat(variables), flat(pairs.map(([, g]) => g)), state, s);
+      const updated = opsUpdate(cached ?? flat(variables), flat(pairs.map(([, g]) => g)), state, s, this.scalars!);
       const pieces = variables.length === 1 ? [updated] : tf.split(updated, sizes);
       return [updated, ...pieces.map((piece, i) => reshape(piece, variables[i]!.shape))];
     });
@@ -202,6 +229,8 @@ export class Adam extends tf.Optimizer {
     this.moments.clear();
     tf.dispose([...this.shapes.values()]);
     this.shapes.clear();
+    if (this.scalars) tf.dispose(Object.values(this.scalars));
+    this.scalars = null;
     this.flatParams?.value.dispose();
     this.flatParams = null;
   }

@@ -1,7 +1,7 @@
 // How fast a recipe trains on a backend, measured in a few seconds: what the default backend choice
 // (backend/fastest.ts) compares between the backends that are installed.
 import type { RecipeInfo, TrainSettings } from '../../../shared/recipes';
-import { chooseFastest, type Calibration } from '../backend/fastest';
+import { chooseFastest, initBackendFor, type Calibration } from '../backend/fastest';
 import type { ImageSet } from '../data/datasets';
 import { imagePixels } from '../models/network';
 import { buildModel } from '../models/build';
@@ -68,5 +68,19 @@ export function trainingCalibration(recipe: RecipeInfo, settings: TrainSettings)
  * Uncached, it costs ~2 s per backend (plus ~2 s to load TensorFlow where it was not loaded).
  */
 export function useFastestBackendFor(recipe: RecipeInfo, settings: TrainSettings, fresh = false) {
-  return chooseFastest(`${recipe.name}@${settings.batch}`, () => trainingCalibration(recipe, settings), undefined, fresh);
+  return chooseFastest(trainingWork(recipe, settings), () => trainingCalibration(recipe, settings), undefined, fresh);
+}
+
+/** The work a training run's backend is chosen for: the recipe at its batch size. */
+function trainingWork(recipe: RecipeInfo, settings: TrainSettings): string {
+  return `${recipe.name}@${settings.batch}`;
+}
+
+/**
+ * Starts the compute backends for training `recipe` (`requested` forces one, as `initBackend`):
+ * where this work's cached figures favour native TensorFlow, only TensorFlow is loaded
+ * (backend/fastest.ts `initBackendFor`). Then `useFastestBackendFor`.
+ */
+export function initBackendForTraining(recipe: RecipeInfo, settings: TrainSettings, requested?: string) {
+  return initBackendFor(trainingWork(recipe, settings), requested);
 }

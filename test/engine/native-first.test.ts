@@ -1,0 +1,50 @@
+// Work measured faster on native TensorFlow starts TensorFlow alone in later runs: wasm, which the
+// usual start loads first (~1.5 s), stays unloaded. Played by a stand-in tfjs-node (tfjs's cpu
+// backend registered as 'tensorflow'); the later run is a process of its own.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { BackendInfo } from '../../src/shared/contract';
+import { chooseFastest, initBackendFor } from '../../src/main/engine/backend/fastest';
+import { core, cpuBackend, scratch, scripted, standIn } from './native-stand-ins';
+
+delete process.env.LATENT_EXPLORER_BACKEND;
+const packages = standIn(
+  'first-node',
+  '@tensorflow/tfjs-node',
+  `const tf = require(${core});
+   const { MathBackendCPU } = require(${cpuBackend});
+   tf.registerBackend('tensorflow', () => new MathBackendCPU(), 3);`
+);
+
+function laterRun(cacheDir: string, work: string, then = '') {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'test/engine/native-first-run.ts', join(scratch, 'first-node'), cacheDir, work, then], {
+    encoding: 'utf8',
+    env: { ...process.env, LATENT_EXPLORER_BACKEND: '' },
+  });
+  assert.equal(run.status, 0, run.stderr);
+  return JSON.parse(run.stdout) as { started: BackendInfo; alternatives: [string, boolean][]; registered: string[]; chosen?: BackendInfo; active: string };
+}
+
+test('a run whose work was measured faster on TensorFlow loads TensorFlow only; other work starts as usual', async () => {
+  const cacheDir = join(scratch, 'first-cache');
+  // The first run: nothing cached, so the usual start (wasm active, tfjs-node deferred), then a calibration that favours TensorFlow.
+  const first = await initBackendFor('vqvae-conv@128', undefined, cacheDir, packages);
+  assert.equal(first.name, 'wasm');
+  const measured = await chooseFastest('vqvae-conv@128', scripted({ node: [1000, 1000, 1000, 1000, 1000], wasm: [500, 500, 500, 500, 500] }, []), cacheDir);
+  assert.equal(measured.name, 'node');
+
+  const later = laterRun(cacheDir, 'vqvae-conv@128', 'choose');
+  assert.deepEqual(later.alternatives, [['node', false], ['wasm', true]]);
+  assert.ok(!later.registered.includes('wasm'), 'the wasm package was never imported');
+  assert.equal(later.active, 'tensorflow');
+  assert.equal(later.chosen!.name, 'node');
+  assert.match(later.chosen!.skipped.find((s) => s.name === 'wasm')!.reason, /^slower for vqvae-conv@128: 500 samples\/s; loaded only if needed/);
+
+  // Work without figures: the usual start, wasm loaded and active, TensorFlow deferred.
+  const other = laterRun(cacheDir, 'ae-mlp-8@128');
+  assert.equal(other.started.name, 'wasm');
+  assert.deepEqual(other.alternatives.slice(0, 1), [['node', true]]);
+  assert.ok(other.registered.includes('wasm'));
+});
