@@ -276,8 +276,11 @@ export interface DatasetInfo {
   train: number;
   test: number;
   shape: ImageShape;
-  /** Factors of variation each image carries (the sprites), with their levels' names. */
-  factors?: { name: string; levels: string[] }[];
+  /**
+   * Factors of variation each image carries (the sprites), with their levels' names; a factor whose
+   * levels are colours gives them (`#rrggbb`), so a map coloured by it shows each level in its own colour.
+   */
+  factors?: { name: string; levels: string[]; colors?: string[] }[];
   /** How the images were made into the dataset (an image folder's size, split, skipped files), for the user. */
   description?: string;
 }

@@ -46,6 +46,9 @@ test('a sprites model: the map coloured by each factor, and the dimension × fac
   await legendOf(['square', 'ellipse', 'triangle']);
   await colourBy.selectOption('colour');
   await legendOf(['red', 'green', 'blue', 'yellow', 'magenta', 'cyan']);
+  // The colour factor's levels are drawn in their own colours (a "red" swatch is red), the others in the class palette.
+  const swatches = () => legend.locator('.swatch').evaluateAll((spans) => spans.map((s) => getComputedStyle(s).backgroundColor));
+  assert.deepEqual((await swatches()).slice(0, 3), ['rgb(255, 60, 60)', 'rgb(60, 220, 60)', 'rgb(70, 110, 255)']);
   await colourBy.selectOption('rotation');
   await legendOf(Array.from({ length: 12 }, (_, i) => `${i * 15}°`));
   await page.screenshot({ path: join(SHOTS, 'latent-colour-by.png') });
@@ -80,7 +83,9 @@ test('a sprites model: the map coloured by each factor, and the dimension × fac
   await page.screenshot({ path: join(SHOTS, 'latent-factors.png') });
 
   // A scene keeps the factor the map is coloured by (here still 'colour'), and its link brings it back.
-  const link = await page.getByRole('group', { name: 'Scene' }).getByLabel('Scene link').inputValue();
+  const sceneBar = page.getByRole('group', { name: 'Scene' });
+  await Promise.all([page.waitForEvent('download'), sceneBar.getByRole('button', { name: 'Save scene' }).click()]);
+  const link = await sceneBar.getByLabel('Scene link').inputValue();
   assert.equal((sceneFromLinkFragment(link.split('#scene=')[1]!).view as { colourBy?: number }).colourBy, 5);
   await colourBy.selectOption('shape');
   await page.goto(link);

@@ -33,14 +33,16 @@ const ROTATIONS = 12;
 const POSITIONS = 8;
 const SUPERSAMPLING = 4;
 
-/** The factors in stored order, each with its levels' names. */
-export const SPRITE_FACTORS: { name: string; levels: string[] }[] = [
+const hex = (rgb: [number, number, number]) => `#${rgb.map((c) => c.toString(16).padStart(2, '0')).join('')}`;
+
+/** The factors in stored order, each with its levels' names (and the colour factor its colours). */
+export const SPRITE_FACTORS: { name: string; levels: string[]; colors?: string[] }[] = [
   { name: 'shape', levels: [...SPRITE_SHAPES] },
   { name: 'scale', levels: Array.from({ length: SCALES }, (_, i) => `${radiusOf(i)} px`) },
   { name: 'rotation', levels: Array.from({ length: ROTATIONS }, (_, i) => `${i * 15}°`) },
   { name: 'x', levels: Array.from({ length: POSITIONS }, (_, i) => `${centreOf(i).toFixed(1)} px`) },
   { name: 'y', levels: Array.from({ length: POSITIONS }, (_, i) => `${centreOf(i).toFixed(1)} px`) },
-  { name: 'colour', levels: Object.keys(COLOURS) },
+  { name: 'colour', levels: Object.keys(COLOURS), colors: Object.values(COLOURS).map(hex) },
 ];
 
 function radiusOf(level: number): number {

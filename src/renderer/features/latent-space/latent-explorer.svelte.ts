@@ -4,6 +4,7 @@
 // path can be recorded (every probe position with its time) and replayed at its own speed, or
 // stepped through one point at a time. On a neighbour map (UMAP, t-SNE) the probe is a point of
 // that map, turned into a latent by the engine's inverse.
+import { classColor } from '../../../shared/class-colors';
 import type { ModelSummary, Params, Result } from '../../../shared/contract';
 import { isNeighbourMethod, MAP_POINT_CHOICES, METHOD_NAMES, type NeighbourMethod } from '../../../shared/neighbour-map';
 import { MAX_PATH_MS, MAX_PATH_POINTS, type ProbePath } from '../../../shared/scene';
@@ -91,6 +92,11 @@ class LatentExplorer {
   datasetClasses = $derived(catalog.dataset(this.model?.dataset ?? '')?.classes ?? labelNames(this.loaded?.labels ?? []));
   /** The names of the labels the map shows: the chosen factor's levels, else the dataset's classes. */
   classes = $derived(this.factors && this.loaded?.factors ? (this.factors[this.colourBy]?.levels ?? []) : this.datasetClasses);
+  /** The map's colour per label: a colour factor's own colours, else the class palette. */
+  classColors = $derived.by(() => {
+    const own = this.factors && this.loaded?.factors ? this.factors[this.colourBy]?.colors : undefined;
+    return this.classes.map((_, c) => own?.[c] ?? classColor(c));
+  });
   /** The plane the map shows when it is no neighbour map. */
   plane = $derived(this.encodings ? (this.mapKind === 'axes' ? axisPlane(this.encodings.dims, ...this.axes) : this.encodings.plane) : identityPlane());
   /** The encodings' coordinates on that plane (count × 2). */
