@@ -11,6 +11,8 @@ class Catalog {
   error = $state<string | null>(null);
   /** Own datasets described so far, by the reference they were asked for. */
   private described = $state.raw<Record<string, DatasetInfo>>({});
+  /** Why an own dataset could not be described (one line), by reference. */
+  private problems = $state.raw<Record<string, string>>({});
   /** References asked for (answered or not), so each is asked once per connection. */
   private asked = new Set<string>();
 
@@ -21,6 +23,7 @@ class Catalog {
       this.datasets = datasets;
       this.asked.clear();
       this.described = {};
+      this.problems = {};
       this.error = null;
     } catch (error) {
       this.error = errorText(error);
@@ -34,15 +37,24 @@ class Catalog {
    */
   dataset(name: string): DatasetInfo | undefined {
     const entry = this.datasets.find((d) => d.name === name) ?? this.described[name];
-    if (!entry && name && this.datasets.length && !this.asked.has(name)) {
-      this.asked.add(name);
-      // Answered later, so the state changes outside whichever derivation asked.
-      engine.call('data.describe', { dataset: name }).then(
-        (info) => (this.described = { ...this.described, [name]: info }),
-        () => undefined // a folder that cannot load is said so by the view that loads it
-      );
-    }
+    if (!entry && name && this.datasets.length) this.describe(name);
     return entry;
+  }
+
+  /** Asks the engine to describe an own dataset (once per connection); its entry or `problem` follows. */
+  describe(name: string): void {
+    if (this.asked.has(name)) return;
+    this.asked.add(name);
+    // Answered later, so the state changes outside whichever derivation asked.
+    engine.call('data.describe', { dataset: name }).then(
+      (info) => (this.described = { ...this.described, [name]: info }),
+      (error) => (this.problems = { ...this.problems, [name]: errorText(error) })
+    );
+  }
+
+  /** Why an own dataset could not be described, once the engine said so; else undefined. */
+  problem(name: string): string | undefined {
+    return this.problems[name];
   }
 }
 
