@@ -1,10 +1,12 @@
 // Web mode's guard, against a real server and a real engine: it listens on loopback only unless told
 // otherwise (and then warns), the `serve` command refuses a wider --host without --allow-remote
 // before doing any work, and the token and Origin checks refuse every attempt without the right
-// token or from another origin, for the page and for the WebSocket alike.
+// token or from another origin, for the page and for the WebSocket alike. Stopping `serve` the moment
+// it prints its URL stops its engine process too.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -143,4 +145,26 @@ test('the page and the WebSocket refuse every missing or wrong token, and every 
   assert.equal((await client.call('engine.info', {})).modelsDir, join(home.dir, 'models'));
   client.close();
   t.diagnostic(`web mode: ${refused} unauthorised page/WebSocket attempts refused (401/403)`);
+});
+
+test('serve handles SIGTERM before its URL is out, so stopping it at once stops its engine process too', { timeout: 120_000 }, async () => {
+  const serve = spawn(process.execPath, ['bin/latent-explorer.js', 'serve', '--port', '0', '--models', join(home.dir, 'signal-models')], {
+    cwd: join(import.meta.dirname, '..', '..'),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  for await (const chunk of serve.stdout) {
+    output += chunk;
+    if (/http:\/\/127\.0\.0\.1:\d+\//.test(output)) break;
+  }
+  // Read at the moment a reader has the URL: SIGTERM (signal 15, bit 14 of SigCgt) is already caught.
+  const status = readFileSync(`/proc/${serve.pid}/status`, 'utf8');
+  assert.ok(BigInt(`0x${/SigCgt:\s*([0-9a-f]+)/.exec(status)![1]}`) & (1n << 14n), 'serve catches SIGTERM once its URL is printed');
+  const children = readFileSync(`/proc/${serve.pid}/task/${serve.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+  const engines = children.filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('engine-process'));
+  assert.equal(engines.length, 1, 'one engine process');
+  serve.kill('SIGTERM');
+  const [code, signal] = await once(serve, 'exit');
+  assert.deepEqual([code, signal], [0, null], 'serve stops cleanly, not by the default signal action');
+  assert.throws(() => process.kill(engines[0]!, 0), { code: 'ESRCH' }, 'the engine process is gone with it');
 });

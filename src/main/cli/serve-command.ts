@@ -68,11 +68,14 @@ export function registerServe(program: Command): void {
         backend: options.backend,
         modelsDir: resolve(options.models),
       });
-      console.log(`Latent Explorer (web mode) is ready. Open this URL in a browser:\n\n  ${server.url}${fragment}\n\nModels: ${resolve(options.models)}. Press Ctrl-C to stop.`);
-      await new Promise<void>((done) => {
+      // Listening for Ctrl-C before the URL is out: whoever reads it may stop us at once, and the
+      // engine process must stop with us rather than be orphaned by the default signal action.
+      const stopped = new Promise<void>((done) => {
         const stop = () => void server.close().finally(done);
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      console.log(`Latent Explorer (web mode) is ready. Open this URL in a browser:\n\n  ${server.url}${fragment}\n\nModels: ${resolve(options.models)}. Press Ctrl-C to stop.`);
+      await stopped;
     });
 }
