@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { initBackend } from '../../src/main/engine/backend/backend';
 import { CALIBRATION_SPANS, chooseCached, chooseFastest, NOISE, pickFastest, recordRates } from '../../src/main/engine/backend/fastest';
-import { loadNativePackage, quietTensorFlowLogs } from '../../src/main/engine/backend/native';
+import { loadNativePackage, quietTensorFlowLogs, tensorFlowThreads } from '../../src/main/engine/backend/native';
 import { core, cpuBackend, scratch, scripted, standIn } from './native-stand-ins';
 
 // This file is about which backend the engine picks, so it must not inherit a forced one.
@@ -46,6 +46,19 @@ test('TensorFlow start-up logs are silenced unless the user set a level', () => 
   const chosen: NodeJS.ProcessEnv = { TF_CPP_MIN_LOG_LEVEL: '0' };
   quietTensorFlowLogs(chosen);
   assert.equal(chosen.TF_CPP_MIN_LOG_LEVEL, '0');
+});
+
+test("LATENT_EXPLORER_THREADS sets TensorFlow's threads per op, unless the user set TensorFlow's own", () => {
+  const env: NodeJS.ProcessEnv = { LATENT_EXPLORER_THREADS: '1' };
+  tensorFlowThreads(env);
+  assert.equal(env.TF_NUM_INTRAOP_THREADS, '1');
+  const own: NodeJS.ProcessEnv = { LATENT_EXPLORER_THREADS: '1', TF_NUM_INTRAOP_THREADS: '4' };
+  tensorFlowThreads(own);
+  assert.equal(own.TF_NUM_INTRAOP_THREADS, '4');
+  const neither: NodeJS.ProcessEnv = {};
+  tensorFlowThreads(neither);
+  assert.equal(neither.TF_NUM_INTRAOP_THREADS, undefined, "TensorFlow's default");
+  assert.throws(() => tensorFlowThreads({ LATENT_EXPLORER_THREADS: 'many' }), /LATENT_EXPLORER_THREADS=many is not a thread count: use a whole number from 1 to 8/);
 });
 
 // tfjs-node-gpu's backend asks TensorFlow's devices once (`isUsingGpuDevice`): false where the

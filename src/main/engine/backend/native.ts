@@ -7,6 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { dirname, join } from 'node:path';
 import { leanTensorFlowKernels } from './tensorflow-kernels';
+import { THREADS_ENV, wantedThreads } from './wasm-threads';
 
 /** What a loaded native package computes on. */
 export interface NativeLoad {
@@ -31,6 +32,18 @@ interface LibraryStamp {
  */
 export function quietTensorFlowLogs(env: NodeJS.ProcessEnv = process.env): void {
   if (env.TF_CPP_MIN_LOG_LEVEL === undefined || env.TF_CPP_MIN_LOG_LEVEL === '') env.TF_CPP_MIN_LOG_LEVEL = '3';
+}
+
+/**
+ * TensorFlow's threads per op (TF_NUM_INTRAOP_THREADS, read once as the library loads) from
+ * LATENT_EXPLORER_THREADS, the knob the wasm backend's threads already follow: on a small or shared
+ * machine one thread runs small dense layers faster than TensorFlow's default of one per core
+ * (BENCHMARKS.md). A count the user gave TensorFlow itself is kept; with neither, its default.
+ * Throws a UserError for a value that is not a thread count.
+ */
+export function tensorFlowThreads(env: NodeJS.ProcessEnv = process.env): void {
+  if ((env[THREADS_ENV] ?? '') === '' || (env.TF_NUM_INTRAOP_THREADS ?? '') !== '') return;
+  env.TF_NUM_INTRAOP_THREADS = String(wantedThreads(env));
 }
 
 /**
@@ -108,6 +121,7 @@ export function loadNativePackage(pkg: string, req: NodeJS.Require): string {
     throw new Error(`its native binding was never built (libtensorflow could not be downloaded at install time): run node scripts/setup-native-backend.js${gpu}`);
   }
   quietTensorFlowLogs();
+  tensorFlowThreads();
   const before = new Set(tf.getKernelsForBackend('tensorflow').map((k) => k.kernelName));
   try {
     if (!loadBackendOnly(pkg, manifestPath, binding)) req(pkg);

@@ -11,7 +11,8 @@ import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { WasmMemory } from '../backend/webassembly';
 import { adamKernelFor } from './wasm-adam';
-import { onTensorFlow, reshapeKept } from './tensorflow-ops';
+import { onTensorFlow } from './tensorflow-ops';
+import { TensorFlowAdam } from './tensorflow-adam';
 
 export interface AdamSettings {
   lr: number;
@@ -105,10 +106,9 @@ function keptScalars(s: AdamSettings): ScalarTensors {
 }
 
 /**
- * The update as tensor ops. p − stepSize·m / (√v·c + ε) with c = 1/√(1 − β2^t) is written
- * p − (stepSize/c)·m / (√v + ε/c): the same value, with two step-dependent scalars instead of
- * three, and every other scalar a kept tensor (on tfjs-node each number operand is otherwise a new
- * TensorFlow tensor per op and step).
+ * The update as tensor ops, for a backend with neither a fused loop nor TensorFlow's kernel.
+ * p − stepSize·m / (√v·c + ε) with c = 1/√(1 − β2^t) is written p − (stepSize/c)·m / (√v + ε/c):
+ * the same value, with two step-dependent scalars instead of three.
  */
 function opsUpdate(param: tf.Tensor, grad: tf.Tensor, state: Moments, s: StepScalars, k: ScalarTensors): tf.Tensor {
   return tf.tidy(() => {
@@ -127,12 +127,10 @@ function opsUpdate(param: tf.Tensor, grad: tf.Tensor, state: Moments, s: StepSca
 export class Adam extends tf.Optimizer {
   private readonly moments = new Map<string, Moments>();
   private step = 0;
-  /** The flat parameters the last flat step assigned from, and the data each variable was given. */
-  private flatParams: { names: string; value: tf.Tensor; assigned: tf.DataId[] } | null = null;
-  /** Shape tensors kept for reshapes on TensorFlow, by dimensions. */
-  private readonly shapes = new Map<string, tf.Tensor1D>();
-  /** The update's constant scalars as kept tensors (made at the first flat step). */
+  /** The update's constant scalars as kept tensors (made at the first tensor-op step). */
   private scalars: ScalarTensors | null = null;
+  /** TensorFlow's fused update and its resource variables (made at the first step there). */
+  private tensorFlow: TensorFlowAdam | null = null;
 
   constructor(private readonly settings: AdamSettings) {
     super();
@@ -164,57 +162,22 @@ export class Adam extends tf.Optimizer {
         variable.assign(next);
         next.dispose();
       });
+    } else if (onTensorFlow()) {
+      this.tensorFlow ??= new TensorFlowAdam();
+      this.tensorFlow.step(pairs.map(([name, grad], i) => ({ name, grad, variable: variables[i]! })), { ...this.settings, t: this.step });
     } else {
-      this.flatUpdate(variables, pairs, scalars);
+      this.scalars ??= keptScalars(this.settings);
+      pairs.forEach(([name, grad], i) => {
+        const variable = variables[i]!;
+        const next = opsUpdate(variable, grad, this.momentsOf(name, variable.shape), scalars, this.scalars!);
+        variable.assign(next);
+        next.dispose();
+      });
     }
     this.incrementIterations();
   }
 
-  /**
-   * Every parameter at once where no fused kernel exists (TensorFlow's backend): parameters and
-   * gradients concatenated into one vector, whose moments are kept flat, so a step costs ~12
-   * elementwise ops plus a concat and a split whatever the number of tensors (per tensor it was
-   * ~14 ops each, every one a TensorFlow call on tfjs-node). The arithmetic is the same, element by
-   * element. The flat parameters of the last step are reused while every variable still holds the
-   * value this step assigned it (nothing else assigned since, such as a VQ-VAE code restart), and
-   * reshapes use kept shape tensors: on tfjs-node each reshape is otherwise three binding calls.
-   */
-  private flatUpdate(variables: tf.Variable[], pairs: (readonly [string, tf.Tensor])[], s: StepScalars): void {
-    const names = pairs.map(([name]) => name).join('\n');
-    const sizes = variables.map((v) => v.size);
-    const state = this.momentsOf(names, [sizes.reduce((a, b) => a + b, 0)]);
-    const cached = this.flatParams?.names === names && variables.every((v, i) => v.dataId === this.flatParams!.assigned[i]) ? this.flatParams.value : null;
-    // A 1-D tensor (a bias) is already flat, and a flat piece already a bias: no reshape either way.
-    const reshape = (t: tf.Tensor, shape: number[]) =>
-      t.rank === 1 && shape.length === 1 ? t : onTensorFlow() ? reshapeKept(t, this.shapeTensor(shape)) : tf.reshape(t, shape);
-    this.scalars ??= keptScalars(this.settings);
-    const [updated, ...next] = tf.tidy(() => {
-      const flat = (ts: tf.Tensor[]) => (ts.length === 1 ? reshape(ts[0]!, [-1]) : tf.concat(ts.map((t) => reshape(t, [-1]))));
-      const updated = opsUpdate(cached ?? flat(variables), flat(pairs.map(([, g]) => g)), state, s, this.scalars!);
-      const pieces = variables.length === 1 ? [updated] : tf.split(updated, sizes);
-      return [updated, ...pieces.map((piece, i) => reshape(piece, variables[i]!.shape))];
-    });
-    variables.forEach((variable, i) => {
-      variable.assign(next[i]!);
-      next[i]!.dispose();
-    });
-    this.flatParams?.value.dispose();
-    // Kept: applyGradients may run inside the caller's tidy.
-    this.flatParams = { names, value: tf.keep(updated!), assigned: variables.map((v) => v.dataId) };
-  }
-
-  /** An int32 tensor of `shape`'s dimensions, made once and kept (for `reshapeKept`). */
-  private shapeTensor(shape: number[]): tf.Tensor1D {
-    const key = shape.join(',');
-    let tensor = this.shapes.get(key);
-    if (!tensor) {
-      tensor = tf.keep(tf.tensor1d(shape, 'int32'));
-      this.shapes.set(key, tensor);
-    }
-    return tensor;
-  }
-
-  /** The moments kept under `name` (a variable, or the joined names of a flat group), zeros of `shape` at first. */
+  /** The moments kept under the variable `name`, zeros of `shape` at first. */
   private momentsOf(name: string, shape: number[]): Moments {
     let state = this.moments.get(name);
     if (!state) {
@@ -227,12 +190,10 @@ export class Adam extends tf.Optimizer {
   dispose(): void {
     for (const { m, v } of this.moments.values()) tf.dispose([m, v]);
     this.moments.clear();
-    tf.dispose([...this.shapes.values()]);
-    this.shapes.clear();
     if (this.scalars) tf.dispose(Object.values(this.scalars));
     this.scalars = null;
-    this.flatParams?.value.dispose();
-    this.flatParams = null;
+    this.tensorFlow?.dispose();
+    this.tensorFlow = null;
   }
 
   getConfig(): tf.serialization.ConfigDict {

@@ -7,12 +7,16 @@ import * as tf from '../backend/tf';
 
 const MATMUL = 'LatentExplorerMatMul2D';
 const ACTIVATION_GRAD = 'LatentExplorerActivationGrad';
-const RESHAPE = 'LatentExplorerReshape';
 
-/** The part of tfjs-node's backend used here: one TensorFlow eager op by name. */
-interface TensorFlowBackend {
-  binding: { TF_ATTR_TYPE: number; TF_ATTR_BOOL: number; TF_FLOAT: number; TF_INT32: number };
-  executeSingleOutput(op: string, attrs: { name: string; type: number; value: unknown }[], inputs: tf.TensorInfo[]): tf.TensorInfo;
+/** An attribute of a TensorFlow op, in tfjs-node's form. */
+export type OpAttr = { name: string; type: number; value: unknown };
+
+/** The part of tfjs-node's backend used by our TensorFlow code: TensorFlow eager ops by name. */
+export interface TensorFlowBackend {
+  binding: { TF_ATTR_TYPE: number; TF_ATTR_BOOL: number; TF_ATTR_STRING: number; TF_ATTR_SHAPE: number; TF_FLOAT: number; TF_INT32: number };
+  executeSingleOutput(op: string, attrs: OpAttr[], inputs: tf.TensorInfo[]): tf.Tensor;
+  /** Runs an op with `outputs` outputs (0 for one that only updates resources). */
+  executeMultipleOutputs(op: string, attrs: OpAttr[], inputs: tf.TensorInfo[], outputs: number): tf.Tensor[];
 }
 
 tf.registerKernel({
@@ -70,27 +74,4 @@ tf.registerKernel({
  */
 export function activationGrad<T extends tf.Tensor>(dy: T, y: T, activation: 'relu' | 'sigmoid'): T {
   return tf.engine().runKernel(ACTIVATION_GRAD, { dy, y }, { op: activation === 'relu' ? 'ReluGrad' : 'SigmoidGrad' }) as T;
-}
-
-// tfjs-node's Reshape makes a new int32 shape tensor on every call (created in TensorFlow, used
-// once, freed): three binding calls where one does, when the caller keeps the shape tensor.
-tf.registerKernel({
-  kernelName: RESHAPE,
-  backendName: 'tensorflow',
-  kernelFunc: ({ inputs, backend }) => {
-    const { binding, executeSingleOutput } = backend as unknown as TensorFlowBackend;
-    const attrs = [
-      { name: 'T', type: binding.TF_ATTR_TYPE, value: binding.TF_FLOAT },
-      { name: 'Tshape', type: binding.TF_ATTR_TYPE, value: binding.TF_INT32 },
-    ];
-    return executeSingleOutput.call(backend, 'Reshape', attrs, [inputs.x!, inputs.shape!]);
-  },
-});
-
-/**
- * `x` (float32) reshaped to `shape`, an int32 tensor of the new dimensions (-1 for one inferred)
- * that the caller keeps across calls. Only on the 'tensorflow' backend (check `onTensorFlow`); no gradient.
- */
-export function reshapeKept(x: tf.Tensor, shape: tf.Tensor1D): tf.Tensor {
-  return tf.engine().runKernel(RESHAPE, { x, shape }, {}) as tf.Tensor;
 }
