@@ -107,6 +107,10 @@ test('bench times training and inference, and its counts are checked', () => {
   for (const key of ['trainSamplesPerSec', 'decodeP50Ms', 'decodeP95Ms', 'encode10kMs']) assert.ok(row[key] > 0, key);
   assert.equal(row.tensorsAfter, row.tensorsBefore);
   assert.equal(row.torchSamplesPerSec, null);
+  assert.equal(result.rows.filter((r: { defaultPick: boolean }) => r.defaultPick).length, 1, 'one row is the default pick');
+  // Where TensorFlow loaded, it is measured on one thread per op as well, in a bench process of its own.
+  const rows = result.rows as { backend: string; tensorFlowThreads?: number; trainSamplesPerSec: number }[];
+  if (rows.some((r) => r.backend === 'node')) assert.ok(rows.some((r) => r.backend === 'node' && r.tensorFlowThreads === 1 && r.trainSamplesPerSec > 0));
   assert.ok(result.imported.decodeP95Ms > 0, 'decode latency of the imported PyTorch MLP is measured');
   const bad = cli('bench', '--no-torch', '--steps', '0');
   assert.notEqual(bad.code, 0);

@@ -16,4 +16,4 @@ const measure = () => {
   throw new Error('measured again although the figures are cached');
 };
 const chosen = then === 'choose' ? await chooseFastest(work, measure, cacheDir) : undefined;
-console.log(JSON.stringify({ started, alternatives, registered, chosen, active: tf.getBackend() }));
+console.log(JSON.stringify({ started, alternatives, registered, chosen, active: tf.getBackend(), tensorFlowThreads: process.env.TF_NUM_INTRAOP_THREADS ?? '' }));

@@ -1,12 +1,13 @@
 // Work measured faster on native TensorFlow starts TensorFlow alone in later runs: wasm, which the
 // usual start loads first (~1.5 s), stays unloaded. Played by a stand-in tfjs-node (tfjs's cpu
-// backend registered as 'tensorflow'); the later run is a process of its own.
+// backend registered as 'tensorflow'); the later run is a process of its own. Where the figures were
+// measured with TensorFlow on fewer threads per op than its default, it is loaded so.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { BackendInfo } from '../../src/shared/contract';
-import { chooseFastest, initBackendFor } from '../../src/main/engine/backend/fastest';
+import { chooseFastest, initBackendFor, recordRates } from '../../src/main/engine/backend/fastest';
 import { core, cpuBackend, scratch, scripted, standIn } from './native-stand-ins';
 
 delete process.env.LATENT_EXPLORER_BACKEND;
@@ -18,13 +19,13 @@ const packages = standIn(
    tf.registerBackend('tensorflow', () => new MathBackendCPU(), 3);`
 );
 
-function laterRun(cacheDir: string, work: string, then = '') {
+function laterRun(cacheDir: string, work: string, then = '', env: NodeJS.ProcessEnv = {}) {
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'test/engine/native-first-run.ts', join(scratch, 'first-node'), cacheDir, work, then], {
     encoding: 'utf8',
-    env: { ...process.env, LATENT_EXPLORER_BACKEND: '' },
+    env: { ...process.env, LATENT_EXPLORER_BACKEND: '', LATENT_EXPLORER_THREADS: '', TF_NUM_INTRAOP_THREADS: '', ...env },
   });
   assert.equal(run.status, 0, run.stderr);
-  return JSON.parse(run.stdout) as { started: BackendInfo; alternatives: [string, boolean][]; registered: string[]; chosen?: BackendInfo; active: string };
+  return JSON.parse(run.stdout) as { started: BackendInfo; alternatives: [string, boolean][]; registered: string[]; chosen?: BackendInfo; active: string; tensorFlowThreads: string };
 }
 
 test('a run whose work was measured faster on TensorFlow loads TensorFlow only; other work starts as usual', async () => {
@@ -47,4 +48,22 @@ test('a run whose work was measured faster on TensorFlow loads TensorFlow only; 
   assert.equal(other.started.name, 'wasm');
   assert.deepEqual(other.alternatives.slice(0, 1), [['node', true]]);
   assert.ok(other.registered.includes('wasm'));
+});
+
+test('figures measured with TensorFlow on one thread per op load it so, unless the user set the threads', () => {
+  const cacheDir = join(scratch, 'first-cache');
+  // As `latent-explorer bench` records them when one thread per op beat TensorFlow's default.
+  recordRates('ae-mlp-8@128', { node: 3000, wasm: 2000 }, cacheDir, 1);
+  const later = laterRun(cacheDir, 'ae-mlp-8@128', 'choose');
+  assert.equal(later.active, 'tensorflow');
+  assert.equal(later.tensorFlowThreads, '1', 'set before the library loaded');
+  assert.match(later.chosen!.reason, /^fastest here for ae-mlp-8@128: 3,000 samples\/s, TensorFlow on 1 thread per op \(by latent-explorer bench/);
+
+  const own = laterRun(cacheDir, 'ae-mlp-8@128', 'choose', { TF_NUM_INTRAOP_THREADS: '3' });
+  assert.equal(own.tensorFlowThreads, '3', "the user's count stands");
+  assert.doesNotMatch(own.chosen!.reason, /thread per op/);
+
+  // Figures at TensorFlow's default threads leave them alone.
+  recordRates('ae-mlp-8@128', { node: 3000, wasm: 2000 }, cacheDir);
+  assert.equal(laterRun(cacheDir, 'ae-mlp-8@128', 'choose').tensorFlowThreads, '');
 });

@@ -15,7 +15,8 @@ import { importOnnxModel, readGraphFile } from '../engine/imported/import-onnx';
 import { OnnxAutoencoder } from '../engine/imported/onnx-autoencoder';
 import { buildModel, requireRecipe, resolveSettings } from '../engine/models/build';
 import * as tf from '../engine/backend/tf';
-import { EXPLORE_WORK, recordRates } from '../engine/backend/fastest';
+import { EXPLORE_WORK, NOISE, pickFastest, recordRates } from '../engine/backend/fastest';
+import { tensorFlowThreadsSet } from '../engine/backend/native';
 import { useFastestBackendFor } from '../engine/training/calibrate';
 import { adamFor, stepContext, trainOnBatch } from '../engine/training/trainer';
 import { UserError } from '../engine/errors';
@@ -29,7 +30,9 @@ export interface BenchRow {
   recipe: string;
   /** The backend this row ran on: every loaded CPU backend gets a row unless one is forced. */
   backend: string;
-  /** Whether the default choice (measured, backend/fastest.ts) takes this backend for this recipe. */
+  /** TensorFlow's threads per op where this node row was measured with fewer than its default (one per core). */
+  tensorFlowThreads?: number;
+  /** Whether the default choice (by these figures, backend/fastest.ts) takes this backend for this recipe. */
   defaultPick: boolean;
   batch: number;
   trainSamplesPerSec: number;
@@ -151,6 +154,27 @@ function torchThroughput(recipe: string, loader: string, { warmup, spans, steps 
 }
 
 /**
+ * The recipe on TensorFlow with one thread per op, in a bench process of its own (TensorFlow reads
+ * its thread count once, as it loads): on a small or busy machine that can beat its default of one
+ * per core on small dense layers. Null, with the reason on stderr, where that run fails.
+ */
+function nodeOnOneThread(recipe: string, options: Timing & { batch: number }): Omit<BenchRow, 'defaultPick' | 'torchSamplesPerSec' | 'ratio'> | null {
+  const args = ['bench', '--json', '--no-torch', '--backend', 'node', '--recipes', recipe, '--batch', String(options.batch), '--warmup', String(options.warmup), '--spans', String(options.spans), '--steps', String(options.steps)];
+  const run = spawnSync(process.execPath, [process.argv[1]!, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, TF_NUM_INTRAOP_THREADS: '1', LATENT_EXPLORER_BACKEND: '' },
+    timeout: 600_000,
+  });
+  if (run.status !== 0) {
+    console.error(`bench: TensorFlow on one thread per op was not measured: ${run.stderr.trim().split('\n').at(-1) ?? `exit ${run.status}`}`);
+    return null;
+  }
+  const { rows } = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { rows: BenchRow[] };
+  const { defaultPick: _pick, torchSamplesPerSec: _torch, ratio: _ratio, ...row } = rows[0]!;
+  return { ...row, tensorFlowThreads: 1 };
+}
+
+/**
  * Every recipe on every loaded CPU backend (only the forced one with `backend`), PyTorch beside
  * them, and which backend the default choice takes for each recipe (`defaults`: name and why).
  */
@@ -168,28 +192,38 @@ export async function runBench(options: Timing & { recipes: string[]; batch: num
     const torch = options.torch && options.batch === REFERENCE_BATCH ? torchThroughput(recipe, options.loader, options) : null;
     if (torch) torchBlas = torch.blas;
     const torchSamplesPerSec = torch?.samplesPerSec ?? null;
+    const recipeRows: BenchRow[] = [];
     for (const name of backends) {
       if (backends.length > 1) await switchBackend(name, 'benchmarked', []);
       const { model, ...train } = trainingThroughput(recipe, dataset, options.batch, options);
       const inference = await inferenceLatency(model, dataset);
       model.params.dispose();
-      rows.push({
-        recipe,
-        backend: name,
-        defaultPick: defaults[recipe]!.name === name,
-        batch: options.batch,
-        ...train,
-        ...inference,
-        torchSamplesPerSec,
-        ratio: torchSamplesPerSec ? train.trainSamplesPerSec / torchSamplesPerSec : null,
-      });
+      recipeRows.push({ recipe, backend: name, defaultPick: false, batch: options.batch, ...train, ...inference, torchSamplesPerSec, ratio: null });
+    }
+    const rates = Object.fromEntries(recipeRows.map((row) => [row.backend, row.trainSamplesPerSec]));
+    // Undefined: the threads this process's TensorFlow has (recordRates reads them).
+    let tensorFlowThreads: number | undefined;
+    const oneThread = backends.includes('node') && !options.backend && !tensorFlowThreadsSet() ? nodeOnOneThread(recipe, options) : null;
+    if (oneThread) {
+      recipeRows.push({ ...oneThread, defaultPick: false, torchSamplesPerSec, ratio: null });
+      // Only a clear win changes TensorFlow's threads from its default.
+      if (oneThread.trainSamplesPerSec > rates.node! * (1 + NOISE)) {
+        rates.node = oneThread.trainSamplesPerSec;
+        tensorFlowThreads = 1;
+      }
     }
     // The bench's spans are longer than the calibration's: later runs choose by these figures.
-    recordRates(`${recipe}@${options.batch}`, Object.fromEntries(rows.filter((row) => row.recipe === recipe).map((row) => [row.backend, row.trainSamplesPerSec])));
+    recordRates(`${recipe}@${options.batch}`, rates, undefined, tensorFlowThreads);
+    const pick = backends.length > 1 ? pickFastest(rates).name : backends[0];
+    for (const row of recipeRows) {
+      row.defaultPick = row.backend === pick && (row.backend !== 'node' || row.tensorFlowThreads === tensorFlowThreads || backends.length === 1);
+      row.ratio = torchSamplesPerSec ? row.trainSamplesPerSec / torchSamplesPerSec : null;
+      rows.push(row);
+    }
   }
   // The explorer's backend (engine-host.ts) follows how fast each decodes one point: the median over the recipes.
   if (backends.length > 1 && rows.length > 0) {
-    recordRates(EXPLORE_WORK, Object.fromEntries(backends.map((name) => [name, 1000 / median(rows.filter((row) => row.backend === name).map((row) => row.decodeP50Ms))])));
+    recordRates(EXPLORE_WORK, Object.fromEntries(backends.map((name) => [name, 1000 / median(rows.filter((row) => row.backend === name && !row.tensorFlowThreads).map((row) => row.decodeP50Ms))])));
   }
   const imported = await importedDecodeLatency(dataset);
   const backend = options.recipes.length > 0 ? defaults[options.recipes[0]!]! : initial;
@@ -221,11 +255,11 @@ export function registerBench(program: Command): void {
       console.log('recipe        backend   train samples/s   PyTorch (1 thread)   ours/PyTorch   decode p50/p95 ms   encode 10k ms   tensors before/after');
       for (const row of result.rows) {
         console.log(
-          `${row.recipe.padEnd(14)}${`${row.backend}${row.defaultPick ? '*' : ''}`.padEnd(8)}${r(row.trainSamplesPerSec).padStart(15)}   ${r(row.torchSamplesPerSec).padStart(18)}   ${r(row.ratio, 2).padStart(12)}   ${`${r(row.decodeP50Ms, 2)}/${r(row.decodeP95Ms, 2)}`.padStart(17)}   ${r(row.encode10kMs).padStart(13)}   ${row.tensorsBefore}/${row.tensorsAfter}`
+          `${row.recipe.padEnd(14)}${`${row.backend}${row.tensorFlowThreads ? `/${row.tensorFlowThreads}t` : ''}${row.defaultPick ? '*' : ''}`.padEnd(10)}${r(row.trainSamplesPerSec).padStart(15)}   ${r(row.torchSamplesPerSec).padStart(18)}   ${r(row.ratio, 2).padStart(12)}   ${`${r(row.decodeP50Ms, 2)}/${r(row.decodeP95Ms, 2)}`.padStart(17)}   ${r(row.encode10kMs).padStart(13)}   ${row.tensorsBefore}/${row.tensorsAfter}`
         );
       }
       if (result.imported) console.log(`imported ${result.imported.model}: decode one point p50/p95 ${r(result.imported.decodeP50Ms, 2)}/${r(result.imported.decodeP95Ms, 2)} ms (ONNX Runtime, CPU)`);
       if (result.torchBlas) console.log(`PyTorch's BLAS: ${result.torchBlas}`);
-      console.log(`* the default choice for the recipe; peak RSS ${r(result.peakRssMiB)} MiB`);
+      console.log(`* the default choice for the recipe (by these figures); node/1t: TensorFlow on one thread per op; peak RSS ${r(result.peakRssMiB)} MiB`);
     });
 }

@@ -18,7 +18,7 @@ import { defaultCacheDir } from '../cache-dir';
 import { UserError } from '../errors';
 import { initBackend, loadedAlternatives, notLoadedYet, switchBackend, type LoadedBackend } from './backend';
 import { wantedBackend } from './backend-names';
-import { nativeIdentity } from './native';
+import { nativeIdentity, tensorFlowThreadsSet } from './native';
 import { wantedThreads } from './wasm-threads';
 
 // Not named `require`: electron-vite's ESM shim declares `require` in every chunk that calls it.
@@ -47,6 +47,13 @@ interface Choice {
   measuredAt: string;
   /** Who measured: the ~3 s calibration before a run, or a `latent-explorer bench`. */
   source: 'calibration' | 'bench';
+  /**
+   * TensorFlow's threads per op when the node figure was measured, where not its default (one per
+   * core): `latent-explorer bench` also measures one thread, which on a small or busy machine runs
+   * small dense layers faster. A process that loads TensorFlow for this work loads it so (unless
+   * the user set the threads), as the library reads the count once.
+   */
+  tensorFlowThreads?: number;
 }
 
 interface ChoiceCache {
@@ -101,6 +108,23 @@ function writeCache(file: string, cache: ChoiceCache): void {
 }
 
 const perSecond = (rate: number) => `${Math.round(rate).toLocaleString('en-US')} samples/s`;
+
+/** TensorFlow's threads per op in this process (set before its library loads), undefined for its default. */
+function tensorFlowThreadsNow(): number | undefined {
+  const raw = process.env.TF_NUM_INTRAOP_THREADS;
+  return raw ? Number(raw) : undefined;
+}
+
+/**
+ * Before TensorFlow's library loads for `choice`'s work: its threads per op as the node figure was
+ * measured, unless the user set them (LATENT_EXPLORER_THREADS or TF_NUM_INTRAOP_THREADS) or the
+ * library is loaded already (it read its count then). True when applied.
+ */
+function applyTensorFlowThreads(choice: Choice | undefined, tensorFlowLoaded: boolean): boolean {
+  if (!choice?.tensorFlowThreads || tensorFlowLoaded || tensorFlowThreadsSet()) return false;
+  process.env.TF_NUM_INTRAOP_THREADS = String(choice.tensorFlowThreads);
+  return true;
+}
 
 function median(xs: readonly number[]): number {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -184,7 +208,9 @@ export async function chooseFastest(
   let choice = cache.choices[work];
   const measureNow = fresh || !choice || backends.some((b) => !(choice!.rates[b.name]! > 0));
   if (measureNow) {
-    choice = { rates: await measureAll(backends, calibrate), measuredAt: new Date().toISOString(), source: 'calibration' };
+    const rates = await measureAll(backends, calibrate);
+    const threads = tensorFlowThreadsNow();
+    choice = { rates, measuredAt: new Date().toISOString(), source: 'calibration', ...(threads ? { tensorFlowThreads: threads } : {}) };
     cache.choices[work] = choice;
     writeCache(file, cache);
   }
@@ -211,6 +237,7 @@ export async function initBackendFor(work: string, requested?: string, cacheDir 
     ];
     const choice = readCache(join(cacheDir, CACHE_FILE), fingerprint(usual)).choices[work];
     nativeFirst = choice !== undefined && usual.every((b) => choice.rates[b.name]! > 0) && pickFastest(choice.rates).name === 'node';
+    if (nativeFirst) applyTensorFlowThreads(choice, false);
   }
   return initBackend(requested, packages, nativeFirst);
 }
@@ -219,12 +246,12 @@ export async function initBackendFor(work: string, requested?: string, cacheDir 
  * Stores rates measured elsewhere (a `latent-explorer bench` run: longer spans than the
  * calibration's) as the figures for `work`, so later runs choose by them without measuring.
  */
-export function recordRates(work: string, rates: Record<string, number>, cacheDir = defaultCacheDir()): void {
+export function recordRates(work: string, rates: Record<string, number>, cacheDir = defaultCacheDir(), tensorFlowThreads = tensorFlowThreadsNow()): void {
   const backends = loadedAlternatives();
   if (backends.length < 2) return;
   const file = join(cacheDir, CACHE_FILE);
   const cache = readCache(file, fingerprint(backends));
-  cache.choices[work] = { rates, measuredAt: new Date().toISOString(), source: 'bench' };
+  cache.choices[work] = { rates, measuredAt: new Date().toISOString(), source: 'bench', ...(tensorFlowThreads ? { tensorFlowThreads } : {}) };
   writeCache(file, cache);
 }
 
@@ -250,11 +277,14 @@ async function switchToPick(work: string, choice: Choice, measuredNow: boolean):
   const available = new Set<string>(loadedAlternatives().map((b) => b.name));
   const rates = Object.fromEntries(Object.entries(choice.rates).filter(([name]) => available.has(name)));
   const { name, tieWith } = pickFastest(rates);
+  const native = loadedAlternatives().find((b) => b.name === 'node');
+  if (name === 'node' && native) applyTensorFlowThreads(choice, !native.deferred);
+  const threads = name === 'node' && choice.tensorFlowThreads && tensorFlowThreadsNow() === choice.tensorFlowThreads ? `, TensorFlow on ${choice.tensorFlowThreads} thread${choice.tensorFlowThreads === 1 ? '' : 's'} per op` : '';
   const how = choice.source === 'bench' ? 'by latent-explorer bench' : `median of ${CALIBRATION_SPANS} spans after warm-up`;
   const when = measuredNow ? `${how}, measured now` : `${how}, measured ${choice.measuredAt.slice(0, 10)}, cached`;
   const why = tieWith
     ? `as fast here for ${work} as ${tieWith} within ${NOISE * 100} %: ${perSecond(rates[name]!)} (${when}); needs no extra library`
-    : `fastest here for ${work}: ${perSecond(rates[name]!)} (${when})`;
+    : `fastest here for ${work}: ${perSecond(rates[name]!)}${threads} (${when})`;
   const others = Object.keys(rates)
     .filter((other) => other !== name)
     .map((other) => {

@@ -46,6 +46,11 @@ export function tensorFlowThreads(env: NodeJS.ProcessEnv = process.env): void {
   env.TF_NUM_INTRAOP_THREADS = String(wantedThreads(env));
 }
 
+/** Whether TensorFlow's threads per op are set for this process (LATENT_EXPLORER_THREADS or TF_NUM_INTRAOP_THREADS). */
+export function tensorFlowThreadsSet(env: NodeJS.ProcessEnv = process.env): boolean {
+  return (env[THREADS_ENV] ?? '') !== '' || (env.TF_NUM_INTRAOP_THREADS ?? '') !== '';
+}
+
 /**
  * Where node-pre-gyp puts a package's binding: `binary.module_path` with the highest N-API version
  * the package builds for that this Node supports (what node-pre-gyp's `find` answers).
