@@ -118,12 +118,10 @@ function tensorFlowThreadsNow(): number | undefined {
 /**
  * Before TensorFlow's library loads for `choice`'s work: its threads per op as the node figure was
  * measured, unless the user set them (LATENT_EXPLORER_THREADS or TF_NUM_INTRAOP_THREADS) or the
- * library is loaded already (it read its count then). True when applied.
+ * library is loaded already (it read its count then).
  */
-function applyTensorFlowThreads(choice: Choice | undefined, tensorFlowLoaded: boolean): boolean {
-  if (!choice?.tensorFlowThreads || tensorFlowLoaded || tensorFlowThreadsSet()) return false;
-  process.env.TF_NUM_INTRAOP_THREADS = String(choice.tensorFlowThreads);
-  return true;
+function applyTensorFlowThreads(choice: Choice, tensorFlowLoaded: boolean): void {
+  if (choice.tensorFlowThreads && !tensorFlowLoaded && !tensorFlowThreadsSet()) process.env.TF_NUM_INTRAOP_THREADS = String(choice.tensorFlowThreads);
 }
 
 function median(xs: readonly number[]): number {
@@ -237,7 +235,7 @@ export async function initBackendFor(work: string, requested?: string, cacheDir 
     ];
     const choice = readCache(join(cacheDir, CACHE_FILE), fingerprint(usual)).choices[work];
     nativeFirst = choice !== undefined && usual.every((b) => choice.rates[b.name]! > 0) && pickFastest(choice.rates).name === 'node';
-    if (nativeFirst) applyTensorFlowThreads(choice, false);
+    if (nativeFirst) applyTensorFlowThreads(choice!, false);
   }
   return initBackend(requested, packages, nativeFirst);
 }

@@ -69,7 +69,7 @@ function assignResource(handle: tf.Tensor, value: tf.Tensor): void {
  */
 export class TensorFlowAdam {
   private readonly slots = new Map<string, Slots>();
-  /** β1, β2 and lr as kept scalar tensors (the same every step). */
+  /** β1, β2, lr and the weight decay as kept scalar tensors (the same every step). */
   private constants: { beta1: tf.Scalar; beta2: tf.Scalar; lr: tf.Scalar; weightDecay: tf.Scalar } | null = null;
 
   /** Updates every variable from its gradient (float32, the variable's shape). */
