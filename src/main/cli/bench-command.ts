@@ -15,7 +15,7 @@ import { importOnnxModel, readGraphFile } from '../engine/imported/import-onnx';
 import { OnnxAutoencoder } from '../engine/imported/onnx-autoencoder';
 import { buildModel, requireRecipe, resolveSettings } from '../engine/models/build';
 import * as tf from '../engine/backend/tf';
-import { EXPLORE_WORK, NOISE, pickFastest, recordRates } from '../engine/backend/fastest';
+import { EXPLORE_WORK, NOISE, recordRates } from '../engine/backend/fastest';
 import { tensorFlowThreadsSet } from '../engine/backend/native';
 import { useFastestBackendFor } from '../engine/training/calibrate';
 import { adamFor, stepContext, trainOnBatch } from '../engine/training/trainer';
@@ -176,7 +176,8 @@ function nodeOnOneThread(recipe: string, options: Timing & { batch: number }): O
 
 /**
  * Every recipe on every loaded CPU backend (only the forced one with `backend`), PyTorch beside
- * them, and which backend the default choice takes for each recipe (`defaults`: name and why).
+ * them, and which backend the default choice takes for each recipe by these figures (`defaults`:
+ * name and why), beside what a first run's own short calibration picked (`calibrated`).
  */
 export async function runBench(options: Timing & { recipes: string[]; batch: number; torch: boolean; loader: string; backend?: string }) {
   const initial = await initBackend(options.backend);
@@ -185,10 +186,12 @@ export async function runBench(options: Timing & { recipes: string[]; batch: num
   const rows: BenchRow[] = [];
   let torchBlas: string | null = null;
   const defaults: Record<string, BackendInfo> = {};
+  const calibrated: Record<string, BackendInfo> = {};
   for (const recipe of options.recipes) {
     const info = requireRecipe(recipe);
     // Measured afresh, as a first run here would: the rows below show whether it picked right.
-    defaults[recipe] = await useFastestBackendFor(info, resolveSettings(info, { batch: options.batch }), true);
+    const settings = resolveSettings(info, { batch: options.batch });
+    calibrated[recipe] = await useFastestBackendFor(info, settings, true);
     const torch = options.torch && options.batch === REFERENCE_BATCH ? torchThroughput(recipe, options.loader, options) : null;
     if (torch) torchBlas = torch.blas;
     const torchSamplesPerSec = torch?.samplesPerSec ?? null;
@@ -214,7 +217,9 @@ export async function runBench(options: Timing & { recipes: string[]; batch: num
     }
     // The bench's spans are longer than the calibration's: later runs choose by these figures.
     recordRates(`${recipe}@${options.batch}`, rates, undefined, tensorFlowThreads);
-    const pick = backends.length > 1 ? pickFastest(rates).name : backends[0];
+    // What later runs take, by the figures just recorded (read back from the cache, not measured).
+    defaults[recipe] = await useFastestBackendFor(info, settings, false);
+    const pick = defaults[recipe]!.name;
     for (const row of recipeRows) {
       row.defaultPick = row.backend === pick && (row.backend !== 'node' || row.tensorFlowThreads === tensorFlowThreads || backends.length === 1);
       row.ratio = torchSamplesPerSec ? row.trainSamplesPerSec / torchSamplesPerSec : null;
@@ -227,7 +232,7 @@ export async function runBench(options: Timing & { recipes: string[]; batch: num
   }
   const imported = await importedDecodeLatency(dataset);
   const backend = options.recipes.length > 0 ? defaults[options.recipes[0]!]! : initial;
-  return { backend, defaults, loader: options.loader, torchBlas, peakRssMiB: process.resourceUsage().maxRSS / 1024, rows, imported };
+  return { backend, defaults, calibrated, loader: options.loader, torchBlas, peakRssMiB: process.resourceUsage().maxRSS / 1024, rows, imported };
 }
 
 const r = (x: number | null, digits = 0) => (x === null ? '—' : x.toFixed(digits));
@@ -251,7 +256,10 @@ export function registerBench(program: Command): void {
       const recipes = options.recipes.split(',').map((name) => requireRecipe(name.trim()).name);
       const result = await runBench({ ...options, recipes });
       if (options.json) return console.log(JSON.stringify(result));
-      for (const [recipe, info] of Object.entries(result.defaults)) console.log(`${recipe}: ${describeBackend(info)}`);
+      for (const [recipe, info] of Object.entries(result.defaults)) {
+        const first = result.calibrated[recipe]!;
+        console.log(`${recipe}: ${describeBackend(info)}\n  (a first run's own ~3 s calibration picked ${first.name}: ${first.reason})`);
+      }
       console.log('recipe        backend   train samples/s   PyTorch (1 thread)   ours/PyTorch   decode p50/p95 ms   encode 10k ms   tensors before/after');
       for (const row of result.rows) {
         console.log(

@@ -19,7 +19,7 @@ import { UserError } from '../errors';
 import { initBackend, loadedAlternatives, notLoadedYet, switchBackend, type LoadedBackend } from './backend';
 import { wantedBackend } from './backend-names';
 import { nativeIdentity, tensorFlowThreadsSet } from './native';
-import { wantedThreads } from './wasm-threads';
+import { THREADS_ENV, wantedThreads } from './wasm-threads';
 
 // Not named `require`: electron-vite's ESM shim declares `require` in every chunk that calls it.
 const nodeRequire = createRequire(import.meta.url);
@@ -109,10 +109,25 @@ function writeCache(file: string, cache: ChoiceCache): void {
 
 const perSecond = (rate: number) => `${Math.round(rate).toLocaleString('en-US')} samples/s`;
 
-/** TensorFlow's threads per op in this process (set before its library loads), undefined for its default. */
+/**
+ * TensorFlow's threads per op in this process, as native.ts hands them to the library when it
+ * loads (TF_NUM_INTRAOP_THREADS, else LATENT_EXPLORER_THREADS); undefined for its default.
+ */
 function tensorFlowThreadsNow(): number | undefined {
-  const raw = process.env.TF_NUM_INTRAOP_THREADS;
+  const raw = process.env.TF_NUM_INTRAOP_THREADS || process.env[THREADS_ENV];
   return raw ? Number(raw) : undefined;
+}
+
+const threadsPerOp = (threads: number | undefined) => (threads === undefined ? 'its default threads' : `${threads} thread${threads === 1 ? '' : 's'} per op`);
+
+/**
+ * What a node pick says about TensorFlow's threads per op: those it runs on, when its figure was
+ * measured so; both, when this run's differ from the measurement's; else nothing.
+ */
+function threadsNote(choice: Choice): string {
+  const now = tensorFlowThreadsNow();
+  if (now === choice.tensorFlowThreads) return now === undefined ? '' : `, TensorFlow on ${threadsPerOp(now)}`;
+  return ` measured with TensorFlow on ${threadsPerOp(choice.tensorFlowThreads)} (this process's TensorFlow: ${threadsPerOp(now)}${now === undefined ? '' : ', as set'})`;
 }
 
 /**
@@ -277,7 +292,7 @@ async function switchToPick(work: string, choice: Choice, measuredNow: boolean):
   const { name, tieWith } = pickFastest(rates);
   const native = loadedAlternatives().find((b) => b.name === 'node');
   if (name === 'node' && native) applyTensorFlowThreads(choice, !native.deferred);
-  const threads = name === 'node' && choice.tensorFlowThreads && tensorFlowThreadsNow() === choice.tensorFlowThreads ? `, TensorFlow on ${choice.tensorFlowThreads} thread${choice.tensorFlowThreads === 1 ? '' : 's'} per op` : '';
+  const threads = name === 'node' ? threadsNote(choice) : '';
   const how = choice.source === 'bench' ? 'by latent-explorer bench' : `median of ${CALIBRATION_SPANS} spans after warm-up`;
   const when = measuredNow ? `${how}, measured now` : `${how}, measured ${choice.measuredAt.slice(0, 10)}, cached`;
   const why = tieWith
