@@ -16,7 +16,7 @@ import { OnnxAutoencoder } from '../engine/imported/onnx-autoencoder';
 import { buildModel, requireRecipe, resolveSettings } from '../engine/models/build';
 import * as tf from '../engine/backend/tf';
 import { EXPLORE_WORK, NOISE, recordRates } from '../engine/backend/fastest';
-import { tensorFlowThreadsSet } from '../engine/backend/native';
+import { tensorFlowThreadCount } from '../engine/backend/native';
 import { useFastestBackendFor } from '../engine/training/calibrate';
 import { adamFor, stepContext, trainOnBatch } from '../engine/training/trainer';
 import { UserError } from '../engine/errors';
@@ -206,7 +206,7 @@ export async function runBench(options: Timing & { recipes: string[]; batch: num
     const rates = Object.fromEntries(recipeRows.map((row) => [row.backend, row.trainSamplesPerSec]));
     // Undefined: the threads this process's TensorFlow has (recordRates reads them).
     let tensorFlowThreads: number | undefined;
-    const oneThread = backends.includes('node') && !options.backend && !tensorFlowThreadsSet() ? nodeOnOneThread(recipe, options) : null;
+    const oneThread = backends.includes('node') && !options.backend && tensorFlowThreadCount() === undefined ? nodeOnOneThread(recipe, options) : null;
     if (oneThread) {
       recipeRows.push({ ...oneThread, defaultPick: false, torchSamplesPerSec, ratio: null });
       // Only a clear win changes TensorFlow's threads from its default.

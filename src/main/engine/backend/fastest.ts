@@ -18,8 +18,8 @@ import { defaultCacheDir } from '../cache-dir';
 import { UserError } from '../errors';
 import { initBackend, loadedAlternatives, notLoadedYet, switchBackend, type LoadedBackend } from './backend';
 import { wantedBackend } from './backend-names';
-import { nativeIdentity, tensorFlowThreadsSet } from './native';
-import { THREADS_ENV, wantedThreads } from './wasm-threads';
+import { nativeIdentity, tensorFlowThreadCount } from './native';
+import { wantedThreads } from './wasm-threads';
 
 // Not named `require`: electron-vite's ESM shim declares `require` in every chunk that calls it.
 const nodeRequire = createRequire(import.meta.url);
@@ -109,15 +109,6 @@ function writeCache(file: string, cache: ChoiceCache): void {
 
 const perSecond = (rate: number) => `${Math.round(rate).toLocaleString('en-US')} samples/s`;
 
-/**
- * TensorFlow's threads per op in this process, as native.ts hands them to the library when it
- * loads (TF_NUM_INTRAOP_THREADS, else LATENT_EXPLORER_THREADS); undefined for its default.
- */
-function tensorFlowThreadsNow(): number | undefined {
-  const raw = process.env.TF_NUM_INTRAOP_THREADS || process.env[THREADS_ENV];
-  return raw ? Number(raw) : undefined;
-}
-
 const threadsPerOp = (threads: number | undefined) => (threads === undefined ? 'its default threads' : `${threads} thread${threads === 1 ? '' : 's'} per op`);
 
 /**
@@ -125,7 +116,7 @@ const threadsPerOp = (threads: number | undefined) => (threads === undefined ? '
  * measured so; both, when this run's differ from the measurement's; else nothing.
  */
 function threadsNote(choice: Choice): string {
-  const now = tensorFlowThreadsNow();
+  const now = tensorFlowThreadCount();
   if (now === choice.tensorFlowThreads) return now === undefined ? '' : `, TensorFlow on ${threadsPerOp(now)}`;
   return ` measured with TensorFlow on ${threadsPerOp(choice.tensorFlowThreads)} (this process's TensorFlow: ${threadsPerOp(now)}${now === undefined ? '' : ', as set'})`;
 }
@@ -136,7 +127,7 @@ function threadsNote(choice: Choice): string {
  * library is loaded already (it read its count then).
  */
 function applyTensorFlowThreads(choice: Choice, tensorFlowLoaded: boolean): void {
-  if (choice.tensorFlowThreads && !tensorFlowLoaded && !tensorFlowThreadsSet()) process.env.TF_NUM_INTRAOP_THREADS = String(choice.tensorFlowThreads);
+  if (choice.tensorFlowThreads && !tensorFlowLoaded && tensorFlowThreadCount() === undefined) process.env.TF_NUM_INTRAOP_THREADS = String(choice.tensorFlowThreads);
 }
 
 function median(xs: readonly number[]): number {
@@ -222,7 +213,7 @@ export async function chooseFastest(
   const measureNow = fresh || !choice || backends.some((b) => !(choice!.rates[b.name]! > 0));
   if (measureNow) {
     const rates = await measureAll(backends, calibrate);
-    const threads = tensorFlowThreadsNow();
+    const threads = tensorFlowThreadCount();
     choice = { rates, measuredAt: new Date().toISOString(), source: 'calibration', ...(threads ? { tensorFlowThreads: threads } : {}) };
     cache.choices[work] = choice;
     writeCache(file, cache);
@@ -259,7 +250,7 @@ export async function initBackendFor(work: string, requested?: string, cacheDir 
  * Stores rates measured elsewhere (a `latent-explorer bench` run: longer spans than the
  * calibration's) as the figures for `work`, so later runs choose by them without measuring.
  */
-export function recordRates(work: string, rates: Record<string, number>, cacheDir = defaultCacheDir(), tensorFlowThreads = tensorFlowThreadsNow()): void {
+export function recordRates(work: string, rates: Record<string, number>, cacheDir = defaultCacheDir(), tensorFlowThreads = tensorFlowThreadCount()): void {
   const backends = loadedAlternatives();
   if (backends.length < 2) return;
   const file = join(cacheDir, CACHE_FILE);

@@ -42,13 +42,18 @@ export function quietTensorFlowLogs(env: NodeJS.ProcessEnv = process.env): void 
  * Throws a UserError for a value that is not a thread count.
  */
 export function tensorFlowThreads(env: NodeJS.ProcessEnv = process.env): void {
-  if ((env[THREADS_ENV] ?? '') === '' || (env.TF_NUM_INTRAOP_THREADS ?? '') !== '') return;
-  env.TF_NUM_INTRAOP_THREADS = String(wantedThreads(env));
+  if ((env.TF_NUM_INTRAOP_THREADS ?? '') !== '') return;
+  const threads = tensorFlowThreadCount(env);
+  if (threads !== undefined) env.TF_NUM_INTRAOP_THREADS = String(threads);
 }
 
-/** Whether TensorFlow's threads per op are set for this process (LATENT_EXPLORER_THREADS or TF_NUM_INTRAOP_THREADS). */
-export function tensorFlowThreadsSet(env: NodeJS.ProcessEnv = process.env): boolean {
-  return (env[THREADS_ENV] ?? '') !== '' || (env.TF_NUM_INTRAOP_THREADS ?? '') !== '';
+/**
+ * TensorFlow's threads per op in this process as `tensorFlowThreads` hands them to the library:
+ * TF_NUM_INTRAOP_THREADS, else LATENT_EXPLORER_THREADS; undefined for TensorFlow's default.
+ */
+export function tensorFlowThreadCount(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  if ((env.TF_NUM_INTRAOP_THREADS ?? '') !== '') return Number(env.TF_NUM_INTRAOP_THREADS);
+  return (env[THREADS_ENV] ?? '') === '' ? undefined : wantedThreads(env);
 }
 
 /**

@@ -9,11 +9,16 @@
 // message). Replaced after the native package loads; other dtypes go to tfjs-node's own kernel.
 import * as tf from '@tensorflow/tfjs-core';
 
-/** The part of tfjs-node's backend used here. */
-interface TensorFlowBackend {
-  binding: { TF_ATTR_TYPE: number; TF_ATTR_INT: number; TF_FLOAT: number; TF_INT32: number };
-  executeSingleOutput(op: string, attrs: { name: string; type: number; value: unknown }[], inputs: tf.TensorInfo[]): tf.TensorInfo;
-  createReductionOpAttrs(x: tf.TensorInfo, keepDims: boolean): { name: string; type: number; value: unknown }[];
+/** An attribute of a TensorFlow op, in tfjs-node's form. */
+export type OpAttr = { name: string; type: number; value: unknown };
+
+/** The part of tfjs-node's backend our TensorFlow code uses (here and in nn/): TensorFlow eager ops by name. */
+export interface TensorFlowBackend {
+  binding: { TF_ATTR_TYPE: number; TF_ATTR_INT: number; TF_ATTR_BOOL: number; TF_ATTR_STRING: number; TF_ATTR_SHAPE: number; TF_FLOAT: number; TF_INT32: number };
+  executeSingleOutput(op: string, attrs: OpAttr[], inputs: tf.TensorInfo[]): tf.Tensor;
+  /** Runs an op with `outputs` outputs (0 for one that only updates resources). */
+  executeMultipleOutputs(op: string, attrs: OpAttr[], inputs: tf.TensorInfo[], outputs: number): tf.Tensor[];
+  createReductionOpAttrs(x: tf.TensorInfo, keepDims: boolean): OpAttr[];
   incRef(dataId: tf.DataId): void;
 }
 

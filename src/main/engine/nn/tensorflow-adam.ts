@@ -7,7 +7,7 @@
 // dtype, so each parameter gets three (value, m, v) made with VarHandleOp; the tfjs variable is
 // given the new value each step with ReadVariableOp. Two TensorFlow calls per parameter in all.
 import * as tf from '../backend/tf';
-import type { TensorFlowBackend } from './tensorflow-ops';
+import type { TensorFlowBackend } from '../backend/tensorflow-kernels';
 
 /**
  * TensorFlow's name for a resource owned by its handles alone (tf.python's

@@ -4,20 +4,10 @@
 // an add and an activation. TensorFlow's own MatMul takes 2-D operands with transpose flags, so the
 // dense layer's three products need no reshape and no transpose.
 import * as tf from '../backend/tf';
+import type { TensorFlowBackend } from '../backend/tensorflow-kernels';
 
 const MATMUL = 'LatentExplorerMatMul2D';
 const ACTIVATION_GRAD = 'LatentExplorerActivationGrad';
-
-/** An attribute of a TensorFlow op, in tfjs-node's form. */
-export type OpAttr = { name: string; type: number; value: unknown };
-
-/** The part of tfjs-node's backend used by our TensorFlow code: TensorFlow eager ops by name. */
-export interface TensorFlowBackend {
-  binding: { TF_ATTR_TYPE: number; TF_ATTR_BOOL: number; TF_ATTR_STRING: number; TF_ATTR_SHAPE: number; TF_FLOAT: number; TF_INT32: number };
-  executeSingleOutput(op: string, attrs: OpAttr[], inputs: tf.TensorInfo[]): tf.Tensor;
-  /** Runs an op with `outputs` outputs (0 for one that only updates resources). */
-  executeMultipleOutputs(op: string, attrs: OpAttr[], inputs: tf.TensorInfo[], outputs: number): tf.Tensor[];
-}
 
 tf.registerKernel({
   kernelName: MATMUL,
