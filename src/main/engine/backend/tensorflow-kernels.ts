@@ -12,9 +12,31 @@ import * as tf from '@tensorflow/tfjs-core';
 /** An attribute of a TensorFlow op, in tfjs-node's form. */
 export type OpAttr = { name: string; type: number; value: unknown };
 
+/** A TensorFlow tensor handle in tfjs-node's binding: its id there, shape and dtype (TF's enum). */
+export interface HandleInfo {
+  id: number;
+  shape: number[];
+  dtype: number;
+}
+
 /** The part of tfjs-node's backend our TensorFlow code uses (here and in nn/): TensorFlow eager ops by name. */
 export interface TensorFlowBackend {
-  binding: { TF_ATTR_TYPE: number; TF_ATTR_INT: number; TF_ATTR_BOOL: number; TF_ATTR_STRING: number; TF_ATTR_SHAPE: number; TF_FLOAT: number; TF_INT32: number };
+  binding: {
+    TF_ATTR_TYPE: number;
+    TF_ATTR_INT: number;
+    TF_ATTR_BOOL: number;
+    TF_ATTR_STRING: number;
+    TF_ATTR_SHAPE: number;
+    TF_FLOAT: number;
+    TF_INT32: number;
+    /** One op on handles by id; the outputs are new handles, owned by the caller. */
+    executeOp(op: string, attrs: OpAttr[], inputIds: number[], outputs: number): HandleInfo[];
+    deleteTensor(id: number): void;
+  };
+  /** The binding's handle ids of tfjs tensors (their data is written to TensorFlow first if need be). */
+  getInputTensorIds(inputs: tf.TensorInfo[]): number[];
+  /** A tfjs tensor that owns a handle the binding returned. */
+  createOutputTensor(handle: HandleInfo): tf.Tensor;
   executeSingleOutput(op: string, attrs: OpAttr[], inputs: tf.TensorInfo[]): tf.Tensor;
   /** Runs an op with `outputs` outputs (0 for one that only updates resources). */
   executeMultipleOutputs(op: string, attrs: OpAttr[], inputs: tf.TensorInfo[], outputs: number): tf.Tensor[];

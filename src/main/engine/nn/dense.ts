@@ -1,5 +1,5 @@
 // A fully connected layer, y = act(x·W + b), with a backward pass built for the wasm backend, and
-// on TensorFlow's backend plain MatMul calls with transpose flags (tensorflow-ops.ts).
+// on TensorFlow's backend one kernel each way whose MatMuls take transpose flags (tensorflow-ops.ts).
 //
 // tfjs's automatic gradient of x·W multiplies with transposeA/transposeB set, which the wasm
 // backend runs in a plain C++ loop about 12× slower than its XNNPACK path (taken only for
@@ -9,7 +9,7 @@
 import * as tf from '../backend/tf';
 import { applyUnfused, fusedPart, preActivationGrad, type Activation } from './activation';
 import { defineOp } from './custom-op';
-import { matMul2d, onTensorFlow } from './tensorflow-ops';
+import { denseForward, denseGrad, matMul2d, onTensorFlow } from './tensorflow-ops';
 import { transpose2d } from './transpose';
 
 export type { Activation } from './activation';
@@ -56,10 +56,7 @@ const denseOp = defineOp<{ activation: Activation }>({
   inputsToSave: ['x', 'w'],
   forward: (inputs, { activation }) => {
     const { x, w, b } = inputs as { x: tf.Tensor2D; w: tf.Tensor2D; b: tf.Tensor1D };
-    if (onTensorFlow()) {
-      const z = tf.add(matMul2d(x, w), b) as tf.Tensor2D;
-      return applyUnfused(activation === 'relu' ? tf.relu(z) : z, activation);
-    }
+    if (onTensorFlow()) return denseForward(x, w, b, activation);
     const [batch, inSize] = x.shape;
     const outSize = w.shape[1];
     if (forwardFlipped(batch, inSize, outSize)) {
@@ -76,13 +73,14 @@ const denseOp = defineOp<{ activation: Activation }>({
   },
   gradient: (dy, saved, { activation }) => {
     const [x, w, y] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+    if (onTensorFlow()) {
+      // TensorFlow's MatMul reads either operand transposed at no cost.
+      const { dz, dw, db } = denseGrad(dy as tf.Tensor2D, y, x, activation);
+      return { x: () => matMul2d(dz, w, false, true), w: () => dw, b: () => db };
+    }
     const [batch, inSize] = x.shape;
     const outSize = w.shape[1];
     const dz = preActivationGrad(dy as tf.Tensor2D, y, activation);
-    if (onTensorFlow()) {
-      // TensorFlow's MatMul reads either operand transposed at no cost.
-      return { x: () => matMul2d(dz, w, false, true), w: () => matMul2d(x, dz, true, false), b: () => tf.sum(dz, 0) };
-    }
     const flipW = weightGradFlipped(batch, inSize, outSize);
     const flipX = inputGradFlipped(batch, inSize, outSize);
     // dzᵀ serves both flipped products; made here, in the backward pass's scope, when dW needs it.
