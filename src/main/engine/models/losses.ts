@@ -1,6 +1,7 @@
 // Loss terms, named as in the papers. Per-sample terms return shape [B]; callers average them.
 import * as tf from '../backend/tf';
 import { bceWithLogitsPerSample } from '../nn/bce';
+import { klToStandardNormal } from '../nn/gaussian-posterior';
 import { meanSquaredError } from '../nn/mse';
 
 /** Binary cross-entropy summed over pixels, from logits for stability (a fused kernel in nn/bce.ts). */
@@ -14,10 +15,8 @@ export function mseSumPerSample(xHat: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor1D 
 /** Mean squared error over every element (PyTorch's MSELoss with reduction 'mean'). */
 export const mse = meanSquaredError;
 
-/** KL(q(z|x) ‖ N(0, I)) = −½ Σ (1 + log σ² − μ² − σ²), summed over latent dimensions. */
-export function klDivergencePerSample(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor1D {
-  return tf.tidy(() => tf.sum(tf.onesLike(mu).add(logVar).sub(mu.square()).sub(logVar.exp()), 1).mul(-0.5));
-}
+/** KL(q(z|x) ‖ N(0, I)) = −½ Σ (1 + log σ² − μ² − σ²), summed over latent dimensions (one op in nn/gaussian-posterior.ts). */
+export const klDivergencePerSample = klToStandardNormal;
 
 /** MAE loss: MSE over all pixels of x̂·(1−m) against x·(1−m), so only hidden pixels (m = 0) count. */
 export function maskedMse(xHat: tf.Tensor2D, x: tf.Tensor2D, visible: tf.Tensor2D): tf.Scalar {

@@ -3,14 +3,15 @@
 import * as tf from '../backend/tf';
 import type { LayerSpec } from '../../../shared/network';
 import type { RecipeInfo, TrainSettings } from '../../../shared/recipes';
+import { reparameterizedSample } from '../nn/gaussian-posterior';
 import type { Autoencoder, LossResult, StepContext } from './autoencoder';
 import { bceSumPerSample, klDivergencePerSample, mseSumPerSample } from './losses';
 import { buildNetwork, imagePixels, type Network } from './network';
 import { ParamStore } from './params';
 
-/** z = μ + exp(½ log σ²) · ε, ε ~ N(0, I). */
+/** z = μ + exp(½ log σ²) · ε, ε ~ N(0, I) drawn from `seed` (one op in nn/gaussian-posterior.ts). */
 export function reparameterize(mu: tf.Tensor2D, logVar: tf.Tensor2D, seed: number): tf.Tensor2D {
-  return tf.tidy(() => mu.add(logVar.mul(0.5).exp().mul(tf.randomNormal(mu.shape, 0, 1, 'float32', seed))));
+  return tf.tidy(() => reparameterizedSample(mu, logVar, tf.randomNormal(mu.shape, 0, 1, 'float32', seed)));
 }
 
 /** q(z|x) = N(μ, σ²), as its mean and log-variance [B, latent]. */
