@@ -52,3 +52,23 @@ export function assertNoTensorGrowth(step: () => void, repeats = 5): void {
   for (let i = 0; i < repeats; i++) step();
   assert.equal(tf.memory().numTensors, before, 'live tensor count grew');
 }
+
+/**
+ * Asserts that `ours` has `formula`'s value (within `valueTol`) and the same gradient with respect
+ * to each input (named in `names`, within `gradTol`) for a loss weighing its outputs at random.
+ */
+export function assertSameAsFormula(
+  ours: (...xs: tf.Tensor[]) => tf.Tensor,
+  formula: (...xs: tf.Tensor[]) => tf.Tensor,
+  inputs: tf.Tensor[],
+  names: string[],
+  seed: number,
+  valueTol = 1e-5,
+  gradTol = 1e-4
+): void {
+  tf.tidy(() => assertClose(ours(...inputs), formula(...inputs), valueTol, 'value'));
+  const got = weightedGrads(ours, inputs, seed);
+  const want = weightedGrads(formula, inputs, seed);
+  names.forEach((name, i) => assertClose(got[i]!, want[i]!, gradTol, name));
+  tf.dispose([...got, ...want]);
+}

@@ -49,37 +49,44 @@ tf.registerKernel({
   },
 });
 
-tf.registerKernel({
-  kernelName: DENSE,
-  backendName: 'tensorflow',
-  kernelFunc: ({ inputs, backend: kernelBackend, attrs }) => {
-    const backend = kernelBackend as unknown as TensorFlowBackend;
-    const { binding } = backend;
-    const { activation } = attrs as unknown as { activation: TensorFlowActivation };
-    const [x, w, b] = backend.getInputTensorIds([inputs.x!, inputs.w!, inputs.b!]) as [number, number, number];
-    const product = runOnHandles(backend, 'MatMul', matMulAttrs(binding, false, false), [x, w]);
-    let z = runOnHandles(backend, 'BiasAdd', [floatType(binding)], [product.id, b], [product.id]);
-    if (activation !== 'linear') z = runOnHandles(backend, activation === 'relu' ? 'Relu' : 'Sigmoid', [floatType(binding)], [z.id], [z.id]);
-    return backend.createOutputTensor(z);
-  },
+/**
+ * Registers a 'tensorflow' kernel whose `body` runs TensorFlow ops on the binding's handles of the
+ * inputs named in `inputNames` (in that order) and returns the handles that become its outputs.
+ */
+function registerHandleKernel(
+  kernelName: string,
+  inputNames: string[],
+  body: (backend: TensorFlowBackend, ids: number[], activation: TensorFlowActivation) => HandleInfo[]
+): void {
+  tf.registerKernel({
+    kernelName,
+    backendName: 'tensorflow',
+    kernelFunc: ({ inputs, backend: kernelBackend, attrs }) => {
+      const backend = kernelBackend as unknown as TensorFlowBackend;
+      const ids = backend.getInputTensorIds(inputNames.map((name) => inputs[name]!));
+      const outputs = body(backend, ids, (attrs as unknown as { activation: TensorFlowActivation }).activation).map((handle) => backend.createOutputTensor(handle));
+      return outputs.length === 1 ? outputs[0]! : outputs;
+    },
+  });
+}
+
+registerHandleKernel(DENSE, ['x', 'w', 'b'], (backend, [x, w, b], activation) => {
+  const { binding } = backend;
+  const product = runOnHandles(backend, 'MatMul', matMulAttrs(binding, false, false), [x!, w!]);
+  const z = runOnHandles(backend, 'BiasAdd', [floatType(binding)], [product.id, b!], [product.id]);
+  if (activation === 'linear') return [z];
+  return [runOnHandles(backend, activation === 'relu' ? 'Relu' : 'Sigmoid', [floatType(binding)], [z.id], [z.id])];
 });
 
-tf.registerKernel({
-  kernelName: DENSE_GRAD,
-  backendName: 'tensorflow',
-  kernelFunc: ({ inputs, backend: kernelBackend, attrs }) => {
-    const backend = kernelBackend as unknown as TensorFlowBackend;
-    const { binding } = backend;
-    const { activation } = attrs as unknown as { activation: TensorFlowActivation };
-    const [dy, y, x] = backend.getInputTensorIds([inputs.dy!, inputs.y!, inputs.x!]) as [number, number, number];
-    // ReluGrad(gradients, features) = gradients where features > 0 (y = relu(z) serves as z); SigmoidGrad(y, dy) = dy·y·(1−y).
-    const dz =
-      activation === 'linear' ? null : runOnHandles(backend, activation === 'relu' ? 'ReluGrad' : 'SigmoidGrad', [floatType(binding)], activation === 'relu' ? [dy, y] : [y, dy]);
-    const dzId = dz?.id ?? dy;
-    const dw = runOnHandles(backend, 'MatMul', matMulAttrs(binding, true, false), [x, dzId]);
-    const db = runOnHandles(backend, 'BiasAddGrad', [floatType(binding)], [dzId]);
-    return [dw, db, ...(dz ? [dz] : [])].map((handle) => backend.createOutputTensor(handle));
-  },
+registerHandleKernel(DENSE_GRAD, ['dy', 'y', 'x'], (backend, [dy, y, x], activation) => {
+  const { binding } = backend;
+  // ReluGrad(gradients, features) = gradients where features > 0 (y = relu(z) serves as z); SigmoidGrad(y, dy) = dy·y·(1−y).
+  const dz =
+    activation === 'linear' ? null : runOnHandles(backend, activation === 'relu' ? 'ReluGrad' : 'SigmoidGrad', [floatType(binding)], activation === 'relu' ? [dy!, y!] : [y!, dy!]);
+  const dzId = dz?.id ?? dy!;
+  const dw = runOnHandles(backend, 'MatMul', matMulAttrs(binding, true, false), [x!, dzId]);
+  const db = runOnHandles(backend, 'BiasAddGrad', [floatType(binding)], [dzId]);
+  return [dw, db, ...(dz ? [dz] : [])];
 });
 
 /** Whether the active backend is TensorFlow's, where `matMul2d` runs. */
