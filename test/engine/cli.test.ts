@@ -358,6 +358,11 @@ test('figure --kind map-epochs: one class-coloured frame per trained epoch, GIF 
   const out = join(scratch, 'map-epochs-model');
   const trained = cli('train', '--recipe', 'ae-mlp-8', '--epochs', '3', '--limit', '300', '--out', out);
   assert.equal(trained.code, 0, trained.stderr);
+  // The banner in human mode: the pick first, each skipped backend on its own line, none past 100 columns.
+  const banner = trained.stderr.split('\n').slice(0, trained.stderr.split('\n').findIndex((line) => line.startsWith('ae-mlp-8 on ')));
+  assert.match(banner[0]!, /^Backend: (gpu|node|wasm|cpu) \(/);
+  assert.ok(banner.includes('Skipped:'), trained.stderr);
+  for (const line of banner) assert.ok(line.length <= 100, `banner line of ${line.length} characters: ${line}`);
   const gif = join(scratch, 'map-epochs.gif');
   const frames = join(scratch, 'map-epochs-frames');
   const { code, stdout, stderr } = cli('figure', out, '--kind', 'map-epochs', '--gif', gif, '--frames', frames, '--size', '160', '--fps', '2');

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BackendInfo } from '../../shared/contract';
-import { describeBackend, initBackend, loadedAlternatives, switchBackend } from '../engine/backend/backend';
+import { initBackend, loadedAlternatives, switchBackend } from '../engine/backend/backend';
 import { epochOrder } from '../engine/data/batches';
 import { loadDataset, type Dataset } from '../engine/data/datasets';
 import { decodePoints, encodeSet, type Explorable } from '../engine/explore/explore';
@@ -20,6 +20,7 @@ import { tensorFlowThreadCount } from '../engine/backend/native';
 import { useFastestBackendFor } from '../engine/training/calibrate';
 import { adamFor, stepContext, trainOnBatch } from '../engine/training/trainer';
 import { UserError } from '../engine/errors';
+import { bannerColumns, describeBackend, wrapLine } from './backend-banner';
 import { backendOption, wholeNumberFrom } from './settings-options';
 
 const BENCH_RECIPES = ['ae-mlp-8', 'vae-mlp-20', 'mae-mlp-8', 'vqvae-conv'];
@@ -277,7 +278,9 @@ export function registerBench(program: Command): void {
       if (options.json) return console.log(JSON.stringify(result));
       for (const [recipe, info] of Object.entries(result.defaults)) {
         const first = result.calibrated[recipe]!;
-        console.log(`${recipe}: ${describeBackend(info)}\n  (a first run's own ~3 s calibration picked ${first.name}: ${first.reason})`);
+        const columns = bannerColumns(process.stdout);
+        console.log(describeBackend(info, columns, `${recipe}: Backend`));
+        console.log(wrapLine(`A first run's own ~3 s calibration picked ${first.name}: ${first.reason}`, columns, 2));
       }
       if (result.rows.length > 0) console.log('recipe        backend   train samples/s   PyTorch (1 thread)   ours/PyTorch   decode p50/p95 ms   encode 10k ms   tensors before/after');
       for (const row of result.rows) {

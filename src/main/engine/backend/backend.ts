@@ -270,10 +270,3 @@ export async function switchBackend(name: string, reason: string, others: Backen
 export function isBackendFault(error: unknown): boolean {
   return error instanceof webAssembly.RuntimeError || (error instanceof Error && /^Aborted\(/.test(error.message));
 }
-
-export function describeBackend(info: BackendInfo): string {
-  const skipped = info.skipped.map((s) => `${s.name} (${s.reason})`).join(', ');
-  const count = info.threads === undefined ? '' : `, ${info.threads} thread${info.threads === 1 ? '' : 's'}`;
-  const threads = `${count}${info.note ? `${count ? ':' : ','} ${info.note}` : ''}`;
-  return `Backend: ${info.name} (${info.reason}${threads})${skipped ? `; skipped ${skipped}` : ''}`;
-}
