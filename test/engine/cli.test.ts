@@ -111,10 +111,20 @@ test('bench times training and inference, and its counts are checked', () => {
   // Where TensorFlow loaded, it is measured on one thread per op as well, in a bench process of its own.
   const rows = result.rows as { backend: string; tensorFlowThreads?: number; trainSamplesPerSec: number }[];
   if (rows.some((r) => r.backend === 'node')) assert.ok(rows.some((r) => r.backend === 'node' && r.tensorFlowThreads === 1 && r.trainSamplesPerSec > 0));
-  assert.ok(result.imported.decodeP95Ms > 0, 'decode latency of the imported PyTorch MLP is measured');
+  assert.equal(result.imported, null, 'the imported model is left out where --recipes does not name it');
   const bad = cli('bench', '--no-torch', '--steps', '0');
   assert.notEqual(bad.code, 0);
   assert.match(bad.stderr, /--steps.*expected a whole number from 1 up, got "0"/);
+  const unknown = cli('bench', '--no-torch', '--recipes', 'ae-mlp-8,onnx');
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr.trim(), /^latent-explorer: error: --recipes: unknown recipe "onnx": valid recipes are ae-mlp-8, .*, or imported \(the imported PyTorch model's decode latency\)$/);
+});
+
+test('bench --recipes imported measures the imported PyTorch model alone', () => {
+  const { code, stdout, stderr } = cli('bench', '--no-torch', '--recipes', 'imported');
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /^imported vae-mlp-2 \(PyTorch → ONNX\): decode one point p50\/p95 [\d.]+\/[\d.]+ ms \(ONNX Runtime, CPU\)$/m);
+  assert.doesNotMatch(stdout, /^recipe\s+backend/m, 'no recipe was trained');
 });
 
 test('train --json streams epochs, eval reports the same test loss, history exports CSV', () => {
@@ -348,6 +358,11 @@ test('figure --kind map-epochs: one class-coloured frame per trained epoch, GIF 
   const out = join(scratch, 'map-epochs-model');
   const trained = cli('train', '--recipe', 'ae-mlp-8', '--epochs', '3', '--limit', '300', '--out', out);
   assert.equal(trained.code, 0, trained.stderr);
+  // The banner in human mode: the pick first, each skipped backend on its own line, none past 100 columns.
+  const banner = trained.stderr.split('\n').slice(0, trained.stderr.split('\n').findIndex((line) => line.startsWith('ae-mlp-8 on ')));
+  assert.match(banner[0]!, /^Backend: (gpu|node|wasm|cpu) \(/);
+  assert.ok(banner.includes('Skipped:'), trained.stderr);
+  for (const line of banner) assert.ok(line.length <= 100, `banner line of ${line.length} characters: ${line}`);
   const gif = join(scratch, 'map-epochs.gif');
   const frames = join(scratch, 'map-epochs-frames');
   const { code, stdout, stderr } = cli('figure', out, '--kind', 'map-epochs', '--gif', gif, '--frames', frames, '--size', '160', '--fps', '2');

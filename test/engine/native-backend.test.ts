@@ -5,12 +5,12 @@
 // default choice between the backends that loaded (the stand-in's and wasm), with given figures.
 import * as tf from '@tensorflow/tfjs-core';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { initBackend } from '../../src/main/engine/backend/backend';
 import { CALIBRATION_SPANS, chooseCached, chooseFastest, NOISE, pickFastest, recordRates } from '../../src/main/engine/backend/fastest';
-import { loadNativePackage, quietTensorFlowLogs, tensorFlowThreads } from '../../src/main/engine/backend/native';
+import { loadNativePackage, noGpuDevice, quietTensorFlowLogs, tensorFlowThreads } from '../../src/main/engine/backend/native';
 import { core, cpuBackend, scratch, scripted, standIn } from './native-stand-ins';
 
 // This file is about which backend the engine picks, so it must not inherit a forced one.
@@ -71,6 +71,26 @@ const noDevice = standIn(
    tf.registerBackend('tensorflow', () => Object.assign(new MathBackendCPU(), { isUsingGpuDevice: false }), 3);`,
   { tensorflow: '2.21.0', is_cuda_build: 'True', cuda_version: '12.5.1', cudnn_version: '9' }
 );
+
+test('no GPU device is named as such where the machine shows none, and only there', () => {
+  const devices = (...present: string[]) => (path: string) => present.includes(path);
+  assert.equal(noGpuDevice('linux', devices()), 'no GPU device (no NVIDIA driver device in /dev)');
+  assert.equal(noGpuDevice('linux', devices('/dev/nvidiactl')), undefined);
+  assert.equal(noGpuDevice('linux', devices('/dev/dxg')), undefined, "WSL2's GPU");
+  assert.match(noGpuDevice('darwin', devices())!, /no CUDA on macOS/);
+  assert.equal(noGpuDevice('win32', devices()), undefined, 'only CUDA itself could tell');
+});
+
+test('a GPU package whose binding was never built suggests the GPU set-up only where a GPU could be used', async () => {
+  const unbuilt = standIn('gpu-unbuilt', '@tensorflow/tfjs-node-gpu', 'throw new Error("never loaded: its binding is missing");');
+  rmSync(join(scratch, 'gpu-unbuilt', 'node_modules', '@tensorflow', 'tfjs-node-gpu', 'lib'), { recursive: true });
+  await assert.rejects(initBackend('gpu', unbuilt), (error: Error) => {
+    const noDevice = noGpuDevice();
+    if (noDevice) assert.equal(error.message, `backend "gpu" could not be loaded: ${noDevice}`);
+    else assert.match(error.message, /its native binding was never built .*: run node scripts\/setup-native-backend\.js --gpu$/);
+    return true;
+  });
+});
 
 test('a GPU package without a usable device is refused when gpu is asked for, naming why', async () => {
   await assert.rejects(initBackend('gpu', noDevice), (error: Error) => {

@@ -2,11 +2,11 @@
 // otherwise (and then warns), the `serve` command refuses a wider --host without --allow-remote
 // before doing any work, and the token and Origin checks refuse every attempt without the right
 // token or from another origin, for the page and for the WebSocket alike. Stopping `serve` the moment
-// it prints its URL stops its engine process too.
+// it prints its URL stops its engine process too; stopping it before then announces no URL at all.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -167,4 +167,59 @@ test('serve handles SIGTERM before its URL is out, so stopping it at once stops 
   const [code, signal] = await once(serve, 'exit');
   assert.deepEqual([code, signal], [0, null], 'serve stops cleanly, not by the default signal action');
   assert.throws(() => process.kill(engines[0]!, 0), { code: 'ESRCH' }, 'the engine process is gone with it');
+});
+
+/** The pids of live processes whose command line holds `text`. */
+function processesWith(text: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text);
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
+
+test('serve stopped before its URL is out announces none, and stops its engine process', { timeout: 120_000 }, async () => {
+  // A preload holds the server's listen until the first SIGINT: the stop then surely comes after the
+  // engine process started and before the server was up, whatever the machine's speed.
+  const hold = join(home.dir, 'hold-listen.cjs');
+  writeFileSync(
+    hold,
+    `const net = require('node:net');
+     const listen = net.Server.prototype.listen;
+     net.Server.prototype.listen = function (...args) {
+       process.once('SIGINT', () => listen.apply(this, args));
+       process.stderr.write('listen held\\n');
+       return this;
+     };`
+  );
+  const models = join(home.dir, 'early-stop-models');
+  const serve = spawn(process.execPath, ['--require', hold, 'bin/latent-explorer.js', 'serve', '--port', '0', '--models', models], {
+    cwd: join(import.meta.dirname, '..', '..'),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const announced = new Promise<'announced'>((resolve) =>
+    serve.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (/http:\/\//.test(output)) resolve('announced');
+    })
+  );
+  let errors = '';
+  for await (const chunk of serve.stderr) {
+    errors += chunk;
+    if (errors.includes('listen held')) break;
+  }
+  serve.stderr.resume();
+  assert.equal(processesWith(models).filter((pid) => pid !== serve.pid).length, 1, 'its engine process has started');
+  serve.kill('SIGINT');
+  const ended = await Promise.race([once(serve, 'exit'), announced]);
+  if (ended === 'announced') serve.kill('SIGKILL'); // a server that took the stop for nothing would run on
+  assert.doesNotMatch(output, /ready|http:\/\//, 'no URL is announced after a stop');
+  assert.deepEqual(ended, [0, null], 'serve stops cleanly, not by the default signal action');
+  assert.deepEqual(processesWith(models), [], 'the engine process is gone with it');
 });

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BackendInfo } from '../../shared/contract';
-import { describeBackend, initBackend, loadedAlternatives, switchBackend } from '../engine/backend/backend';
+import { initBackend, loadedAlternatives, switchBackend } from '../engine/backend/backend';
 import { epochOrder } from '../engine/data/batches';
 import { loadDataset, type Dataset } from '../engine/data/datasets';
 import { decodePoints, encodeSet, type Explorable } from '../engine/explore/explore';
@@ -20,9 +20,12 @@ import { tensorFlowThreadCount } from '../engine/backend/native';
 import { useFastestBackendFor } from '../engine/training/calibrate';
 import { adamFor, stepContext, trainOnBatch } from '../engine/training/trainer';
 import { UserError } from '../engine/errors';
+import { bannerColumns, describeBackend, wrapLine } from './backend-banner';
 import { backendOption, wholeNumberFrom } from './settings-options';
 
 const BENCH_RECIPES = ['ae-mlp-8', 'vae-mlp-20', 'mae-mlp-8', 'vqvae-conv'];
+/** The name in --recipes for the imported PyTorch model's decode latency: measured when named, as every recipe is. */
+const IMPORTED = 'imported';
 const REFERENCE_SCRIPT = resolve(import.meta.dirname, '../../../bench/reference/recipes.py');
 const ONNX_FIXTURES = resolve(import.meta.dirname, '../../../test/fixtures/onnx');
 
@@ -177,9 +180,10 @@ function nodeOnOneThread(recipe: string, options: Timing & { batch: number }): O
 /**
  * Every recipe on every loaded CPU backend (only the forced one with `backend`), PyTorch beside
  * them, and which backend the default choice takes for each recipe by these figures (`defaults`:
- * name and why), beside what a first run's own short calibration picked (`calibrated`).
+ * name and why), beside what a first run's own short calibration picked (`calibrated`); with
+ * `imported`, the imported PyTorch model's decode latency too (null without it, or outside a checkout).
  */
-export async function runBench(options: Timing & { recipes: string[]; batch: number; torch: boolean; loader: string; backend?: string }) {
+export async function runBench(options: Timing & { recipes: string[]; imported: boolean; batch: number; torch: boolean; loader: string; backend?: string }) {
   const initial = await initBackend(options.backend);
   const backends = loadedAlternatives().length > 0 ? loadedAlternatives().map((b) => b.name) : [initial.name];
   const dataset = await loadDataset('mnist');
@@ -230,9 +234,26 @@ export async function runBench(options: Timing & { recipes: string[]; batch: num
   if (backends.length > 1 && rows.length > 0) {
     recordRates(EXPLORE_WORK, Object.fromEntries(backends.map((name) => [name, 1000 / median(rows.filter((row) => row.backend === name && !row.tensorFlowThreads).map((row) => row.decodeP50Ms))])));
   }
-  const imported = await importedDecodeLatency(dataset);
+  const imported = options.imported ? await importedDecodeLatency(dataset) : null;
   const backend = options.recipes.length > 0 ? defaults[options.recipes[0]!]! : initial;
   return { backend, defaults, calibrated, loader: options.loader, torchBlas, peakRssMiB: process.resourceUsage().maxRSS / 1024, rows, imported };
+}
+
+/**
+ * The recipes and whether the imported model is measured, from --recipes' comma-separated names:
+ * only what is named, so a filter such as `ae-mlp-8` leaves the imported model out. One-line
+ * UserError for an unknown name.
+ */
+export function benchWork(list: string): { recipes: string[]; imported: boolean } {
+  const names = list.split(',').map((name) => name.trim());
+  const recipes = names.filter((name) => name !== IMPORTED).map((name) => {
+    try {
+      return requireRecipe(name).name;
+    } catch (error) {
+      throw new UserError(`--recipes: ${(error as Error).message}, or ${IMPORTED} (the imported PyTorch model's decode latency)`);
+    }
+  });
+  return { recipes, imported: names.includes(IMPORTED) };
 }
 
 const r = (x: number | null, digits = 0) => (x === null ? '—' : x.toFixed(digits));
@@ -242,7 +263,7 @@ export function registerBench(program: Command): void {
     .command('bench')
     .description('measure training samples/s, decode latency and encode time on each backend (vs PyTorch when available)')
     .option('--json', 'print one JSON object')
-    .option('--recipes <names>', 'comma-separated recipes', BENCH_RECIPES.join(','))
+    .option('--recipes <names>', `comma-separated recipes to measure, and ${IMPORTED} for the decode latency of an imported PyTorch model (ONNX); only those named are run`, [...BENCH_RECIPES, IMPORTED].join(','))
     .option('--batch <n>', 'batch size', wholeNumberFrom(1), 128)
     .option('--warmup <n>', 'untimed training steps before the timed spans', wholeNumberFrom(0), 200)
     .option('--spans <n>', 'timed spans per recipe (the median is reported)', wholeNumberFrom(1), 7)
@@ -253,14 +274,15 @@ export function registerBench(program: Command): void {
     .action(async (options: Timing & { json?: boolean; recipes: string; batch: number; torch: boolean; loader: string; backend?: string }) => {
       if (!['dataloader', 'resident'].includes(options.loader)) throw new UserError(`--loader must be dataloader or resident, got "${options.loader}"`);
       if (options.torch && options.batch !== REFERENCE_BATCH) console.error(`PyTorch is compared at batch ${REFERENCE_BATCH} only; --batch ${options.batch} runs ours alone`);
-      const recipes = options.recipes.split(',').map((name) => requireRecipe(name.trim()).name);
-      const result = await runBench({ ...options, recipes });
+      const result = await runBench({ ...options, ...benchWork(options.recipes) });
       if (options.json) return console.log(JSON.stringify(result));
       for (const [recipe, info] of Object.entries(result.defaults)) {
         const first = result.calibrated[recipe]!;
-        console.log(`${recipe}: ${describeBackend(info)}\n  (a first run's own ~3 s calibration picked ${first.name}: ${first.reason})`);
+        const columns = bannerColumns(process.stdout);
+        console.log(describeBackend(info, columns, `${recipe}: Backend`));
+        console.log(wrapLine(`A first run's own ~3 s calibration picked ${first.name}: ${first.reason}`, columns, 2));
       }
-      console.log('recipe        backend   train samples/s   PyTorch (1 thread)   ours/PyTorch   decode p50/p95 ms   encode 10k ms   tensors before/after');
+      if (result.rows.length > 0) console.log('recipe        backend   train samples/s   PyTorch (1 thread)   ours/PyTorch   decode p50/p95 ms   encode 10k ms   tensors before/after');
       for (const row of result.rows) {
         console.log(
           `${row.recipe.padEnd(14)}${`${row.backend}${row.tensorFlowThreads ? `/${row.tensorFlowThreads}t` : ''}${row.defaultPick ? '*' : ''}`.padEnd(10)}${r(row.trainSamplesPerSec).padStart(15)}   ${r(row.torchSamplesPerSec).padStart(18)}   ${r(row.ratio, 2).padStart(12)}   ${`${r(row.decodeP50Ms, 2)}/${r(row.decodeP95Ms, 2)}`.padStart(17)}   ${r(row.encode10kMs).padStart(13)}   ${row.tensorsBefore}/${row.tensorsAfter}`

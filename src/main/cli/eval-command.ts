@@ -3,7 +3,8 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import type { FactorScores, PosteriorStats } from '../../shared/contract';
-import { describeBackend, initBackend } from '../engine/backend/backend';
+import { initBackend } from '../engine/backend/backend';
+import { bannerColumns, describeBackend } from './backend-banner';
 import { loadModelDataset } from '../engine/data/datasets';
 import { binarizeSet, importanceWeightedNll, type LikelihoodEstimate } from '../engine/explore/likelihood';
 import { vaePosteriorStats } from '../engine/explore/posterior-stats';
@@ -94,7 +95,7 @@ export function registerEval(program: Command): void {
         );
         return;
       }
-      console.log(describeBackend(backend));
+      console.log(describeBackend(backend, bannerColumns(process.stdout)));
       console.log(`${manifest.name}: ${manifest.recipe} (${manifest.family}) on ${manifest.dataset.title}, ${manifest.history.length} epoch${manifest.history.length === 1 ? '' : 's'}, trained on ${manifest.backend}, ${runStatus(resolve(dir), manifest.status)}`);
       console.log('\nlayer'.padEnd(34) + 'output shape'.padEnd(22) + 'params');
       for (const layer of layers) console.log(layer.name.padEnd(33) + `[${layer.outputShape.map((d) => d ?? 'B').join(', ')}]`.padEnd(22) + layer.params);

@@ -39,6 +39,30 @@ function sceneFragment(file: string): string {
   }
 }
 
+/**
+ * SIGINT and SIGTERM caught from now on: `stopped` resolves at the first, `received` says whether one
+ * came. Caught before anything starts, not only once the URL is out: their default action would
+ * orphan the engine process (and read as a failure under `npm start`), and a stop that came before
+ * the URL means that none should be announced.
+ */
+function stopSignal(): { stopped: Promise<void>; readonly received: boolean } {
+  let received = false;
+  const stopped = new Promise<void>((done) => {
+    const stop = () => {
+      received = true;
+      done();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return {
+    stopped,
+    get received() {
+      return received;
+    },
+  };
+}
+
 function portNumber(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535 (0: any free port).');
@@ -60,7 +84,10 @@ export function registerServe(program: Command): void {
       assertHostAllowed(options.host, options.allowRemote);
       wantedBackend(options.backend);
       const fragment = options.scene ? sceneFragment(resolve(options.scene)) : '';
-      await ensureRendererBuilt();
+      const stop = stopSignal();
+      // The build runs in this process and cannot be cut short; nothing else runs yet, so a stop ends it at once.
+      await Promise.race([ensureRendererBuilt(), stop.stopped]);
+      if (stop.received) process.exit(0);
       const server = await startWebServer({
         port: options.port,
         host: options.host,
@@ -68,14 +95,11 @@ export function registerServe(program: Command): void {
         backend: options.backend,
         modelsDir: resolve(options.models),
       });
-      // Listening for Ctrl-C before the URL is out: whoever reads it may stop us at once, and the
-      // engine process must stop with us rather than be orphaned by the default signal action.
-      const stopped = new Promise<void>((done) => {
-        const stop = () => void server.close().finally(done);
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      console.log(`Latent Explorer (web mode) is ready. Open this URL in a browser:\n\n  ${server.url}${fragment}\n\nModels: ${resolve(options.models)}. Press Ctrl-C to stop.`);
-      await stopped;
+      // Stopped while the server started: no URL is announced, and the engine process stops with us.
+      if (!stop.received) {
+        console.log(`Latent Explorer (web mode) is ready. Open this URL in a browser:\n\n  ${server.url}${fragment}\n\nModels: ${resolve(options.models)}. Press Ctrl-C to stop.`);
+        await stop.stopped;
+      }
+      await server.close();
     });
 }

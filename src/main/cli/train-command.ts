@@ -5,9 +5,9 @@ import type { Command } from 'commander';
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { BackendInfo, EpochRecord } from '../../shared/contract';
-import { describeBackend } from '../engine/backend/backend';
 import { initBackendForTraining, useFastestBackendFor } from '../engine/training/calibrate';
 import type { Dataset } from '../engine/data/datasets';
+import { bannerColumns, describeBackend } from './backend-banner';
 import { loadDatasetWithProgress } from './load-progress';
 import { UserError } from '../engine/errors';
 import { buildModel, recipeForImages, requireRecipe, resolveSettings } from '../engine/models/build';
@@ -77,7 +77,7 @@ export function registerTrain(program: Command): void {
     const images = trainingImages(settings.limit, dataset.train);
     const emit = (object: object) => process.stdout.write(JSON.stringify(object) + '\n');
     if (options.json) emit({ type: 'start', recipe: recipe.name, dataset: dataset.name, backend: backend.name, backendReason: backend.reason, threads: backend.threads, skipped: backend.skipped, settings, trainImages: images.set.count, ...(images.note ? { note: images.note } : {}), out });
-    else console.error(`${describeBackend(backend)}\n${recipe.name} on ${dataset.title} (${images.set.count} training images${images.note ? `; ${images.note}` : ''}), ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'} → ${out}`);
+    else console.error(`${describeBackend(backend, bannerColumns(process.stderr))}\n${recipe.name} on ${dataset.title} (${images.set.count} training images${images.note ? `; ${images.note}` : ''}), ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'} → ${out}`);
 
     const model = buildModel(recipe, settings, dataset.shape);
     const control = new RunControl();

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import type { BackendInfo } from '../../../shared/contract';
 import { UserError } from '../errors';
 import { wantedBackend, type BackendName } from './backend-names';
-import { gpuVerdict, loadNativePackage, nativeIdentity } from './native';
+import { gpuVerdict, loadNativePackage, nativeIdentity, noGpuDevice } from './native';
 import { shareClonedDataOnWasm } from './wasm-identity';
 import { webAssembly } from './webassembly';
 import { useThreadedWasm, wantedThreads } from './wasm-threads';
@@ -40,7 +40,13 @@ const CANDIDATES: Candidate[] = [
     tfName: 'tensorflow',
     // The native packages are optional dependencies; importing them registers the 'tensorflow' backend.
     load: async (_threads, packages) => {
-      gpuManifest = loadNativePackage('@tensorflow/tfjs-node-gpu', packages);
+      try {
+        gpuManifest = loadNativePackage('@tensorflow/tfjs-node-gpu', packages);
+      } catch (error) {
+        // Without a GPU device, setting up the GPU package would not help: say so, not how to set it up.
+        const noDevice = noGpuDevice();
+        throw noDevice ? new Error(noDevice) : error;
+      }
     },
     // The GPU package loads and runs on machines without a usable GPU: 'gpu' only with a GPU device.
     check: () => (gpuManifest ? gpuVerdict(gpuManifest).whyNoGpu : undefined),
@@ -263,11 +269,4 @@ export async function switchBackend(name: string, reason: string, others: Backen
  */
 export function isBackendFault(error: unknown): boolean {
   return error instanceof webAssembly.RuntimeError || (error instanceof Error && /^Aborted\(/.test(error.message));
-}
-
-export function describeBackend(info: BackendInfo): string {
-  const skipped = info.skipped.map((s) => `${s.name} (${s.reason})`).join(', ');
-  const count = info.threads === undefined ? '' : `, ${info.threads} thread${info.threads === 1 ? '' : 's'}`;
-  const threads = `${count}${info.note ? `${count ? ':' : ','} ${info.note}` : ''}`;
-  return `Backend: ${info.name} (${info.reason}${threads})${skipped ? `; skipped ${skipped}` : ''}`;
 }

@@ -69,6 +69,18 @@ function bindingPath(manifestPath: string): string {
   return join(dirname(manifestPath), dir, `${manifest.binary.module_name}.node`);
 }
 
+/**
+ * Why this machine has no GPU that TensorFlow could use, or undefined where it may have one: on
+ * Linux an NVIDIA driver makes /dev/nvidiactl (under WSL2 the GPU is /dev/dxg); macOS has no CUDA
+ * GPU. Elsewhere only loading CUDA could tell. `platform` and `exists` are Node's by default (tests
+ * hand in others).
+ */
+export function noGpuDevice(platform: NodeJS.Platform = process.platform, exists: (path: string) => boolean = existsSync): string | undefined {
+  if (platform === 'darwin') return 'no GPU device TensorFlow can use (no CUDA on macOS)';
+  if (platform !== 'linux' || exists('/dev/nvidiactl') || exists('/dev/dxg')) return undefined;
+  return 'no GPU device (no NVIDIA driver device in /dev)';
+}
+
 /** Why TensorFlow found no GPU: is there a device at all, and what the loaded library needs. */
 function whyNoGpu(manifestPath: string): string {
   const stampPath = join(dirname(manifestPath), 'deps', 'latent-explorer-native.json');
@@ -79,8 +91,8 @@ function whyNoGpu(manifestPath: string): string {
     : stamp.is_cuda_build === 'True'
       ? `TensorFlow ${stamp.tensorflow} needs CUDA ${stamp.cuda_version} and cuDNN ${stamp.cudnn_version}`
       : `its TensorFlow ${stamp.tensorflow} is a CPU-only build`;
-  if (process.platform === 'linux' && !existsSync('/dev/nvidiactl')) return `no GPU device (no NVIDIA driver device in /dev); ${needs}`;
-  return `TensorFlow found no usable GPU device; ${needs}`;
+  const noDevice = noGpuDevice();
+  return noDevice ? `${noDevice}; ${needs}` : `TensorFlow found no usable GPU device; ${needs}`;
 }
 
 /**
