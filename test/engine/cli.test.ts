@@ -23,6 +23,9 @@ function cliWith(env: NodeJS.ProcessEnv, ...args: string[]) {
 
 const cli = (...args: string[]) => cliWith({}, ...args);
 
+/** A bench records its figures as the machine's backend choices: a test's short bench keeps them in a scratch cache. */
+const bench = (...args: string[]) => cliWith({ LATENT_EXPLORER_CACHE: join(scratch, 'bench-cache') }, 'bench', ...args);
+
 /** What `--backend` accepts; the default may pick any of them that loads here. */
 const BACKENDS = ['gpu', 'node', 'wasm', 'cpu'];
 
@@ -96,7 +99,7 @@ test('the wasm backend on two threads trains to the same numbers as on one', () 
 });
 
 test('bench times training and inference, and its counts are checked', () => {
-  const { code, stdout, stderr } = cli('bench', '--no-torch', '--recipes', 'ae-mlp-8', '--warmup', '2', '--spans', '2', '--steps', '3', '--json');
+  const { code, stdout, stderr } = bench('--no-torch', '--recipes', 'ae-mlp-8', '--warmup', '2', '--spans', '2', '--steps', '3', '--json');
   assert.equal(code, 0, stderr);
   const result = JSON.parse(stdout);
   // Whichever backend the default picks on this machine; the wasm one names its threads.
@@ -112,16 +115,16 @@ test('bench times training and inference, and its counts are checked', () => {
   const rows = result.rows as { backend: string; tensorFlowThreads?: number; trainSamplesPerSec: number }[];
   if (rows.some((r) => r.backend === 'node')) assert.ok(rows.some((r) => r.backend === 'node' && r.tensorFlowThreads === 1 && r.trainSamplesPerSec > 0));
   assert.equal(result.imported, null, 'the imported model is left out where --recipes does not name it');
-  const bad = cli('bench', '--no-torch', '--steps', '0');
+  const bad = bench('--no-torch', '--steps', '0');
   assert.notEqual(bad.code, 0);
   assert.match(bad.stderr, /--steps.*expected a whole number from 1 up, got "0"/);
-  const unknown = cli('bench', '--no-torch', '--recipes', 'ae-mlp-8,onnx');
+  const unknown = bench('--no-torch', '--recipes', 'ae-mlp-8,onnx');
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr.trim(), /^latent-explorer: error: --recipes: unknown recipe "onnx": valid recipes are ae-mlp-8, .*, or imported \(the imported PyTorch model's decode latency\)$/);
 });
 
 test('bench --recipes imported measures the imported PyTorch model alone', () => {
-  const { code, stdout, stderr } = cli('bench', '--no-torch', '--recipes', 'imported');
+  const { code, stdout, stderr } = bench('--no-torch', '--recipes', 'imported');
   assert.equal(code, 0, stderr);
   assert.match(stdout, /^imported vae-mlp-2 \(PyTorch → ONNX\): decode one point p50\/p95 [\d.]+\/[\d.]+ ms \(ONNX Runtime, CPU\)$/m);
   assert.doesNotMatch(stdout, /^recipe\s+backend/m, 'no recipe was trained');

@@ -157,9 +157,8 @@ test('serve handles SIGTERM before its URL is out, so stopping it at once stops 
     output += chunk;
     if (/http:\/\/127\.0\.0\.1:\d+\//.test(output)) break;
   }
-  // Read at the moment a reader has the URL: SIGTERM (signal 15, bit 14 of SigCgt) is already caught.
-  const status = readFileSync(`/proc/${serve.pid}/status`, 'utf8');
-  assert.ok(BigInt(`0x${/SigCgt:\s*([0-9a-f]+)/.exec(status)![1]}`) & (1n << 14n), 'serve catches SIGTERM once its URL is printed');
+  // Stopped the moment a reader has the URL. (Node itself catches SIGTERM from its start, to reset
+  // the terminal before dying by it, so only the exit below shows whether serve handled it.)
   const children = readFileSync(`/proc/${serve.pid}/task/${serve.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
   const engines = children.filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('engine-process'));
   assert.equal(engines.length, 1, 'one engine process');
