@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { csvParse } from 'd3-dsv';
 import { PNG } from 'pngjs';
 import { TABLEAU_10 } from '../../src/shared/class-colors';
+import { requireRecipe, resolveSettings } from '../../src/main/engine/models/build';
 import { RECIPES } from '../../src/shared/recipes';
 import { decodeGif } from '../gif-frames';
 import { parseSvg, svgElements, svgText } from '../svg-document';
@@ -121,6 +122,17 @@ test('bench times training and inference, and its counts are checked', () => {
   const unknown = bench('--no-torch', '--recipes', 'ae-mlp-8,onnx');
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr.trim(), /^latent-explorer: error: --recipes: unknown recipe "onnx": valid recipes are ae-mlp-8, .*, or imported \(the imported PyTorch model's decode latency\)$/);
+});
+
+test("calibrate (train's own) prints the calibration's figure on one backend, and refuses incomplete settings in one line", () => {
+  const settings = resolveSettings(requireRecipe('ae-mlp-8'), {});
+  const { code, stdout, stderr } = cli('calibrate', '--recipe', 'ae-mlp-8', '--settings', JSON.stringify(settings), '--backend', 'wasm');
+  assert.equal(code, 0, stderr);
+  assert.ok((JSON.parse(stdout) as { samplesPerSec: number }).samplesPerSec > 0);
+  const bad = cli('calibrate', '--recipe', 'ae-mlp-8', '--settings', '{"batch": 128}', '--backend', 'wasm');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr.trim(), /^latent-explorer: error: --settings: not a complete set of training settings in JSON \(as `train --json` prints them\)$/);
+  assert.doesNotMatch(cli('--help').stdout, /calibrate/, 'not offered to users');
 });
 
 test('bench --recipes imported measures the imported PyTorch model alone', () => {

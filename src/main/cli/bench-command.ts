@@ -15,7 +15,7 @@ import { importOnnxModel, readGraphFile } from '../engine/imported/import-onnx';
 import { OnnxAutoencoder } from '../engine/imported/onnx-autoencoder';
 import { buildModel, requireRecipe, resolveSettings } from '../engine/models/build';
 import * as tf from '../engine/backend/tf';
-import { EXPLORE_WORK, NOISE, recordRates } from '../engine/backend/fastest';
+import { EXPLORE_WORK, preferOneThread, recordRates } from '../engine/backend/fastest';
 import { tensorFlowThreadCount } from '../engine/backend/native';
 import { useFastestBackendFor } from '../engine/training/calibrate';
 import { adamFor, stepContext, trainOnBatch } from '../engine/training/trainer';
@@ -208,17 +208,10 @@ export async function runBench(options: Timing & { recipes: string[]; imported: 
       recipeRows.push({ recipe, backend: name, defaultPick: false, batch: options.batch, ...train, ...inference, torchSamplesPerSec, ratio: null });
     }
     const rates = Object.fromEntries(recipeRows.map((row) => [row.backend, row.trainSamplesPerSec]));
-    // Undefined: the threads this process's TensorFlow has (recordRates reads them).
-    let tensorFlowThreads: number | undefined;
     const oneThread = backends.includes('node') && !options.backend && tensorFlowThreadCount() === undefined ? nodeOnOneThread(recipe, options) : null;
-    if (oneThread) {
-      recipeRows.push({ ...oneThread, defaultPick: false, torchSamplesPerSec, ratio: null });
-      // Only a clear win changes TensorFlow's threads from its default.
-      if (oneThread.trainSamplesPerSec > rates.node! * (1 + NOISE)) {
-        rates.node = oneThread.trainSamplesPerSec;
-        tensorFlowThreads = 1;
-      }
-    }
+    if (oneThread) recipeRows.push({ ...oneThread, defaultPick: false, torchSamplesPerSec, ratio: null });
+    // Undefined: the threads this process's TensorFlow has (recordRates reads them).
+    const tensorFlowThreads = oneThread ? preferOneThread(rates, oneThread.trainSamplesPerSec) : undefined;
     // The bench's spans are longer than the calibration's: later runs choose by these figures.
     recordRates(`${recipe}@${options.batch}`, rates, undefined, tensorFlowThreads);
     // What later runs take, by the figures just recorded (read back from the cache, not measured).

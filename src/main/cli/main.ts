@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   export: async () => (await import('./export-command')).registerExport,
   encode: async () => (await import('./encode-command')).registerEncode,
   decode: async () => (await import('./decode-command')).registerDecode,
+  calibrate: async () => (await import('./calibrate-command')).registerCalibrate,
 };
 
 /**

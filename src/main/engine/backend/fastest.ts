@@ -130,7 +130,8 @@ function applyTensorFlowThreads(choice: Choice, tensorFlowLoaded: boolean): void
   if (choice.tensorFlowThreads && !tensorFlowLoaded && tensorFlowThreadCount() === undefined) process.env.TF_NUM_INTRAOP_THREADS = String(choice.tensorFlowThreads);
 }
 
-function median(xs: readonly number[]): number {
+/** The middle of `xs` (the mean of the two middle ones for an even count); `xs` non-empty. */
+export function median(xs: readonly number[]): number {
   const sorted = [...xs].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
@@ -155,6 +156,18 @@ export function pickFastest(rates: Readonly<Record<string, number>>): { name: st
     .filter((name) => name !== fastest && weight(name) < weight(fastest) && rates[name]! >= rates[fastest]! * (1 - NOISE))
     .sort((a, b) => weight(a) - weight(b))[0];
   return lighter ? { name: lighter, tieWith: fastest } : { name: fastest };
+}
+
+/**
+ * Where TensorFlow on one thread per op (`oneThread`, samples/s, measured in a process of its own:
+ * the library reads its thread count once, as it loads) beats `rates.node`, measured on its default
+ * threads, by more than NOISE, that figure becomes the node rate and 1 is returned: the threads per
+ * op to load TensorFlow with for this work. Otherwise (no figure, or no clear win) undefined.
+ */
+export function preferOneThread(rates: Record<string, number>, oneThread: number | null): 1 | undefined {
+  if (oneThread === null || rates.node === undefined || !(oneThread > rates.node * (1 + NOISE))) return undefined;
+  rates.node = oneThread;
+  return 1;
 }
 
 /**
@@ -197,13 +210,18 @@ async function measureAll(backends: readonly LoadedBackend[], calibrate: (backen
  * for this work and these installed backends (then a deferred TensorFlow is loaded only if it is
  * the pick), else from `calibrate`, run on every backend (~1 s of warm-up and ~1 s of spans each;
  * TensorFlow's library load on top when it was deferred) and cached. `fresh` measures even when
- * cached. A forced backend, a GPU or a single available backend is returned unchanged.
+ * cached. `tensorFlowOnOneThread`, where given, measures the work on TensorFlow with one thread
+ * per op in a process of its own (samples/s, or null where that fails); it runs with the
+ * calibration when TensorFlow is installed and the user has not set its threads, and a clear win
+ * (`preferOneThread`) makes later runs load TensorFlow so (this one has loaded it already).
+ * A forced backend, a GPU or a single available backend is returned unchanged.
  */
 export async function chooseFastest(
   work: string,
   calibrate: (backend: LoadedBackend) => Calibration,
   cacheDir = defaultCacheDir(),
-  fresh = false
+  fresh = false,
+  tensorFlowOnOneThread?: () => number | null
 ): Promise<BackendInfo> {
   const backends = loadedAlternatives();
   if (backends.length < 2) return initBackend();
@@ -213,7 +231,8 @@ export async function chooseFastest(
   const measureNow = fresh || !choice || backends.some((b) => !(choice!.rates[b.name]! > 0));
   if (measureNow) {
     const rates = await measureAll(backends, calibrate);
-    const threads = tensorFlowThreadCount();
+    let threads = tensorFlowThreadCount();
+    if (threads === undefined && tensorFlowOnOneThread && rates.node !== undefined) threads = preferOneThread(rates, tensorFlowOnOneThread());
     choice = { rates, measuredAt: new Date().toISOString(), source: 'calibration', ...(threads ? { tensorFlowThreads: threads } : {}) };
     cache.choices[work] = choice;
     writeCache(file, cache);

@@ -1,7 +1,7 @@
 // How fast a recipe trains on a backend, measured in a few seconds: what the default backend choice
 // (backend/fastest.ts) compares between the backends that are installed.
 import type { RecipeInfo, TrainSettings } from '../../../shared/recipes';
-import { chooseFastest, initBackendFor, type Calibration } from '../backend/fastest';
+import { CALIBRATION_SPANS, chooseFastest, initBackendFor, median, type Calibration } from '../backend/fastest';
 import type { ImageSet } from '../data/datasets';
 import { imagePixels } from '../models/network';
 import { buildModel } from '../models/build';
@@ -62,13 +62,28 @@ export function trainingCalibration(recipe: RecipeInfo, settings: TrainSettings)
 }
 
 /**
+ * The calibration's figure for training `recipe` with `settings` on the active backend: its median
+ * rate (samples/s) over CALIBRATION_SPANS spans after the warm-up, as `chooseFastest` takes it.
+ */
+export function calibrationRate(recipe: RecipeInfo, settings: TrainSettings): number {
+  const run = trainingCalibration(recipe, settings);
+  try {
+    run.warmUp();
+    return median(Array.from({ length: CALIBRATION_SPANS }, () => run.span()));
+  } finally {
+    run.dispose();
+  }
+}
+
+/**
  * Makes the fastest installed backend for training `recipe` at `settings.batch` the active one
  * (measured once per machine and set of backends, then cached: backend/fastest.ts; `fresh`
  * measures again) and returns how it was chosen. A forced backend or a GPU is kept.
  * Uncached, it costs ~2 s per backend (plus ~2 s to load TensorFlow where it was not loaded).
+ * `tensorFlowOnOneThread` measures TensorFlow on one thread per op elsewhere (see `chooseFastest`).
  */
-export function useFastestBackendFor(recipe: RecipeInfo, settings: TrainSettings, fresh = false) {
-  return chooseFastest(trainingWork(recipe, settings), () => trainingCalibration(recipe, settings), undefined, fresh);
+export function useFastestBackendFor(recipe: RecipeInfo, settings: TrainSettings, fresh = false, tensorFlowOnOneThread?: () => number | null) {
+  return chooseFastest(trainingWork(recipe, settings), () => trainingCalibration(recipe, settings), undefined, fresh, tensorFlowOnOneThread);
 }
 
 /** The work a training run's backend is chosen for: the recipe at its batch size. */

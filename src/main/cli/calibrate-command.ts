@@ -1,0 +1,52 @@
+// `latent-explorer calibrate` (hidden, for the CLI's own use): the first-run calibration's figure
+// for one recipe on one backend, in a process of its own. TensorFlow reads its threads per op once,
+// as it loads, so a run that measures it on one thread (beside its default) does so here.
+import type { Command } from 'commander';
+import { spawnSync } from 'node:child_process';
+import { TrainSettingsSchema } from '../../shared/contract';
+import type { RecipeInfo, TrainSettings } from '../../shared/recipes';
+import { initBackend } from '../engine/backend/backend';
+import { UserError } from '../engine/errors';
+import { requireRecipe } from '../engine/models/build';
+import { calibrationRate } from '../engine/training/calibrate';
+import { backendOption } from './settings-options';
+
+/**
+ * Training `recipe` with `settings` on TensorFlow with one thread per op, measured as the
+ * calibration measures (samples/s) by this command in a process of its own; null (the reason on
+ * stderr as one line) where that process fails, e.g. TensorFlow does not load there.
+ */
+export function tensorFlowOnOneThread(recipe: RecipeInfo, settings: TrainSettings): number | null {
+  const run = spawnSync(process.execPath, [process.argv[1]!, 'calibrate', '--recipe', recipe.name, '--settings', JSON.stringify(settings), '--backend', 'node'], {
+    encoding: 'utf8',
+    env: { ...process.env, TF_NUM_INTRAOP_THREADS: '1', LATENT_EXPLORER_BACKEND: '' },
+    timeout: 300_000,
+  });
+  if (run.status !== 0) {
+    console.error(`latent-explorer: TensorFlow on one thread per op was not measured: ${run.stderr.trim().split('\n').at(-1) ?? `exit ${run.status}`}`);
+    return null;
+  }
+  return (JSON.parse(run.stdout) as { samplesPerSec: number }).samplesPerSec;
+}
+
+export function registerCalibrate(program: Command): void {
+  program
+    .command('calibrate', { hidden: true })
+    .description("the first-run calibration's training figure for one recipe on one backend (used by train)")
+    .requiredOption('--recipe <name>', 'recipe name')
+    .requiredOption('--settings <json>', "the run's settings, every one (as `train --json` prints them)")
+    .addOption(backendOption())
+    .action(async (options: { recipe: string; settings: string; backend?: string }) => {
+      const recipe = requireRecipe(options.recipe);
+      const parsed = TrainSettingsSchema.safeParse((() => {
+        try {
+          return JSON.parse(options.settings) as unknown;
+        } catch {
+          return undefined;
+        }
+      })());
+      if (!parsed.success) throw new UserError('--settings: not a complete set of training settings in JSON (as `train --json` prints them)');
+      await initBackend(options.backend);
+      console.log(JSON.stringify({ samplesPerSec: calibrationRate(recipe, parsed.data as TrainSettings) }));
+    });
+}
