@@ -37,7 +37,7 @@ for (const name of BACKENDS) {
     continue;
   }
   console.log(`\n# engine and layer tests on the ${name} backend (LATENT_EXPLORER_BACKEND=${name})`);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...FILES], {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--import', './test/test-cache.ts', '--test', ...FILES], {
     cwd: ROOT,
     stdio: 'inherit',
     env: { ...process.env, LATENT_EXPLORER_BACKEND: name },
