@@ -68,33 +68,58 @@ test('figures measured with TensorFlow on one thread per op load it so, unless t
   assert.equal(laterRun(cacheDir, 'ae-mlp-8@128', 'choose').tensorFlowThreads, '');
 });
 
-test('a first run also measures TensorFlow on one thread per op, and a clear win is how later runs load it', async () => {
+test('a first run times TensorFlow elsewhere on both thread counts before loading it, and loads it on the winner', async () => {
   const cacheDir = join(scratch, 'one-thread-cache');
-  const calls: number[] = [];
-  const oneThread = (rate: number | null) => () => {
-    calls.push(rate ?? 0);
-    return rate;
+  const asked: string[] = [];
+  /** Figures for TensorFlow on its default threads and on one thread, as the processes of their own would give them. */
+  const elsewhere = (defaultThreads: number | null, oneThread: number | null) => (threads: 1 | undefined) => {
+    asked.push(threads === 1 ? 'one thread' : 'default threads');
+    return threads === 1 ? oneThread : defaultThreads;
   };
-  const spans = { node: [1000, 1000, 1000, 1000, 1000], wasm: [500, 500, 500, 500, 500] };
-  await chooseFastest('ae-mlp-8@128', scripted(spans, []), cacheDir, false, oneThread(1200));
+  const wasmOnly = { wasm: [500, 500, 500, 500, 500] };
+  const log: string[] = [];
+  // TensorFlow is loaded by now (the first test switched to it): only one thread is timed elsewhere, the default here.
+  await chooseFastest('ae-mlp-8@128', scripted({ node: [1000, 1000, 1000, 1000, 1000], ...wasmOnly }, log), cacheDir, false, elsewhere(9999, 1200));
+  assert.deepEqual(asked, ['one thread']);
+  assert.ok(log.includes('span node on tensorflow'), 'the default threads timed in this process');
   const later = laterRun(cacheDir, 'ae-mlp-8@128', 'choose');
   assert.equal(later.tensorFlowThreads, '1', 'set before the library loaded');
   assert.match(later.chosen!.reason, /^fastest here for ae-mlp-8@128: 1,200 samples\/s, TensorFlow on 1 thread per op \(median of 5 spans/);
 
   // Within the noise of its default threads: TensorFlow keeps them.
-  await chooseFastest('vae-mlp-20@128', scripted(spans, []), cacheDir, false, oneThread(1040));
+  await chooseFastest('vae-mlp-20@128', scripted({ node: [1000, 1000, 1000, 1000, 1000], ...wasmOnly }, []), cacheDir, false, elsewhere(9999, 1040));
   assert.equal(laterRun(cacheDir, 'vae-mlp-20@128', 'choose').tensorFlowThreads, '');
-  // Not measured there (the process failed): the default threads' figure stands.
-  await chooseFastest('mae-mlp-8@128', scripted(spans, []), cacheDir, false, oneThread(null));
-  assert.equal(laterRun(cacheDir, 'mae-mlp-8@128', 'choose').tensorFlowThreads, '');
-  assert.deepEqual(calls, [1200, 1040, 0]);
 
-  // The user's own thread count is not second-guessed: nothing more is measured.
+  // The user's own thread count is not second-guessed: nothing is timed elsewhere.
+  asked.length = 0;
   process.env.TF_NUM_INTRAOP_THREADS = '2';
   try {
-    await chooseFastest('dae-mlp-8@128', scripted(spans, []), cacheDir, false, oneThread(5000));
+    await chooseFastest('dae-mlp-8@128', scripted({ node: [1000, 1000, 1000, 1000, 1000], ...wasmOnly }, []), cacheDir, false, elsewhere(5000, 5000));
   } finally {
     delete process.env.TF_NUM_INTRAOP_THREADS;
   }
-  assert.equal(calls.length, 3);
+  assert.deepEqual(asked, []);
+});
+
+test('where TensorFlow is not loaded yet, both thread counts are timed elsewhere, and it loads only as the pick', () => {
+  const cacheDir = join(scratch, 'elsewhere-cache');
+  const first = (work: string, defaultThreads: string, oneThread: string) => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'test/engine/native-first-run.ts', join(scratch, 'first-node'), cacheDir, work, 'calibrate', defaultThreads, oneThread], {
+      encoding: 'utf8',
+      env: { ...process.env, LATENT_EXPLORER_BACKEND: '', LATENT_EXPLORER_THREADS: '', TF_NUM_INTRAOP_THREADS: '' },
+    });
+    assert.equal(run.status, 0, run.stderr);
+    return JSON.parse(run.stdout) as { chosen: BackendInfo; registered: string[]; active: string; tensorFlowThreads: string; asked: string[] };
+  };
+  // One thread wins: TensorFlow is loaded after the choice, on one thread.
+  const win = first('ae-mlp-8@64', '1000', '1300');
+  assert.deepEqual(win.asked, ['default threads', 'one thread']);
+  assert.equal(win.active, 'tensorflow');
+  assert.equal(win.tensorFlowThreads, '1');
+  assert.match(win.chosen.reason, /^fastest here for ae-mlp-8@64: 1,300 samples\/s, TensorFlow on 1 thread per op \(median of 5 spans after warm-up, measured now\)/);
+  // wasm wins: TensorFlow is never loaded.
+  const light = first('vae-mlp-2@64', '100', '120');
+  assert.equal(light.active, 'wasm');
+  assert.ok(!light.registered.includes('tensorflow'), 'TensorFlow never loaded');
+  assert.match(light.chosen.skipped.find((s) => s.name === 'node')!.reason, /^slower for vae-mlp-2@64: 120 samples\/s/);
 });

@@ -180,7 +180,8 @@ function nodeOnOneThread(recipe: string, options: Timing & { batch: number }): O
 /**
  * Every recipe on every loaded CPU backend (only the forced one with `backend`), PyTorch beside
  * them, and which backend the default choice takes for each recipe by these figures (`defaults`:
- * name and why), beside what a first run's own short calibration picked (`calibrated`); with
+ * name and why), beside what a first run's in-process calibration alone picked (`calibrated`: train
+ * also times TensorFlow in processes of its own, calibrate-command.ts); with
  * `imported`, the imported PyTorch model's decode latency too (null without it, or outside a checkout).
  */
 export async function runBench(options: Timing & { recipes: string[]; imported: boolean; batch: number; torch: boolean; loader: string; backend?: string }) {
@@ -273,7 +274,7 @@ export function registerBench(program: Command): void {
         const first = result.calibrated[recipe]!;
         const columns = bannerColumns(process.stdout);
         console.log(describeBackend(info, columns, `${recipe}: Backend`));
-        console.log(wrapLine(`A first run's own ~3 s calibration picked ${first.name}: ${first.reason}`, columns, 2));
+        console.log(wrapLine(`A first run's in-process calibration alone picked ${first.name}: ${first.reason}`, columns, 2));
       }
       if (result.rows.length > 0) console.log('recipe        backend   train samples/s   PyTorch (1 thread)   ours/PyTorch   decode p50/p95 ms   encode 10k ms   tensors before/after');
       for (const row of result.rows) {

@@ -1,6 +1,6 @@
 // `latent-explorer calibrate` (hidden, for the CLI's own use): the first-run calibration's figure
 // for one recipe on one backend, in a process of its own. TensorFlow reads its threads per op once,
-// as it loads, so a run that measures it on one thread (beside its default) does so here.
+// as it loads, so `train` measures it here on one thread and on its default, before loading it.
 import type { Command } from 'commander';
 import { spawnSync } from 'node:child_process';
 import { TrainSettingsSchema } from '../../shared/contract';
@@ -12,18 +12,21 @@ import { calibrationRate } from '../engine/training/calibrate';
 import { backendOption } from './settings-options';
 
 /**
- * Training `recipe` with `settings` on TensorFlow with one thread per op, measured as the
- * calibration measures (samples/s) by this command in a process of its own; null (the reason on
- * stderr as one line) where that process fails, e.g. TensorFlow does not load there.
+ * Training `recipe` with `settings` on TensorFlow with `threads` per op (undefined: its default,
+ * one per core), measured as the calibration measures (samples/s) by this command in a process of
+ * its own; null (the reason on stderr as one line) where that process fails, e.g. TensorFlow does
+ * not load there.
  */
-export function tensorFlowOnOneThread(recipe: RecipeInfo, settings: TrainSettings): number | null {
+export function tensorFlowElsewhere(recipe: RecipeInfo, settings: TrainSettings, threads: 1 | undefined): number | null {
   const run = spawnSync(process.execPath, [process.argv[1]!, 'calibrate', '--recipe', recipe.name, '--settings', JSON.stringify(settings), '--backend', 'node'], {
     encoding: 'utf8',
-    env: { ...process.env, TF_NUM_INTRAOP_THREADS: '1', LATENT_EXPLORER_BACKEND: '' },
+    // An empty count is TensorFlow's default, for TensorFlow and for us (native.ts).
+    env: { ...process.env, TF_NUM_INTRAOP_THREADS: threads === undefined ? '' : String(threads), LATENT_EXPLORER_BACKEND: '' },
     timeout: 300_000,
   });
   if (run.status !== 0) {
-    console.error(`latent-explorer: TensorFlow on one thread per op was not measured: ${run.stderr.trim().split('\n').at(-1) ?? `exit ${run.status}`}`);
+    const how = threads === undefined ? 'on its default threads' : `on ${threads} thread per op`;
+    console.error(`latent-explorer: TensorFlow ${how} was not measured: ${run.stderr.trim().split('\n').at(-1) ?? `exit ${run.status}`}`);
     return null;
   }
   return (JSON.parse(run.stdout) as { samplesPerSec: number }).samplesPerSec;

@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { BackendInfo, EpochRecord } from '../../shared/contract';
 import { initBackendForTraining, useFastestBackendFor } from '../engine/training/calibrate';
-import { tensorFlowOnOneThread } from './calibrate-command';
+import { tensorFlowElsewhere } from './calibrate-command';
 import type { Dataset } from '../engine/data/datasets';
 import { bannerColumns, describeBackend } from './backend-banner';
 import { loadDatasetWithProgress } from './load-progress';
@@ -68,7 +68,7 @@ export function registerTrain(program: Command): void {
     let dataset: Dataset;
     try {
       await initBackendForTraining(recipe, settings, options.backend);
-      backend = await useFastestBackendFor(recipe, settings, false, () => tensorFlowOnOneThread(recipe, settings));
+      backend = await useFastestBackendFor(recipe, settings, false, (threads) => tensorFlowElsewhere(recipe, settings, threads));
       dataset = await loadDatasetWithProgress(options.dataset ?? recipe.defaultDataset, options.json);
       recipeForImages(recipe, dataset.shape, dataset.title);
     } catch (error) {

@@ -210,10 +210,12 @@ async function measureAll(backends: readonly LoadedBackend[], calibrate: (backen
  * for this work and these installed backends (then a deferred TensorFlow is loaded only if it is
  * the pick), else from `calibrate`, run on every backend (~1 s of warm-up and ~1 s of spans each;
  * TensorFlow's library load on top when it was deferred) and cached. `fresh` measures even when
- * cached. `tensorFlowOnOneThread`, where given, measures the work on TensorFlow with one thread
- * per op in a process of its own (samples/s, or null where that fails); it runs with the
- * calibration when TensorFlow is installed and the user has not set its threads, and a clear win
- * (`preferOneThread`) makes later runs load TensorFlow so (this one has loaded it already).
+ * cached. `tensorFlowElsewhere`, where given, measures the work on TensorFlow in a process of its
+ * own, on one thread per op (1) or its default threads (undefined): samples/s, or null where that
+ * fails. It is used where TensorFlow is installed and the user has not set its threads, since the
+ * library reads its thread count once, as it loads: where it is not loaded yet, both counts are
+ * measured so and it loads here only if picked, on the count that won (`preferOneThread`); where it
+ * is, one thread is measured so, and a win applies from the next run on.
  * A forced backend, a GPU or a single available backend is returned unchanged.
  */
 export async function chooseFastest(
@@ -221,7 +223,7 @@ export async function chooseFastest(
   calibrate: (backend: LoadedBackend) => Calibration,
   cacheDir = defaultCacheDir(),
   fresh = false,
-  tensorFlowOnOneThread?: () => number | null
+  tensorFlowElsewhere?: (threads: 1 | undefined) => number | null
 ): Promise<BackendInfo> {
   const backends = loadedAlternatives();
   if (backends.length < 2) return initBackend();
@@ -230,9 +232,15 @@ export async function chooseFastest(
   let choice = cache.choices[work];
   const measureNow = fresh || !choice || backends.some((b) => !(choice!.rates[b.name]! > 0));
   if (measureNow) {
-    const rates = await measureAll(backends, calibrate);
     let threads = tensorFlowThreadCount();
-    if (threads === undefined && tensorFlowOnOneThread && rates.node !== undefined) threads = preferOneThread(rates, tensorFlowOnOneThread());
+    const native = backends.find((b) => b.name === 'node');
+    const elsewhere = threads === undefined && native && tensorFlowElsewhere ? tensorFlowElsewhere : undefined;
+    const rates = await measureAll(native?.deferred && elsewhere ? backends.filter((b) => b !== native) : backends, calibrate);
+    if (elsewhere && native!.deferred) {
+      const defaultThreads = elsewhere(undefined);
+      if (defaultThreads !== null) rates.node = defaultThreads;
+    }
+    if (elsewhere && rates.node !== undefined) threads = preferOneThread(rates, elsewhere(1));
     choice = { rates, measuredAt: new Date().toISOString(), source: 'calibration', ...(threads ? { tensorFlowThreads: threads } : {}) };
     cache.choices[work] = choice;
     writeCache(file, cache);

@@ -80,10 +80,10 @@ export function calibrationRate(recipe: RecipeInfo, settings: TrainSettings): nu
  * (measured once per machine and set of backends, then cached: backend/fastest.ts; `fresh`
  * measures again) and returns how it was chosen. A forced backend or a GPU is kept.
  * Uncached, it costs ~2 s per backend (plus ~2 s to load TensorFlow where it was not loaded).
- * `tensorFlowOnOneThread` measures TensorFlow on one thread per op elsewhere (see `chooseFastest`).
+ * `tensorFlowElsewhere` measures TensorFlow in a process of its own (see `chooseFastest`).
  */
-export function useFastestBackendFor(recipe: RecipeInfo, settings: TrainSettings, fresh = false, tensorFlowOnOneThread?: () => number | null) {
-  return chooseFastest(trainingWork(recipe, settings), () => trainingCalibration(recipe, settings), undefined, fresh, tensorFlowOnOneThread);
+export function useFastestBackendFor(recipe: RecipeInfo, settings: TrainSettings, fresh = false, tensorFlowElsewhere?: (threads: 1 | undefined) => number | null) {
+  return chooseFastest(trainingWork(recipe, settings), () => trainingCalibration(recipe, settings), undefined, fresh, tensorFlowElsewhere);
 }
 
 /** The work a training run's backend is chosen for: the recipe at its batch size. */
