@@ -78,12 +78,12 @@ function checkFinite(loss: number, terms: Record<string, number>, where: string)
   if (bad) throw new Divergence(`training diverged: ${bad[0] === 'loss' ? 'the loss' : `the ${bad[0]} term`} became ${bad[1]} ${where}; lower the learning rate (--lr) and train again`);
 }
 
-/** Mean loss and terms per sample over a whole image set, with seeded masks/noise/sampling. */
 /** A batch as the recipe trains on it: binarized afresh (seeded by `ctx`) where it asks for it. */
 function binarizedIfAsked(model: Autoencoder, batch: Float32Array, ctx: StepContext): Float32Array {
   return model.recipe.binarize === 'dynamic' ? binarize(batch, ctx.nextSeed()) : batch;
 }
 
+/** Mean loss and terms per sample over a whole image set, with seeded masks/noise/sampling. */
 export function evaluate(model: Autoencoder, set: ImageSet, seed: number): { loss: number; terms: Record<string, number> } {
   const ctx = stepContext(false, `eval-${seed}`);
   const order = Int32Array.from({ length: set.count }, (_, i) => i);
