@@ -32,6 +32,19 @@ export function tensorFlowElsewhere(recipe: RecipeInfo, settings: TrainSettings,
   return (JSON.parse(run.stdout) as { samplesPerSec: number }).samplesPerSec;
 }
 
+/** `json` as a complete set of training settings; a UserError where it is not one. */
+function settingsFrom(json: string): TrainSettings {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    value = undefined;
+  }
+  const parsed = TrainSettingsSchema.safeParse(value);
+  if (!parsed.success) throw new UserError('--settings: not a complete set of training settings in JSON (as `train --json` prints them)');
+  return parsed.data as TrainSettings;
+}
+
 export function registerCalibrate(program: Command): void {
   program
     .command('calibrate', { hidden: true })
@@ -41,15 +54,8 @@ export function registerCalibrate(program: Command): void {
     .addOption(backendOption())
     .action(async (options: { recipe: string; settings: string; backend?: string }) => {
       const recipe = requireRecipe(options.recipe);
-      const parsed = TrainSettingsSchema.safeParse((() => {
-        try {
-          return JSON.parse(options.settings) as unknown;
-        } catch {
-          return undefined;
-        }
-      })());
-      if (!parsed.success) throw new UserError('--settings: not a complete set of training settings in JSON (as `train --json` prints them)');
+      const settings = settingsFrom(options.settings);
       await initBackend(options.backend);
-      console.log(JSON.stringify({ samplesPerSec: calibrationRate(recipe, parsed.data as TrainSettings) }));
+      console.log(JSON.stringify({ samplesPerSec: calibrationRate(recipe, settings) }));
     });
 }
