@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { initBackend } from '../../src/main/engine/backend/backend';
 import { CALIBRATION_SPANS, chooseCached, chooseFastest, NOISE, pickFastest, recordRates } from '../../src/main/engine/backend/fastest';
-import { loadNativePackage, noGpuDevice, quietTensorFlowLogs, tensorFlowThreads } from '../../src/main/engine/backend/native';
+import { loadNativePackage, noGpuDevice, quietTensorFlowLogs, tensorFlowThreadCount, tensorFlowThreads } from '../../src/main/engine/backend/native';
+import { UserError } from '../../src/main/engine/errors';
 import { core, cpuBackend, scratch, scripted, standIn } from './native-stand-ins';
 
 // This file is about which backend the engine picks, so it must not inherit a forced one.
@@ -59,6 +60,19 @@ test("LATENT_EXPLORER_THREADS sets TensorFlow's threads per op, unless the user 
   tensorFlowThreads(neither);
   assert.equal(neither.TF_NUM_INTRAOP_THREADS, undefined, "TensorFlow's default");
   assert.throws(() => tensorFlowThreads({ LATENT_EXPLORER_THREADS: 'many' }), /LATENT_EXPLORER_THREADS=many is not a thread count: use a whole number from 1 to 8/);
+});
+
+test("TensorFlow's own thread count is read as the user gave it, and refused in one line where it is not a count", () => {
+  assert.equal(tensorFlowThreadCount({ TF_NUM_INTRAOP_THREADS: '3' }), 3);
+  assert.equal(tensorFlowThreadCount({ TF_NUM_INTRAOP_THREADS: '', LATENT_EXPLORER_THREADS: '2' }), 2);
+  assert.equal(tensorFlowThreadCount({}), undefined);
+  for (const bad of ['abc', '0', '1.5', ' 1', '-2']) {
+    assert.throws(() => tensorFlowThreadCount({ TF_NUM_INTRAOP_THREADS: bad }), (error: Error) => {
+      assert.ok(error instanceof UserError);
+      assert.equal(error.message, `TF_NUM_INTRAOP_THREADS=${bad} is not a thread count: use a whole number from 1 up, or leave it unset for TensorFlow's default`);
+      return true;
+    });
+  }
 });
 
 // tfjs-node-gpu's backend asks TensorFlow's devices once (`isUsingGpuDevice`): false where the

@@ -53,11 +53,11 @@ test('a run whose work was measured faster on TensorFlow loads TensorFlow only; 
 test('figures measured with TensorFlow on one thread per op load it so, unless the user set the threads', () => {
   const cacheDir = join(scratch, 'first-cache');
   // As `latent-explorer bench` records them when one thread per op beat TensorFlow's default.
-  recordRates('ae-mlp-8@128', { node: 3000, wasm: 2000 }, cacheDir, 1);
+  recordRates('ae-mlp-8@128', { node: 3000, wasm: 2000 }, cacheDir, { tensorFlowThreads: 1, defaultThreadsRate: 2500 });
   const later = laterRun(cacheDir, 'ae-mlp-8@128', 'choose');
   assert.equal(later.active, 'tensorflow');
   assert.equal(later.tensorFlowThreads, '1', 'set before the library loaded');
-  assert.match(later.chosen!.reason, /^fastest here for ae-mlp-8@128: 3,000 samples\/s, TensorFlow on 1 thread per op \(by latent-explorer bench/);
+  assert.match(later.chosen!.reason, /^fastest here for ae-mlp-8@128: 3,000 samples\/s, TensorFlow on 1 thread per op \(2,500 samples\/s on its default threads\) \(by latent-explorer bench/);
 
   const own = laterRun(cacheDir, 'ae-mlp-8@128', 'choose', { TF_NUM_INTRAOP_THREADS: '3' });
   assert.equal(own.tensorFlowThreads, '3', "the user's count stands");
@@ -79,12 +79,13 @@ test('a first run times TensorFlow elsewhere on both thread counts before loadin
   const wasmOnly = { wasm: [500, 500, 500, 500, 500] };
   const log: string[] = [];
   // TensorFlow is loaded by now (the first test switched to it): only one thread is timed elsewhere, the default here.
-  await chooseFastest('ae-mlp-8@128', scripted({ node: [1000, 1000, 1000, 1000, 1000], ...wasmOnly }, log), cacheDir, false, elsewhere(9999, 1200));
+  const now = await chooseFastest('ae-mlp-8@128', scripted({ node: [1000, 1000, 1000, 1000, 1000], ...wasmOnly }, log), cacheDir, false, elsewhere(9999, 1200));
   assert.deepEqual(asked, ['one thread']);
+  assert.match(now.reason, /, TensorFlow on 1 thread per op in later runs \(1,000 samples\/s on its default threads, which this process loaded before the choice\) \(median/);
   assert.ok(log.includes('span node on tensorflow'), 'the default threads timed in this process');
   const later = laterRun(cacheDir, 'ae-mlp-8@128', 'choose');
   assert.equal(later.tensorFlowThreads, '1', 'set before the library loaded');
-  assert.match(later.chosen!.reason, /^fastest here for ae-mlp-8@128: 1,200 samples\/s, TensorFlow on 1 thread per op \(median of 5 spans/);
+  assert.match(later.chosen!.reason, /^fastest here for ae-mlp-8@128: 1,200 samples\/s, TensorFlow on 1 thread per op \(1,000 samples\/s on its default threads\) \(median of 5 spans/);
 
   // Within the noise of its default threads: TensorFlow keeps them.
   await chooseFastest('vae-mlp-20@128', scripted({ node: [1000, 1000, 1000, 1000, 1000], ...wasmOnly }, []), cacheDir, false, elsewhere(9999, 1040));
@@ -116,7 +117,7 @@ test('where TensorFlow is not loaded yet, both thread counts are timed elsewhere
   assert.deepEqual(win.asked, ['default threads', 'one thread']);
   assert.equal(win.active, 'tensorflow');
   assert.equal(win.tensorFlowThreads, '1');
-  assert.match(win.chosen.reason, /^fastest here for ae-mlp-8@64: 1,300 samples\/s, TensorFlow on 1 thread per op \(median of 5 spans after warm-up, measured now\)/);
+  assert.match(win.chosen.reason, /^fastest here for ae-mlp-8@64: 1,300 samples\/s, TensorFlow on 1 thread per op \(1,000 samples\/s on its default threads\) \(median of 5 spans after warm-up, measured now\)/);
   // wasm wins: TensorFlow is never loaded.
   const light = first('vae-mlp-2@64', '100', '120');
   assert.equal(light.active, 'wasm');

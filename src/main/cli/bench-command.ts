@@ -212,9 +212,10 @@ export async function runBench(options: Timing & { recipes: string[]; imported: 
     const oneThread = backends.includes('node') && !options.backend && tensorFlowThreadCount() === undefined ? nodeOnOneThread(recipe, options) : null;
     if (oneThread) recipeRows.push({ ...oneThread, defaultPick: false, torchSamplesPerSec, ratio: null });
     // Undefined: the threads this process's TensorFlow has (recordRates reads them).
-    const tensorFlowThreads = oneThread ? preferOneThread(rates, oneThread.trainSamplesPerSec) : undefined;
+    const threads = oneThread ? preferOneThread(rates, oneThread.trainSamplesPerSec) : undefined;
+    const tensorFlowThreads = threads?.tensorFlowThreads;
     // The bench's spans are longer than the calibration's: later runs choose by these figures.
-    recordRates(`${recipe}@${options.batch}`, rates, undefined, tensorFlowThreads);
+    recordRates(`${recipe}@${options.batch}`, rates, undefined, threads);
     // What later runs take, by the figures just recorded (read back from the cache, not measured).
     defaults[recipe] = await useFastestBackendFor(info, settings, false);
     const pick = defaults[recipe]!.name;
@@ -270,20 +271,22 @@ export function registerBench(program: Command): void {
       if (options.torch && options.batch !== REFERENCE_BATCH) console.error(`PyTorch is compared at batch ${REFERENCE_BATCH} only; --batch ${options.batch} runs ours alone`);
       const result = await runBench({ ...options, ...benchWork(options.recipes) });
       if (options.json) return console.log(JSON.stringify(result));
-      for (const [recipe, info] of Object.entries(result.defaults)) {
-        const first = result.calibrated[recipe]!;
-        const columns = bannerColumns(process.stdout);
-        console.log(describeBackend(info, columns, `${recipe}: Backend`));
-        console.log(wrapLine(`A first run's in-process calibration alone picked ${first.name}: ${first.reason}`, columns, 2));
-      }
-      if (result.rows.length > 0) console.log('recipe        backend   train samples/s   PyTorch (1 thread)   ours/PyTorch   decode p50/p95 ms   encode 10k ms   tensors before/after');
+      const columns = bannerColumns(process.stdout);
+      for (const [recipe, info] of Object.entries(result.defaults)) console.log(describeBackend(info, columns, `${recipe}: Backend`));
+      // Under 90 columns: the legend below says what each column holds.
+      if (result.rows.length > 0) console.log(`${'recipe'.padEnd(12)}${'backend'.padEnd(10)}${'train/s'.padStart(9)}${'PyTorch'.padStart(10)}${'ratio'.padStart(7)}${'decode ms'.padStart(14)}${'encode ms'.padStart(11)}${'tensors'.padStart(10)}`);
       for (const row of result.rows) {
+        const backend = `${row.backend}${row.tensorFlowThreads ? `/${row.tensorFlowThreads}t` : ''}${row.defaultPick ? '*' : ''}`;
         console.log(
-          `${row.recipe.padEnd(14)}${`${row.backend}${row.tensorFlowThreads ? `/${row.tensorFlowThreads}t` : ''}${row.defaultPick ? '*' : ''}`.padEnd(10)}${r(row.trainSamplesPerSec).padStart(15)}   ${r(row.torchSamplesPerSec).padStart(18)}   ${r(row.ratio, 2).padStart(12)}   ${`${r(row.decodeP50Ms, 2)}/${r(row.decodeP95Ms, 2)}`.padStart(17)}   ${r(row.encode10kMs).padStart(13)}   ${row.tensorsBefore}/${row.tensorsAfter}`
+          `${row.recipe.padEnd(12)}${backend.padEnd(10)}${r(row.trainSamplesPerSec).padStart(9)}${r(row.torchSamplesPerSec).padStart(10)}${r(row.ratio, 2).padStart(7)}${`${r(row.decodeP50Ms, 2)}/${r(row.decodeP95Ms, 2)}`.padStart(14)}${r(row.encode10kMs).padStart(11)}${`${row.tensorsBefore}/${row.tensorsAfter}`.padStart(10)}`
         );
       }
-      if (result.imported) console.log(`imported ${result.imported.model}: decode one point p50/p95 ${r(result.imported.decodeP50Ms, 2)}/${r(result.imported.decodeP95Ms, 2)} ms (ONNX Runtime, CPU)`);
-      if (result.torchBlas) console.log(`PyTorch's BLAS: ${result.torchBlas}`);
-      console.log(`* the default choice for the recipe (by these figures); node/1t: TensorFlow on one thread per op; peak RSS ${r(result.peakRssMiB)} MiB`);
+      if (result.rows.length > 0) {
+        const legend = `train/s: training samples/s at batch ${options.batch}; PyTorch: the same on one thread; ratio: ours/PyTorch; decode ms: one point, p50/p95; encode ms: the 10,000 test images; tensors: before/after training; * the default choice for the recipe (by these figures); node/1t: TensorFlow on one thread per op`;
+        console.log(wrapLine(legend, columns, 0));
+      }
+      if (result.imported) console.log(wrapLine(`imported ${result.imported.model}: decode one point p50/p95 ${r(result.imported.decodeP50Ms, 2)}/${r(result.imported.decodeP95Ms, 2)} ms (ONNX Runtime, CPU)`, columns, 0));
+      if (result.torchBlas) console.log(wrapLine(`PyTorch's BLAS: ${result.torchBlas}`, columns, 0));
+      console.log(`peak RSS ${r(result.peakRssMiB)} MiB`);
     });
 }

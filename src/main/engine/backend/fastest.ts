@@ -41,19 +41,31 @@ export const NOISE = 0.05;
 /** Backends by what it costs to have them: wasm loads in ~0.1 s, TensorFlow's library in ~2 s. */
 const LIGHTEST_FIRST: readonly string[] = ['wasm', 'cpu', 'node'];
 
-interface Choice {
+/** TensorFlow's threads per op for a node figure, and why. */
+export interface ThreadChoice {
+  /**
+   * TensorFlow's threads per op when the node figure was measured, where not its default (one per
+   * core): a first `train` run and `latent-explorer bench` also measure one thread, which on a small
+   * or busy machine runs small dense layers faster. A process that loads TensorFlow for this work
+   * loads it so (unless the user set the threads), as the library reads the count once.
+   */
+  tensorFlowThreads?: number;
+  /** Where one thread per op won: the node figure on TensorFlow's default threads (samples/s), which it beat. */
+  defaultThreadsRate?: number;
+}
+
+interface Choice extends ThreadChoice {
   /** Rate per backend name (samples/s for training; higher is faster). */
   rates: Record<string, number>;
   measuredAt: string;
   /** Who measured: the ~3 s calibration before a run, or a `latent-explorer bench`. */
   source: 'calibration' | 'bench';
-  /**
-   * TensorFlow's threads per op when the node figure was measured, where not its default (one per
-   * core): `latent-explorer bench` also measures one thread, which on a small or busy machine runs
-   * small dense layers faster. A process that loads TensorFlow for this work loads it so (unless
-   * the user set the threads), as the library reads the count once.
-   */
-  tensorFlowThreads?: number;
+}
+
+/** The threads the user set for TensorFlow (LATENT_EXPLORER_THREADS or TF_NUM_INTRAOP_THREADS), as a ThreadChoice. */
+function usersThreads(): ThreadChoice {
+  const threads = tensorFlowThreadCount();
+  return threads === undefined ? {} : { tensorFlowThreads: threads };
 }
 
 interface ChoiceCache {
@@ -113,12 +125,16 @@ const threadsPerOp = (threads: number | undefined) => (threads === undefined ? '
 
 /**
  * What a node pick says about TensorFlow's threads per op: those it runs on, when its figure was
- * measured so; both, when this run's differ from the measurement's; else nothing.
+ * measured so (with the default threads' figure that one thread beat); the user's, where they set
+ * others; the measured ones as what later runs take, where this process loaded TensorFlow on its
+ * default threads before the choice; else nothing.
  */
 function threadsNote(choice: Choice): string {
   const now = tensorFlowThreadCount();
-  if (now === choice.tensorFlowThreads) return now === undefined ? '' : `, TensorFlow on ${threadsPerOp(now)}`;
-  return ` measured with TensorFlow on ${threadsPerOp(choice.tensorFlowThreads)} (this process's TensorFlow: ${threadsPerOp(now)}${now === undefined ? '' : ', as set'})`;
+  const beaten = choice.defaultThreadsRate ? `${perSecond(choice.defaultThreadsRate)} on its default threads` : '';
+  if (now === choice.tensorFlowThreads) return now === undefined ? '' : `, TensorFlow on ${threadsPerOp(now)}${beaten ? ` (${beaten})` : ''}`;
+  if (now !== undefined) return ` measured with TensorFlow on ${threadsPerOp(choice.tensorFlowThreads)} (this process's TensorFlow: ${threadsPerOp(now)}, as set)`;
+  return `, TensorFlow on ${threadsPerOp(choice.tensorFlowThreads)} in later runs (${beaten ? `${beaten}, which ` : 'its default threads, which '}this process loaded before the choice)`;
 }
 
 /**
@@ -161,13 +177,14 @@ export function pickFastest(rates: Readonly<Record<string, number>>): { name: st
 /**
  * Where TensorFlow on one thread per op (`oneThread`, samples/s, measured in a process of its own:
  * the library reads its thread count once, as it loads) beats `rates.node`, measured on its default
- * threads, by more than NOISE, that figure becomes the node rate and 1 is returned: the threads per
- * op to load TensorFlow with for this work. Otherwise (no figure, or no clear win) undefined.
+ * threads, by more than NOISE, that figure becomes the node rate, and the choice says one thread
+ * and the figure it beat. Otherwise (no figure, or no clear win) no threads: TensorFlow's default.
  */
-export function preferOneThread(rates: Record<string, number>, oneThread: number | null): 1 | undefined {
-  if (oneThread === null || rates.node === undefined || !(oneThread > rates.node * (1 + NOISE))) return undefined;
+export function preferOneThread(rates: Record<string, number>, oneThread: number | null): ThreadChoice {
+  const onDefault = rates.node;
+  if (oneThread === null || onDefault === undefined || !(oneThread > onDefault * (1 + NOISE))) return {};
   rates.node = oneThread;
-  return 1;
+  return { tensorFlowThreads: 1, defaultThreadsRate: onDefault };
 }
 
 /**
@@ -232,16 +249,16 @@ export async function chooseFastest(
   let choice = cache.choices[work];
   const measureNow = fresh || !choice || backends.some((b) => !(choice!.rates[b.name]! > 0));
   if (measureNow) {
-    let threads = tensorFlowThreadCount();
+    let threads = usersThreads();
     const native = backends.find((b) => b.name === 'node');
-    const elsewhere = threads === undefined && native && tensorFlowElsewhere ? tensorFlowElsewhere : undefined;
+    const elsewhere = threads.tensorFlowThreads === undefined && native && tensorFlowElsewhere ? tensorFlowElsewhere : undefined;
     const rates = await measureAll(native?.deferred && elsewhere ? backends.filter((b) => b !== native) : backends, calibrate);
     if (elsewhere && native!.deferred) {
       const defaultThreads = elsewhere(undefined);
       if (defaultThreads !== null) rates.node = defaultThreads;
     }
     if (elsewhere && rates.node !== undefined) threads = preferOneThread(rates, elsewhere(1));
-    choice = { rates, measuredAt: new Date().toISOString(), source: 'calibration', ...(threads ? { tensorFlowThreads: threads } : {}) };
+    choice = { rates, measuredAt: new Date().toISOString(), source: 'calibration', ...threads };
     cache.choices[work] = choice;
     writeCache(file, cache);
   }
@@ -275,14 +292,15 @@ export async function initBackendFor(work: string, requested?: string, cacheDir 
 
 /**
  * Stores rates measured elsewhere (a `latent-explorer bench` run: longer spans than the
- * calibration's) as the figures for `work`, so later runs choose by them without measuring.
+ * calibration's) as the figures for `work`, so later runs choose by them without measuring;
+ * `threads`: how TensorFlow's node figure was measured (default: the threads the user set, if any).
  */
-export function recordRates(work: string, rates: Record<string, number>, cacheDir = defaultCacheDir(), tensorFlowThreads = tensorFlowThreadCount()): void {
+export function recordRates(work: string, rates: Record<string, number>, cacheDir = defaultCacheDir(), threads: ThreadChoice = usersThreads()): void {
   const backends = loadedAlternatives();
   if (backends.length < 2) return;
   const file = join(cacheDir, CACHE_FILE);
   const cache = readCache(file, fingerprint(backends));
-  cache.choices[work] = { rates, measuredAt: new Date().toISOString(), source: 'bench', ...(tensorFlowThreads ? { tensorFlowThreads } : {}) };
+  cache.choices[work] = { rates, measuredAt: new Date().toISOString(), source: 'bench', ...threads };
   writeCache(file, cache);
 }
 

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { dirname, join } from 'node:path';
+import { UserError } from '../errors';
 import { leanTensorFlowKernels } from './tensorflow-kernels';
 import { THREADS_ENV, wantedThreads } from './wasm-threads';
 
@@ -50,10 +51,14 @@ export function tensorFlowThreads(env: NodeJS.ProcessEnv = process.env): void {
 /**
  * TensorFlow's threads per op in this process as `tensorFlowThreads` hands them to the library:
  * TF_NUM_INTRAOP_THREADS, else LATENT_EXPLORER_THREADS; undefined for TensorFlow's default.
+ * Throws a UserError where either is not a thread count (TensorFlow would ignore a bad one quietly).
  */
 export function tensorFlowThreadCount(env: NodeJS.ProcessEnv = process.env): number | undefined {
-  if ((env.TF_NUM_INTRAOP_THREADS ?? '') !== '') return Number(env.TF_NUM_INTRAOP_THREADS);
-  return (env[THREADS_ENV] ?? '') === '' ? undefined : wantedThreads(env);
+  const raw = env.TF_NUM_INTRAOP_THREADS ?? '';
+  if (raw === '') return (env[THREADS_ENV] ?? '') === '' ? undefined : wantedThreads(env);
+  const threads = Number(raw);
+  if (!/^\d+$/.test(raw) || threads < 1) throw new UserError(`TF_NUM_INTRAOP_THREADS=${raw} is not a thread count: use a whole number from 1 up, or leave it unset for TensorFlow's default`);
+  return threads;
 }
 
 /**
