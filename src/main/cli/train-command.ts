@@ -7,7 +7,7 @@ import { basename, resolve } from 'node:path';
 import type { BackendInfo, EpochRecord } from '../../shared/contract';
 import { initBackendForTraining, useFastestBackendFor } from '../engine/training/calibrate';
 import type { Dataset } from '../engine/data/datasets';
-import { bannerColumns, describeBackend } from './backend-banner';
+import { bannerColumns, describeBackend, wrapLine } from './backend-banner';
 import { tensorFlowElsewhere } from './calibrate-command';
 import { loadDatasetWithProgress } from './load-progress';
 import { UserError } from '../engine/errors';
@@ -109,7 +109,7 @@ export function registerTrain(program: Command): void {
         bar?.stop();
         barRunning = false;
       }
-      console.error(epochLine(r, settings.epochs));
+      console.error(wrapLine(epochLine(r, settings.epochs), bannerColumns(process.stderr), 2));
     };
     const outcome = await train({ model, dataset, dir: out, lock, name: basename(out), backend: backend.name, control, onProgress, onEpoch });
     bar?.stop();
