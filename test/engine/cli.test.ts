@@ -378,6 +378,11 @@ test('figure --kind map-epochs: one class-coloured frame per trained epoch, GIF 
   assert.match(banner[0]!, /^Backend: (gpu|node|wasm|cpu) \(/);
   assert.ok(banner.includes('Skipped:'), trained.stderr);
   for (const line of banner) assert.ok(line.length <= 100, `banner line of ${line.length} characters: ${line}`);
+  // The epoch lines wrap to the terminal as well: an epoch line and its indented continuation.
+  const lines = trained.stderr.split('\n');
+  const epochLines = lines.slice(banner.length + 1).filter((line) => line.startsWith('epoch ') || line.startsWith('  '));
+  assert.equal(epochLines.filter((line) => line.startsWith('epoch ')).length, 3, trained.stderr);
+  for (const line of epochLines) assert.ok(line.length <= 100, `epoch line of ${line.length} characters: ${line}`);
   const gif = join(scratch, 'map-epochs.gif');
   const frames = join(scratch, 'map-epochs-frames');
   const { code, stdout, stderr } = cli('figure', out, '--kind', 'map-epochs', '--gif', gif, '--frames', frames, '--size', '160', '--fps', '2');
