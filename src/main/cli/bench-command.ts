@@ -21,6 +21,7 @@ import { useFastestBackendFor } from '../engine/training/calibrate';
 import { adamFor, stepContext, trainOnBatch } from '../engine/training/trainer';
 import { UserError } from '../engine/errors';
 import { bannerColumns, describeBackend, wrapLine } from './backend-banner';
+import { withTensorFlowThreads } from './calibrate-command';
 import { backendOption, wholeNumberFrom } from './settings-options';
 
 const BENCH_RECIPES = ['ae-mlp-8', 'vae-mlp-20', 'mae-mlp-8', 'vqvae-conv'];
@@ -163,16 +164,9 @@ function torchThroughput(recipe: string, loader: string, { warmup, spans, steps 
  */
 function nodeOnOneThread(recipe: string, options: Timing & { batch: number }): Omit<BenchRow, 'defaultPick' | 'torchSamplesPerSec' | 'ratio'> | null {
   const args = ['bench', '--json', '--no-torch', '--backend', 'node', '--recipes', recipe, '--batch', String(options.batch), '--warmup', String(options.warmup), '--spans', String(options.spans), '--steps', String(options.steps)];
-  const run = spawnSync(process.execPath, [process.argv[1]!, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, TF_NUM_INTRAOP_THREADS: '1', LATENT_EXPLORER_BACKEND: '' },
-    timeout: 600_000,
-  });
-  if (run.status !== 0) {
-    console.error(`bench: TensorFlow on one thread per op was not measured: ${run.stderr.trim().split('\n').at(-1) ?? `exit ${run.status}`}`);
-    return null;
-  }
-  const { rows } = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { rows: BenchRow[] };
+  const stdout = withTensorFlowThreads(args, 1);
+  if (stdout === null) return null;
+  const { rows } = JSON.parse(stdout.trim().split('\n').at(-1)!) as { rows: BenchRow[] };
   const { defaultPick: _pick, torchSamplesPerSec: _torch, ratio: _ratio, ...row } = rows[0]!;
   return { ...row, tensorFlowThreads: 1 };
 }

@@ -12,24 +12,32 @@ import { calibrationRate } from '../engine/training/calibrate';
 import { backendOption } from './settings-options';
 
 /**
- * Training `recipe` with `settings` on TensorFlow with `threads` per op (undefined: its default,
- * one per core), measured as the calibration measures (samples/s) by this command in a process of
- * its own; null (the reason on stderr as one line) where that process fails, e.g. TensorFlow does
- * not load there.
+ * This CLI again with `args`, in a process of its own whose TensorFlow has `threads` per op
+ * (undefined: its default, one per core): TensorFlow reads the count once, as it loads, so one
+ * process cannot time both. Its stdout; null, with the reason on stderr as one line, where that
+ * process fails (e.g. TensorFlow does not load there).
  */
-export function tensorFlowElsewhere(recipe: RecipeInfo, settings: TrainSettings, threads: 1 | undefined): number | null {
-  const run = spawnSync(process.execPath, [process.argv[1]!, 'calibrate', '--recipe', recipe.name, '--settings', JSON.stringify(settings), '--backend', 'node'], {
+export function withTensorFlowThreads(args: string[], threads: 1 | undefined): string | null {
+  const run = spawnSync(process.execPath, [process.argv[1]!, ...args], {
     encoding: 'utf8',
     // An empty count is TensorFlow's default, for TensorFlow and for us (native.ts).
     env: { ...process.env, TF_NUM_INTRAOP_THREADS: threads === undefined ? '' : String(threads), LATENT_EXPLORER_BACKEND: '' },
-    timeout: 300_000,
+    timeout: 600_000,
   });
-  if (run.status !== 0) {
-    const how = threads === undefined ? 'on its default threads' : `on ${threads} thread per op`;
-    console.error(`latent-explorer: TensorFlow ${how} was not measured: ${run.stderr.trim().split('\n').at(-1) ?? `exit ${run.status}`}`);
-    return null;
-  }
-  return (JSON.parse(run.stdout) as { samplesPerSec: number }).samplesPerSec;
+  if (run.status === 0) return run.stdout;
+  const how = threads === undefined ? 'on its default threads' : `on ${threads} thread per op`;
+  console.error(`latent-explorer: TensorFlow ${how} was not measured: ${run.stderr.trim().split('\n').at(-1) ?? `exit ${run.status}`}`);
+  return null;
+}
+
+/**
+ * Training `recipe` with `settings` on TensorFlow with `threads` per op (undefined: its default),
+ * measured as the calibration measures (samples/s) by this command in a process of its own; null
+ * where that process fails.
+ */
+export function tensorFlowElsewhere(recipe: RecipeInfo, settings: TrainSettings, threads: 1 | undefined): number | null {
+  const stdout = withTensorFlowThreads(['calibrate', '--recipe', recipe.name, '--settings', JSON.stringify(settings), '--backend', 'node'], threads);
+  return stdout === null ? null : (JSON.parse(stdout) as { samplesPerSec: number }).samplesPerSec;
 }
 
 /** `json` as a complete set of training settings; a UserError where it is not one. */

@@ -140,36 +140,32 @@ export class Adam extends tf.Optimizer {
   applyGradients(grads: tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[]): void {
     const pairs = Array.isArray(grads) ? grads.map((g) => [g.name, g.tensor] as const) : Object.entries(grads);
     this.step++;
-    const { lr, beta1, beta2, epsilon, weightDecay } = this.settings;
-    const scalars: StepScalars = {
-      beta1,
-      beta2,
-      weightDecay,
-      epsilon,
-      stepSize: lr / (1 - beta1 ** this.step),
-      invRootCorrection2: 1 / Math.sqrt(1 - beta2 ** this.step),
-    };
     const variables = pairs.map(([name]) => {
       const variable = tf.engine().registeredVariables[name];
       if (!variable) throw new Error(`Adam: no variable named ${name}`);
       return variable;
     });
     const storage = storageOfBackend();
-    if (storage) {
-      pairs.forEach(([name, grad], i) => {
-        const variable = variables[i]!;
-        const next = fusedUpdate(storage, variable, grad, this.momentsOf(name, variable.shape), scalars);
-        variable.assign(next);
-        next.dispose();
-      });
-    } else if (onTensorFlow()) {
+    if (!storage && onTensorFlow()) {
       this.tensorFlow ??= new TensorFlowAdam();
       this.tensorFlow.step(pairs.map(([name, grad], i) => ({ name, grad, variable: variables[i]! })), { ...this.settings, t: this.step });
     } else {
-      this.scalars ??= keptScalars(this.settings);
+      const { lr, beta1, beta2, epsilon, weightDecay } = this.settings;
+      const scalars: StepScalars = {
+        beta1,
+        beta2,
+        weightDecay,
+        epsilon,
+        stepSize: lr / (1 - beta1 ** this.step),
+        invRootCorrection2: 1 / Math.sqrt(1 - beta2 ** this.step),
+      };
+      // One parameter at a time: the fused loop where the backend's memory is reachable, else tensor ops.
+      const update = storage
+        ? (p: tf.Tensor, g: tf.Tensor, m: Moments) => fusedUpdate(storage, p, g, m, scalars)
+        : (p: tf.Tensor, g: tf.Tensor, m: Moments) => opsUpdate(p, g, m, scalars, (this.scalars ??= keptScalars(this.settings)));
       pairs.forEach(([name, grad], i) => {
         const variable = variables[i]!;
-        const next = opsUpdate(variable, grad, this.momentsOf(name, variable.shape), scalars, this.scalars!);
+        const next = update(variable, grad, this.momentsOf(name, variable.shape));
         variable.assign(next);
         next.dispose();
       });
