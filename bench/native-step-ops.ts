@@ -12,7 +12,8 @@ import { initBackend } from '../src/main/engine/backend/backend';
 import { epochOrder } from '../src/main/engine/data/batches';
 import { imageBytesOf, loadDataset } from '../src/main/engine/data/datasets';
 import { buildModel, requireRecipe, resolveSettings } from '../src/main/engine/models/build';
-import { adamFor, stepContext, trainOnBatch } from '../src/main/engine/training/trainer';
+import { stepContext, trainOnBatch } from '../src/main/engine/training/trainer';
+import { trainingStepFor } from '../src/main/engine/training/training-step';
 
 const BATCH = 128;
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { steps: { type: 'string', default: '200' } } });
@@ -22,14 +23,14 @@ const steps = Number(values.steps);
 await initBackend('node');
 const model = buildModel(recipe, resolveSettings(recipe, { batch: BATCH }));
 const dataset = await loadDataset('mnist');
-const optimizer = adamFor(model.settings);
+const training = trainingStepFor(model, BATCH);
 const pixels = imageBytesOf(dataset.train);
 const source = { set: dataset.train, order: epochOrder(dataset.train.count, 1, 1), buffer: new Float32Array(BATCH * pixels) };
 const ctx = stepContext(true, 'bench');
 let cursor = 0;
 const step = () => {
   if (cursor + BATCH > dataset.train.count) cursor = 0;
-  trainOnBatch(model, optimizer, source, cursor, BATCH, ctx).values.dispose();
+  trainOnBatch(model, training, source, cursor, BATCH, ctx).values.dispose();
   cursor += BATCH;
 };
 for (let i = 0; i < 100; i++) step();

@@ -12,7 +12,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BACKENDS = ['gpu', 'node', 'wasm'];
 /** The engine and layer tests: every nn building block, the losses, the families, training, inference. */
 const FILES = readdirSync(join(ROOT, 'test', 'engine'))
-  .filter((f) => /^(nn-.*|losses|models|trainer|explore)\.test\.ts$/.test(f))
+  .filter((f) => /^(nn-.*|losses|models|trainer|training-step|explore)\.test\.ts$/.test(f))
   .map((f) => join('test', 'engine', f));
 
 /** Loads one backend in a fresh process: undefined when it loads, else the reason it does not. */

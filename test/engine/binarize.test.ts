@@ -5,7 +5,8 @@ import { binarize } from '../../src/main/engine/data/binarize';
 import { epochOrder } from '../../src/main/engine/data/batches';
 import { loadDataset, takeFirst } from '../../src/main/engine/data/datasets';
 import { buildModel, requireRecipe, resolveSettings } from '../../src/main/engine/models/build';
-import { adamFor, evaluate, stepContext, trainOnBatch } from '../../src/main/engine/training/trainer';
+import { evaluate, stepContext, trainOnBatch } from '../../src/main/engine/training/trainer';
+import { trainingStepFor } from '../../src/main/engine/training/training-step';
 
 await initBackend('cpu');
 const mnist = await loadDataset('mnist');
@@ -32,13 +33,13 @@ test('the dynamically binarized recipe trains and evaluates on binary images, dr
   };
   const set = takeFirst(mnist.train, 8);
   const order = epochOrder(8, 1, 1);
-  const optimizer = adamFor(model.settings);
+  const training = trainingStepFor(model, 8);
   const ctx = stepContext(true, 'binarize-test');
-  for (let step = 0; step < 2; step++) trainOnBatch(model, optimizer, { set, order, buffer: new Float32Array(8 * 784) }, 0, 8, ctx);
+  for (let step = 0; step < 2; step++) trainOnBatch(model, training, { set, order, buffer: new Float32Array(8 * 784) }, 0, 8, ctx);
   evaluate(model, takeFirst(mnist.test, 8), 1);
   assert.equal(seen.length, 3);
   for (const x of seen) assert.ok(x.every((v) => v === 0 || v === 1), 'binary');
   assert.notDeepEqual(seen[0], seen[1], 'the same images, binarized afresh');
-  optimizer.dispose();
+  training.dispose();
   model.params.dispose();
 });

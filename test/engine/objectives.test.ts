@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import { initBackend } from '../../src/main/engine/backend/backend';
 import type { ImageSet } from '../../src/main/engine/data/datasets';
 import { buildModel, resolveSettings } from '../../src/main/engine/models/build';
-import { adamFor, stepContext, readSteps, trainOnBatch } from '../../src/main/engine/training/trainer';
+import { stepContext, readSteps, trainOnBatch } from '../../src/main/engine/training/trainer';
+import { trainingStepFor } from '../../src/main/engine/training/training-step';
 import { TrainSettingsSchema } from '../../src/shared/contract';
 import { RECIPES, SETTING_SPECS, type TrainSettings } from '../../src/shared/recipes';
 
@@ -44,12 +45,13 @@ test("at the smallest value each of its settings allows, every recipe's loss is 
       const smallest = spec.minExclusive ? spec.min + (spec.max - spec.min) * 1e-3 : spec.min;
       const model = buildModel(recipe, resolveSettings(recipe, { [key]: smallest, batch: BATCH }));
       const before = model.params.variables.map((v) => v.dataSync().slice());
-      const optimizer = adamFor(model.settings);
-      const [step] = readSteps([trainOnBatch(model, optimizer, { set, order: Int32Array.from({ length: BATCH }, (_, i) => i), buffer: new Float32Array(BATCH * 784) }, 0, BATCH, stepContext(true, 1))]);
+      const training = trainingStepFor(model, BATCH);
+      const [step] = readSteps([trainOnBatch(model, training, { set, order: Int32Array.from({ length: BATCH }, (_, i) => i), buffer: new Float32Array(BATCH * 784) }, 0, BATCH, stepContext(true, 1))]);
+      training.syncModel();
       const moved = model.params.variables.some((v, i) => v.dataSync().some((value, j) => value !== before[i]![j]));
       assert.ok(step!.loss > 0, `${recipe.name} with ${key} ${smallest}: loss ${step!.loss}`);
       assert.ok(moved, `${recipe.name} with ${key} ${smallest}: no weight moved`);
-      optimizer.dispose();
+      training.dispose();
       model.params.dispose();
       cases++;
     }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { initBackend } from '../../src/main/engine/backend/backend';
 import { loadDataset } from '../../src/main/engine/data/datasets';
-import type { Autoencoder } from '../../src/main/engine/models/autoencoder';
+import type { Autoencoder, StepContext } from '../../src/main/engine/models/autoencoder';
 import { buildModel, requireRecipe, resolveSettings } from '../../src/main/engine/models/build';
 import { loadModelFolder, readManifest } from '../../src/main/engine/persistence/model-folder';
 import { encodeSet, principalPlane } from '../../src/main/engine/explore/explore';
@@ -37,7 +37,7 @@ function poisonAfter(model: Autoencoder, steps: number): Autoencoder {
     const nan = (t: tf.Scalar) => t.mul(NaN) as tf.Scalar;
     return { objective: nan(result.objective), loss: nan(result.loss), terms: { ...result.terms, kl: nan(result.terms.kl!) } };
   };
-  return Object.assign(Object.create(model), { lossOn });
+  return Object.assign(Object.create(model), { lossOn, pureLoss: false }); // it counts its calls: not pure
 }
 
 test('a short run lowers the test loss and saves every epoch', async () => {
@@ -122,7 +122,7 @@ test('early stopping ends the run after `patience` epochs without improvement', 
   const model = j.model;
   // A test loss that never improves after the first epoch.
   j.model = Object.assign(Object.create(model), {
-    lossOn: (x: tf.Tensor2D, ctx: { training: boolean; nextSeed(): number }) => {
+    lossOn: (x: tf.Tensor2D, ctx: StepContext) => {
       const r = model.lossOn(x, ctx);
       if (ctx.training) return r;
       const constant = tf.scalar(1);

@@ -18,7 +18,8 @@ import * as tf from '../engine/backend/tf';
 import { EXPLORE_WORK, preferOneThread, recordRates } from '../engine/backend/fastest';
 import { tensorFlowThreadCount } from '../engine/backend/native';
 import { useFastestBackendFor } from '../engine/training/calibrate';
-import { adamFor, stepContext, trainOnBatch } from '../engine/training/trainer';
+import { stepContext, trainOnBatch } from '../engine/training/trainer';
+import { trainingStepFor } from '../engine/training/training-step';
 import { UserError } from '../engine/errors';
 import { bannerColumns, describeBackend, wrapLine } from './backend-banner';
 import { withTensorFlowThreads } from './calibrate-command';
@@ -67,13 +68,13 @@ interface Timing {
 function trainingThroughput(recipeName: string, dataset: Dataset, batch: number, { warmup, spans, steps }: Timing) {
   const recipe = requireRecipe(recipeName);
   const model = buildModel(recipe, resolveSettings(recipe, { batch }));
-  const optimizer = adamFor(model.settings);
+  const training = trainingStepFor(model, batch);
   const source = { set: dataset.train, order: epochOrder(dataset.train.count, 1, 1), buffer: new Float32Array(batch * 784) };
   const ctx = stepContext(true, 'bench');
   let cursor = 0;
   const step = () => {
     if (cursor + batch > dataset.train.count) cursor = 0;
-    trainOnBatch(model, optimizer, source, cursor, batch, ctx).values.dispose(); // losses unread, as training reads them only every few steps
+    trainOnBatch(model, training, source, cursor, batch, ctx).values.dispose(); // losses unread, as training reads them only every few steps
     cursor += batch;
   };
   for (let i = 0; i < warmup; i++) step();
@@ -85,7 +86,7 @@ function trainingThroughput(recipeName: string, dataset: Dataset, batch: number,
     rates.push((steps * batch) / ((performance.now() - started) / 1000));
   }
   const tensorsAfter = tf.memory().numTensors;
-  optimizer.dispose();
+  training.dispose();
   return { model, trainSamplesPerSec: median(rates), tensorsBefore, tensorsAfter };
 }
 

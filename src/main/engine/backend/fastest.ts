@@ -84,6 +84,12 @@ export interface Calibration {
 }
 
 /**
+ * How the engine runs the measured work; raised when that changes (2: a training step on TensorFlow
+ * runs as one graph, training/graph-step.ts), so that figures measured by older code are redone.
+ */
+const WORK_REVISION = 2;
+
+/**
  * What the measurements depend on besides the work: a change means they are redone. Built from
  * what is installed, not what is loaded, so a cached choice can say whether to load TensorFlow at all.
  */
@@ -96,6 +102,7 @@ function fingerprint(backends: readonly LoadedBackend[]): string {
     `wasm@${wasmVersion}`,
     `${cpus()[0]?.model ?? '?'} ×${cpus().length}`,
     process.version,
+    `work@${WORK_REVISION}`,
   ].join(' | ');
 }
 

@@ -159,8 +159,26 @@ export function loadNativePackage(pkg: string, req: NodeJS.Require): string {
     throw error;
   }
   leanTensorFlowKernels();
+  loadedManifest = manifestPath;
   return manifestPath;
 }
+
+/** The package.json of the native package that registered the 'tensorflow' backend. */
+let loadedManifest: string | null = null;
+
+/**
+ * TensorFlow's protobuf messages (SavedModel, GraphDef, NodeDef, AttrValue, Tensor, …) as
+ * google-protobuf classes, from the loaded native package, which ships them compiled for reading
+ * SavedModels (its dist/proto/api_pb.js). Throws where no native package is loaded.
+ */
+export function tensorFlowProtos(): TensorFlowProtos {
+  if (!loadedManifest) throw new Error('TensorFlow protos: no native TensorFlow package is loaded');
+  return createRequire(loadedManifest)(join(dirname(loadedManifest), 'dist', 'proto', 'api_pb.js')) as TensorFlowProtos;
+}
+
+/** The message classes `tensorFlowProtos` returns, typed loosely (generated google-protobuf code). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TensorFlowProtos = Record<string, any>;
 
 /**
  * Whether the active 'tensorflow' backend computes on a GPU: tfjs-node's binding asks TensorFlow's

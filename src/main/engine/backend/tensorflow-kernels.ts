@@ -2,11 +2,13 @@
 // Cast and Reshape run a TensorFlow op (Reshape also makes a shape tensor) where the tensor already
 // has the dtype or shape asked for (tfjs's gradients cast float32 operands to float32 and reshape
 // every broadcast operand's gradient to its shape; the cpu and wasm backends return the same
-// data), Mean casts its input to
-// float32 even when it is float32 already, and GatherV2 reads its indices back to JavaScript to check they are in
-// range (a read-back stalls the step: on a GPU it waits for everything queued before it), which
-// TensorFlow's own GatherV2 checks anyway (an out-of-range index still fails, with TensorFlow's
-// message). Replaced after the native package loads; other dtypes go to tfjs-node's own kernel.
+// data), Mean casts its input to float32 even when it is float32 already, and GatherV2 reads its
+// indices back to JavaScript to check they are in range (a read-back stalls the step: on a GPU it
+// waits for everything queued before it), which TensorFlow's own GatherV2 checks anyway (an
+// out-of-range index still fails, with TensorFlow's message). A fifth, ExpandDims, leaves its type
+// attributes for eager TensorFlow to infer, which a graph does not (backend/tensorflow-trace.ts
+// records ops as graph nodes): here they are given. Replaced after the native package loads; other
+// dtypes go to tfjs-node's own kernel.
 import * as tf from '@tensorflow/tfjs-core';
 
 /** An attribute of a TensorFlow op, in tfjs-node's form. */
@@ -27,11 +29,22 @@ export interface TensorFlowBackend {
     TF_ATTR_BOOL: number;
     TF_ATTR_STRING: number;
     TF_ATTR_SHAPE: number;
+    TF_ATTR_FLOAT: number;
     TF_FLOAT: number;
     TF_INT32: number;
+    TF_BOOL: number;
     /** One op on handles by id; the outputs are new handles, owned by the caller. */
     executeOp(op: string, attrs: OpAttr[], inputIds: number[], outputs: number): HandleInfo[];
     deleteTensor(id: number): void;
+    /** A new handle holding `data` (float32 and int32 as their typed arrays, bool as bytes). */
+    createTensor(shape: number[], dtype: number, data: ArrayLike<number>): number;
+    /** A handle's data, read back to JavaScript. */
+    tensorDataSync(id: number): ArrayLike<number>;
+    /** Loads the SavedModel in `dir` with its meta-graph tagged `tags` (comma-separated) as a session; its id. */
+    loadSavedModel(dir: string, tags: string): number;
+    /** Runs a session: handles fed to "node:i" names, outputs of "node:i" names fetched (comma-separated). */
+    runSavedModel(session: number, inputIds: number[], inputNames: string, outputNames: string): HandleInfo[];
+    deleteSavedModel(session: number): void;
   };
   /** The binding's handle ids of tfjs tensors (their data is written to TensorFlow first if need be). */
   getInputTensorIds(inputs: tf.TensorInfo[]): number[];
@@ -63,8 +76,8 @@ function sameData(x: tf.TensorInfo, backend: unknown): tf.TensorInfo {
 }
 
 /**
- * Swaps tfjs-node's Cast, Reshape, Mean and GatherV2 kernels for ones without the needless ops and
- * read-back (see above). Call once the 'tensorflow' backend's kernels are registered; a no-op when
+ * Swaps tfjs-node's Cast, Reshape, Mean, GatherV2 and ExpandDims kernels for ones without the
+ * needless ops and read-back, and with every attribute a graph needs (see above). Call once the 'tensorflow' backend's kernels are registered; a no-op when
  * they are not.
  */
 export function leanTensorFlowKernels(): void {
@@ -87,6 +100,25 @@ export function leanTensorFlowKernels(): void {
       return backend.executeSingleOutput('Mean', backend.createReductionOpAttrs(x, keepDims), [x, axes]);
     } finally {
       axes.dispose();
+    }
+  });
+  replace('ExpandDims', (original) => (args) => {
+    const x = args.inputs.input as tf.TensorInfo;
+    if (x.dtype !== 'float32' && x.dtype !== 'int32') return original(args);
+    const backend = args.backend as unknown as TensorFlowBackend;
+    const { binding } = backend;
+    const dim = tf.scalar((args.attrs as unknown as { dim: number }).dim, 'int32');
+    try {
+      return backend.executeSingleOutput(
+        'ExpandDims',
+        [
+          { name: 'T', type: binding.TF_ATTR_TYPE, value: x.dtype === 'float32' ? binding.TF_FLOAT : binding.TF_INT32 },
+          { name: 'Tdim', type: binding.TF_ATTR_TYPE, value: binding.TF_INT32 },
+        ],
+        [x, dim]
+      );
+    } finally {
+      dim.dispose();
     }
   });
   replace('GatherV2', (original) => (args) => {

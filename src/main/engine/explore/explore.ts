@@ -343,7 +343,10 @@ export function inpaint(model: Autoencoder, image: string, mask: string) {
 /** Denoising: the image with N(0, σ²) noise (clipped, seeded), and the model's reconstruction of it. */
 export async function denoise(model: Explorable, image: string, sigma: number, seed: number): Promise<{ noisy: string; output: string }> {
   const latent = latentOf(model);
-  const noisy = tf.tidy(() => addNoise(imageTensor(image, latent.image), sigma, seed).dataSync() as Float32Array);
+  const noisy = tf.tidy(() => {
+    const x = imageTensor(image, latent.image);
+    return addNoise(x, tf.randomNormal(x.shape, 0, sigma, 'float32', seed)).dataSync() as Float32Array;
+  });
   return { noisy: imagesOfValues(noisy, 1)[0]!, output: imagesOfValues(await latent.reconstruct(noisy, 1), 1)[0]! };
 }
 

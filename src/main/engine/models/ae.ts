@@ -8,13 +8,14 @@ import { bceSumPerSample, mse } from './losses';
 import { buildNetwork, imagePixels, type Network } from './network';
 import { ParamStore } from './params';
 
-/** DAE corruption: x + N(0, σ²) noise, clipped back to the data range [0, 1]. */
-export function addNoise(x: tf.Tensor2D, sigma: number, seed: number): tf.Tensor2D {
-  return tf.tidy(() => x.add(tf.randomNormal(x.shape, 0, sigma, 'float32', seed)).clipByValue(0, 1) as tf.Tensor2D);
+/** DAE corruption: x + noise (N(0, σ²) draws, x's shape), clipped back to the data range [0, 1]. */
+export function addNoise(x: tf.Tensor2D, noise: tf.Tensor): tf.Tensor2D {
+  return tf.tidy(() => x.add(noise).clipByValue(0, 1) as tf.Tensor2D);
 }
 
 export class PlainAutoencoder implements Autoencoder {
   readonly family;
+  readonly pureLoss = true;
   readonly params: ParamStore;
   readonly latentDim: number;
   protected readonly encoder: Network<tf.Tensor2D>;
@@ -43,7 +44,7 @@ export class PlainAutoencoder implements Autoencoder {
   lossOn(x: tf.Tensor2D, ctx: StepContext): LossResult {
     const target = toModelRange(this.recipe, x);
     // The DAE's loss is on noisy inputs in training and test alike (seeded in test).
-    const input = this.family === 'dae' ? addNoise(x, this.settings.noiseSigma, ctx.nextSeed()) : x;
+    const input = this.family === 'dae' ? addNoise(x, ctx.normal(x.shape, this.settings.noiseSigma)) : x;
     const out = this.forward(toModelRange(this.recipe, input), ctx);
     if (this.usesBce) {
       const perSample = bceSumPerSample(out, target);

@@ -9,6 +9,11 @@ import type { ParamStore } from './params';
 export interface StepContext {
   training: boolean;
   nextSeed(): number;
+  /**
+   * Gaussian noise N(0, std²) of `shape` (float32), drawn from the next seed. A model whose only
+   * randomness comes from here can have its step run as a TensorFlow graph, fed these draws.
+   */
+  normal(shape: number[], std?: number): tf.Tensor;
 }
 
 export interface LossResult {
@@ -41,6 +46,12 @@ export interface Autoencoder {
   afterTraining?(): void;
   /** Figures of the last training epoch that are not loss terms (VQ-VAE: perplexity, codes in use). */
   epochStats?(): Record<string, number>;
+  /**
+   * `lossOn` only computes: it changes no state of its own and reads nothing back, so its work is
+   * the same for every batch of a size and a trainer may record it once as a TensorFlow graph
+   * (training/graph-step.ts). A model that keeps figures between steps (VQ-VAE) leaves it unset.
+   */
+  readonly pureLoss?: boolean;
 }
 
 export type { ParamStore };

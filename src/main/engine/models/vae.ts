@@ -9,10 +9,6 @@ import { bceSumPerSample, klDivergencePerSample, mseSumPerSample } from './losse
 import { buildNetwork, imagePixels, type Network } from './network';
 import { ParamStore } from './params';
 
-/** z = μ + exp(½ log σ²) · ε, ε ~ N(0, I) drawn from `seed` (one op in nn/gaussian-posterior.ts). */
-export function reparameterize(mu: tf.Tensor2D, logVar: tf.Tensor2D, seed: number): tf.Tensor2D {
-  return tf.tidy(() => reparameterizedSample(mu, logVar, tf.randomNormal(mu.shape, 0, 1, 'float32', seed)));
-}
 
 /** q(z|x) = N(μ, σ²), as its mean and log-variance [B, latent]. */
 export interface Posterior {
@@ -22,6 +18,7 @@ export interface Posterior {
 
 export class VariationalAutoencoder implements Autoencoder {
   readonly family = 'vae' as const;
+  readonly pureLoss = true;
   readonly params: ParamStore;
   readonly latentDim: number;
   /** x [B, 784] in [0, 1] → q(z|x); tensors the caller disposes (or tidies). */
@@ -63,7 +60,8 @@ export class VariationalAutoencoder implements Autoencoder {
 
   lossOn(x: tf.Tensor2D, ctx: StepContext): LossResult {
     const { mu, logVar } = this.posterior(x);
-    const z = reparameterize(mu, logVar, ctx.nextSeed());
+    // z = μ + exp(½ log σ²)·ε with ε ~ N(0, I): one op (nn/gaussian-posterior.ts).
+    const z = reparameterizedSample(mu, logVar, ctx.normal(mu.shape) as tf.Tensor2D);
     const reconstruction = this.reconstructionLoss(this.decoder.forward(z), x);
     const kl = klDivergencePerSample(mu, logVar);
     const perSample = reconstruction.add(kl.mul(this.settings.klWeight));

@@ -6,7 +6,8 @@ import type { ImageSet } from '../data/datasets';
 import { imagePixels } from '../models/network';
 import { buildModel } from '../models/build';
 import { makeRng } from '../random';
-import { adamFor, stepContext, trainOnBatch } from './trainer';
+import { stepContext, trainOnBatch } from './trainer';
+import { trainingStepFor } from './training-step';
 
 /**
  * Warm-up: steps until this much time has passed or WARMUP_MAX_STEPS ran. The threaded wasm
@@ -33,10 +34,10 @@ export function trainingCalibration(recipe: RecipeInfo, settings: TrainSettings)
   const set: ImageSet = { count, pixels: Uint8Array.from({ length: count * pixels }, () => Math.floor(rng() * 256)), labels: new Uint8Array(count) };
   const source = { set, order: Int32Array.from({ length: count }, (_, i) => i), buffer: new Float32Array(batch * pixels) };
   const model = buildModel(recipe, settings);
-  const optimizer = adamFor(settings);
+  const training = trainingStepFor(model, batch);
   const ctx = stepContext(true, 'calibration');
   let step = 0;
-  const run = () => trainOnBatch(model, optimizer, source, (step++ % 4) * batch, batch, ctx).values.dispose();
+  const run = () => trainOnBatch(model, training, source, (step++ % 4) * batch, batch, ctx).values.dispose();
   /** Runs steps until `ms` have passed and at least `min` ran (at most `max`); their count and the time taken. */
   const runFor = (ms: number, min: number, max = Infinity) => {
     const started = performance.now();
@@ -54,7 +55,7 @@ export function trainingCalibration(recipe: RecipeInfo, settings: TrainSettings)
       return (steps * batch) / seconds;
     },
     dispose: () => {
-      optimizer.dispose();
+      training.dispose();
       model.afterTraining?.(); // what a family keeps between steps (a VQ-VAE's code usage and recent encodings)
       model.params.dispose();
     },

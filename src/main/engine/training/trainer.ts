@@ -7,7 +7,6 @@ import { epochOrder, gatherBatch } from '../data/batches';
 import { binarize } from '../data/binarize';
 import { datasetChecksum, isBundledDataset, takeFirst, type Dataset, type ImageSet } from '../data/datasets';
 import { imagePixels } from '../models/network';
-import { Adam } from '../nn/adam';
 import { makeRng, seedFrom } from '../random';
 import type { Autoencoder, StepContext } from '../models/autoencoder';
 import { saveEpochMaps } from '../persistence/epoch-maps';
@@ -16,6 +15,7 @@ import { takeRunLock, type RunLock } from '../persistence/run-lock';
 import { APP_NAME, APP_VERSION } from '../version';
 import { EpochMapRecorder } from './epoch-map';
 import type { RunControl } from './run-control';
+import { trainingStepFor, type StepLosses, type TrainingStep } from './training-step';
 
 /** Per-batch progress: the contract's event without the run's ids. */
 export type BatchProgress = Omit<TrainProgress, 'runId' | 'modelId'>;
@@ -65,7 +65,8 @@ export function trainingImages(limit: number, train: ImageSet): { set: ImageSet;
 /** A context whose seeds are a deterministic stream from (seed, epoch, phase). */
 export function stepContext(training: boolean, seed: number | string): StepContext {
   const rng = makeRng(seed);
-  return { training, nextSeed: () => seedFrom(rng) };
+  const nextSeed = () => seedFrom(rng);
+  return { training, nextSeed, normal: (shape, std = 1) => tf.randomNormal(shape, 0, std, 'float32', nextSeed()) };
 }
 
 function readTerms(terms: Record<string, tf.Scalar>): Record<string, number> {
@@ -110,42 +111,19 @@ export interface BatchSource {
   buffer: Float32Array;
 }
 
-/** A training step's loss and terms (per sample) still on the backend: [loss, ...terms in `names` order]. */
-export interface StepLosses {
-  values: tf.Tensor1D;
-  names: string[];
-}
-
 /**
- * One optimiser step on images order[start … start+size). Returns the batch's loss and terms
- * without reading them back (the caller disposes `values`, or reads many steps at once with
- * `readSteps`): a read-back per step stalls the backend's queue (a GPU's above all) and costs a
- * round trip every step.
+ * One optimiser step (`step`: eager or a TensorFlow graph, training-step.ts) on images
+ * order[start … start+size). Returns the batch's loss and terms without reading them back (the
+ * caller disposes `values`, or reads many steps at once with `readSteps`).
  */
-export function trainOnBatch(model: Autoencoder, optimizer: tf.Optimizer, source: BatchSource, start: number, size: number, ctx: StepContext): StepLosses {
+export function trainOnBatch(model: Autoencoder, step: TrainingStep, source: BatchSource, start: number, size: number, ctx: StepContext): StepLosses {
   const pixels = imagePixels(model.recipe.image);
   const x = tf.tensor2d(binarizedIfAsked(model, gatherBatch(source.set, source.order, start, size, source.buffer).subarray(0, size * pixels), ctx), [size, pixels]);
   try {
-    return trainStep(model, optimizer, x, ctx);
+    return step.step(x, ctx);
   } finally {
     x.dispose();
   }
-}
-
-function trainStep(model: Autoencoder, optimizer: tf.Optimizer, x: tf.Tensor2D, ctx: StepContext): StepLosses {
-  let names: string[] = [];
-  const values = tf.tidy(() => {
-    let kept: tf.Tensor1D | undefined;
-    const { grads } = tf.variableGrads(() => {
-      const result = model.lossOn(x, ctx);
-      names = Object.keys(result.terms);
-      kept = tf.keep(tf.stack([result.loss, ...Object.values(result.terms)]) as tf.Tensor1D);
-      return result.objective;
-    }, model.params.variables);
-    optimizer.applyGradients(grads);
-    return kept!;
-  });
-  return { values, names };
 }
 
 /** The losses of several steps, read back in one transfer (and disposed), in step order. */
@@ -185,11 +163,6 @@ function manifestMeta(job: TrainJob, history: EpochRecord[], status: ManifestMet
 }
 
 
-/** torch.optim.Adam as the recipes configure it (ε = 1e-8, weight decay as L2 on the gradient). */
-export function adamFor(settings: Autoencoder['settings']): tf.Optimizer {
-  return new Adam({ lr: settings.lr, beta1: settings.adamBeta1, beta2: settings.adamBeta2, epsilon: 1e-8, weightDecay: settings.weightDecay });
-}
-
 /**
  * Trains `job.model` on `job.dataset`, saving the folder after every epoch, until the last epoch,
  * early stopping, a cancel, or a non-finite loss (status 'diverged'). Throws a 'conflict'
@@ -204,7 +177,7 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
   const { settings } = model;
   const trainSet = trainingImages(settings.limit, job.dataset.train).set;
   const batches = Math.ceil(trainSet.count / settings.batch);
-  const optimizer = adamFor(settings);
+  const training = trainingStepFor(model, settings.batch);
   const history: EpochRecord[] = [];
   const createdAt = new Date().toISOString();
   const buffer = new Float32Array(settings.batch * imagePixels(model.recipe.image));
@@ -214,6 +187,8 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
   const epochMaps = new EpochMapRecorder(job.dataset.test);
 
   const finish = (status: TrainOutcome['status'], message: string): TrainOutcome => {
+    training.syncModel(); // what the run trained, for its caller
+    training.dispose();
     model.afterTraining?.();
     if (history.length === 0) {
       lock.release(true);
@@ -222,7 +197,6 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
       if (status !== 'done' && status !== 'stopped-early') updateManifest(job.dir, (manifest) => ({ ...manifest, status }));
       lock.release();
     }
-    optimizer.dispose();
     return { status, message, history };
   };
   /** What a run that stops now leaves in its folder, for its last message. */
@@ -270,13 +244,14 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
           }
           const start = b * settings.batch;
           const size = Math.min(settings.batch, trainSet.count - start);
-          pending.push(trainOnBatch(model, optimizer, { set: trainSet, order, buffer }, start, size, ctx));
+          pending.push(trainOnBatch(model, training, { set: trainSet, order, buffer }, start, size, ctx));
           // The first step is read at once, so progress shows as soon as training runs.
           if (pending.length === READ_EVERY || b === 0 || b === batches - 1) readPending(b);
         }
       } finally {
         tf.dispose(pending.map((s) => s.values)); // a cancelled or failed epoch's unread steps
       }
+      training.syncModel(); // what the epoch trained, for the evaluation and the save
       const seconds = (performance.now() - started) / 1000;
       model.afterEpoch?.(ctx);
       const test = evaluate(model, job.dataset.test, settings.seed);
