@@ -9,7 +9,9 @@ import { before, describe, test } from 'node:test';
 import { loadDataset } from '../../src/main/engine/data/datasets';
 import { buildModel, requireRecipe, resolveSettings } from '../../src/main/engine/models/build';
 import { readSteps, stepContext, trainOnBatch } from '../../src/main/engine/training/trainer';
-import { adamSettings, EagerStep, trainingStepFor, type TrainingStep } from '../../src/main/engine/training/training-step';
+import { EagerStep } from '../../src/main/engine/training/eager-step';
+import { adamSettings, type TrainingStep } from '../../src/main/engine/training/step';
+import { trainingStepFor } from '../../src/main/engine/training/training-step';
 import type { TrainSettings } from '../../src/shared/recipes';
 import { assertClose, assertNoTensorGrowth, BACKENDS, useBackend } from './nn-check';
 

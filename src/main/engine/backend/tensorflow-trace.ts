@@ -12,19 +12,24 @@ export class NotTraceable extends Error {}
 
 type Binding = TensorFlowBackend['binding'];
 
-/** Feeds a tensor made during the trace to the placeholder `name` (its value changes from run to run). */
-export type Feed = (tensor: tf.Tensor, name: string) => void;
+/** What traced code is handed: `feed` names a tensor it made whose value changes from run to run (a placeholder), `refuse` says why it cannot be a graph. */
+export interface TraceHooks {
+  feed(tensor: tf.Tensor, name: string): void;
+  /** Marks the trace as failed (NotTraceable with `reason` once `fn` returns): throwing mid-gradient would leak the tape's saved tensors. */
+  refuse(reason: string): void;
+}
 
 /**
  * Runs `fn` once on the active 'tensorflow' backend while recording its TensorFlow ops into
  * `graph`, their nodes named `${prefix}Op_k`, and returns the graph names of the tensors `fn`
  * returns (in order), then frees them. `sources` names the tensors made before the trace that `fn` may use (graph
  * names: placeholders, variable reads); `fn` names the ones it makes whose values change from run
- * to run with the `Feed` it is handed; every other tensor it makes becomes a constant. Everything
+ * to run with `hooks.feed`; every other tensor it makes becomes a constant. Everything
  * `fn` allocates is freed again. Throws NotTraceable when `fn` reads a tensor back to JavaScript
- * (its work could then depend on values) or uses a tensor that is neither its own nor a source.
+ * (its work could then depend on values), uses a tensor that is neither its own nor a source, or
+ * calls `hooks.refuse`.
  */
-export function traceOps(graph: GraphBuilder, prefix: string, sources: [tf.Tensor, string][], fn: (feed: Feed) => tf.Tensor[]): string[] {
+export function traceOps(graph: GraphBuilder, prefix: string, sources: [tf.Tensor, string][], fn: (hooks: TraceHooks) => tf.Tensor[]): string[] {
   const backend = tf.backend() as unknown as TensorFlowBackend;
   const real = backend.binding;
   const names = new Map<number, string>();
@@ -54,25 +59,30 @@ export function traceOps(graph: GraphBuilder, prefix: string, sources: [tf.Tenso
     },
   };
   for (const [key, value] of Object.entries(methods)) Object.defineProperty(recorder, key, { value });
-  const feed: Feed = (tensor, name) => {
-    feeding = true;
-    try {
-      names.set(backend.getInputTensorIds([tensor])[0]!, name);
-    } finally {
-      feeding = false;
-    }
+  const hooks: TraceHooks = {
+    feed: (tensor, name) => {
+      feeding = true;
+      try {
+        names.set(backend.getInputTensorIds([tensor])[0]!, name);
+      } finally {
+        feeding = false;
+      }
+    },
+    refuse: (reason) => void (problem ??= reason),
   };
   return tf.tidy(() => {
     backend.binding = recorder;
     let outputs: tf.Tensor[];
     try {
-      outputs = fn(feed);
+      outputs = fn(hooks);
     } finally {
       backend.binding = real;
     }
     try {
+      const found = backend.getInputTensorIds(outputs).map((id) => names.get(id));
+      if (!problem && found.includes(undefined)) problem = 'it returns a tensor made before the step that is not one of its inputs';
       if (problem) throw new NotTraceable(problem);
-      return backend.getInputTensorIds(outputs).map((id) => names.get(id)!);
+      return found as string[];
     } finally {
       tf.dispose(outputs); // kept ones too
     }

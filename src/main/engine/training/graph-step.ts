@@ -10,11 +10,11 @@
 import * as tf from '../backend/tf';
 import { GraphBuilder, TensorFlowSession } from '../backend/tensorflow-graph';
 import type { TensorFlowBackend } from '../backend/tensorflow-kernels';
-import { NotTraceable, traceOps } from '../backend/tensorflow-trace';
+import { traceOps } from '../backend/tensorflow-trace';
 import type { Autoencoder, StepContext } from '../models/autoencoder';
 import { imagePixels } from '../models/network';
 import type { AdamSettings } from '../nn/adam';
-import type { StepLosses, TrainingStep } from './training-step';
+import type { StepLosses, TrainingStep } from './step';
 
 /** One N(0, std²) draw the model's loss asks its context for, in the order it asks. */
 interface Draw {
@@ -111,14 +111,16 @@ export class GraphStep implements TrainingStep {
     let names: string[] = [];
     let trained: boolean[] = [];
     const sample = tf.zeros([size, pixels]) as tf.Tensor2D;
+    const before = graph.nodes.length;
     let outputs: string[];
     try {
       const sources = [[sample, x], ...variables.map((v, i) => [v, reads[i]!])] as [tf.Tensor, string][];
-      outputs = traceOps(graph, prefix, sources, (feed) => {
+      outputs = traceOps(graph, prefix, sources, ({ feed, refuse }) => {
         const ctx: StepContext = {
           training: true,
           nextSeed: () => {
-            throw new NotTraceable('the loss draws randomness other than through StepContext.normal');
+            refuse('the loss draws randomness other than through StepContext.normal');
+            return 0;
           },
           normal: (shape, std = 1) => {
             const draw = { shape, std, placeholder: graph.placeholder(`${prefix}draw/${draws.length}`, float, shape) };
@@ -138,6 +140,9 @@ export class GraphStep implements TrainingStep {
         trained = variables.map((v) => grads[v.name] !== undefined);
         return [losses!, ...variables.filter((_, i) => trained[i]).map((v) => grads[v.name]!)];
       });
+    } catch (error) {
+      graph.nodes.length = before; // the graph stays as it loaded
+      throw error;
     } finally {
       sample.dispose();
     }
@@ -163,7 +168,7 @@ export class GraphStep implements TrainingStep {
   /** The parameters and moments as the session holds them (new tensors). */
   private readState(): ParamState[] {
     const fetched = this.session!.run([], this.variables.flatMap((_, i) => SLOTS.map((slot) => `read/${slot}/${i}`)));
-    return this.variables.map((_, i) => fetched.slice(i * 3, i * 3 + 3) as ParamState);
+    return this.variables.map((_, i) => fetched.slice(i * SLOTS.length, (i + 1) * SLOTS.length) as ParamState);
   }
 
   /** A new session of the graph as it stands, its variables set from `state` (the model's parameters and zero moments where null). */
@@ -222,10 +227,10 @@ export class GraphStep implements TrainingStep {
 
   /** Gives the model's variables the session's parameters. */
   syncModel(): void {
-    const state = this.readState();
-    state.forEach(([value, m, v], i) => {
+    const values = this.session!.run([], this.variables.map((_, i) => `read/var/${i}`));
+    values.forEach((value, i) => {
       this.variables[i]!.assign(value);
-      tf.dispose([value, m, v]);
+      value.dispose();
     });
     this.synced = this.variables.map((v) => v.dataId);
   }

@@ -15,7 +15,8 @@ import { takeRunLock, type RunLock } from '../persistence/run-lock';
 import { APP_NAME, APP_VERSION } from '../version';
 import { EpochMapRecorder } from './epoch-map';
 import type { RunControl } from './run-control';
-import { trainingStepFor, type StepLosses, type TrainingStep } from './training-step';
+import type { StepLosses, TrainingStep } from './step';
+import { trainingStepFor } from './training-step';
 
 /** Per-batch progress: the contract's event without the run's ids. */
 export type BatchProgress = Omit<TrainProgress, 'runId' | 'modelId'>;
