@@ -225,9 +225,10 @@ export class GraphStep implements TrainingStep {
     }
   }
 
-  /** Gives the model's variables the session's parameters. */
+  /** Gives the model's variables the session's parameters (nothing once disposed: they were given then). */
   syncModel(): void {
-    const values = this.session!.run([], this.variables.map((_, i) => `read/var/${i}`));
+    if (!this.session) return;
+    const values = this.session.run([], this.variables.map((_, i) => `read/var/${i}`));
     values.forEach((value, i) => {
       this.variables[i]!.assign(value);
       value.dispose();
@@ -235,6 +236,7 @@ export class GraphStep implements TrainingStep {
     this.synced = this.variables.map((v) => v.dataId);
   }
 
+  /** Frees the session; the model keeps what `syncModel` last gave it. */
   dispose(): void {
     this.session?.dispose();
     this.session = null;
