@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { dropout } from '../../src/main/engine/nn/dropout';
+import { dropout as dropoutWith, dropoutUniforms } from '../../src/main/engine/nn/dropout';
+
+/** Dropout with its draws made from `seed`, as a training step makes them. */
+const dropout = <T extends tf.Tensor>(x: T, rate: number, seed: number) => dropoutWith(x, rate, dropoutUniforms(x.shape, seed));
 import { BACKENDS, useBackend } from './nn-check';
 
 for (const backend of BACKENDS) {

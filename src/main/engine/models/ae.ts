@@ -44,7 +44,7 @@ export class PlainAutoencoder implements Autoencoder {
   lossOn(x: tf.Tensor2D, ctx: StepContext): LossResult {
     const target = toModelRange(this.recipe, x);
     // The DAE's loss is on noisy inputs in training and test alike (seeded in test).
-    const input = this.family === 'dae' ? addNoise(x, ctx.normal(x.shape, this.settings.noiseSigma)) : x;
+    const input = this.family === 'dae' ? addNoise(x, ctx.draw((seed) => tf.randomNormal(x.shape, 0, this.settings.noiseSigma, 'float32', seed))) : x;
     const out = this.forward(toModelRange(this.recipe, input), ctx);
     if (this.usesBce) {
       const perSample = bceSumPerSample(out, target);

@@ -10,10 +10,11 @@ export interface StepContext {
   training: boolean;
   nextSeed(): number;
   /**
-   * Gaussian noise N(0, std²) of `shape` (float32), drawn from the next seed. A model whose only
-   * randomness comes from here can have its step run as a TensorFlow graph, fed these draws.
+   * `make(seed)` with the next seed: a random tensor (noise, a mask) that depends on nothing but
+   * the seed. A model whose only randomness comes from here can have its step run as a TensorFlow
+   * graph (training/graph-step.ts), each draw made in JavaScript and fed to it.
    */
-  normal(shape: number[], std?: number): tf.Tensor;
+  draw<T extends tf.Tensor>(make: (seed: number) => T): T;
 }
 
 export interface LossResult {

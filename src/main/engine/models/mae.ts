@@ -12,7 +12,7 @@ export class MaskedAutoencoder extends PlainAutoencoder {
   }
 
   lossOn(x: tf.Tensor2D, ctx: StepContext): LossResult {
-    const visible = sampleMask(this.settings.maskKind, x.shape[0], this.settings.maskRatio, ctx.nextSeed(), this.recipe.image);
+    const visible = ctx.draw((seed) => sampleMask(this.settings.maskKind, x.shape[0], this.settings.maskRatio, seed, this.recipe.image));
     const loss = maskedMse(this.forwardMasked(x, visible), x, visible);
     return { objective: loss, loss, terms: { maskedMse: loss } };
   }

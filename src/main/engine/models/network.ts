@@ -6,7 +6,7 @@ import { mapShape, type ImageShape, type LayerSpec, type Width } from '../../../
 import type { RecipeInfo, TrainSettings } from '../../../shared/recipes';
 import { conv2d, conv2dTranspose } from '../nn/conv';
 import { dense } from '../nn/dense';
-import { dropout } from '../nn/dropout';
+import { dropout, dropoutUniforms } from '../nn/dropout';
 import { linearBiasInit, linearWeightInit, normalInit, type Init } from '../nn/init';
 import type { StepContext } from './autoencoder';
 import type { ParamStore } from './params';
@@ -107,7 +107,7 @@ export function buildNetwork(
       }
       case 'dropout': {
         const rate = settings.dropoutRate;
-        return (h, ctx) => (rate && ctx?.training ? dropout(h, rate, ctx.nextSeed()) : h);
+        return (h, ctx) => (rate && ctx?.training ? dropout(h, rate, ctx.draw((seed) => dropoutUniforms(h.shape, seed))) : h);
       }
       case 'reshape': {
         const { height, width, channels } = recipe.image;

@@ -61,7 +61,7 @@ export class VariationalAutoencoder implements Autoencoder {
   lossOn(x: tf.Tensor2D, ctx: StepContext): LossResult {
     const { mu, logVar } = this.posterior(x);
     // z = μ + exp(½ log σ²)·ε with ε ~ N(0, I): one op (nn/gaussian-posterior.ts).
-    const z = reparameterizedSample(mu, logVar, ctx.normal(mu.shape) as tf.Tensor2D);
+    const z = reparameterizedSample(mu, logVar, ctx.draw((seed) => tf.randomNormal(mu.shape, 0, 1, 'float32', seed)));
     const reconstruction = this.reconstructionLoss(this.decoder.forward(z), x);
     const kl = klDivergencePerSample(mu, logVar);
     const perSample = reconstruction.add(kl.mul(this.settings.klWeight));

@@ -16,10 +16,9 @@ import { imagePixels } from '../models/network';
 import type { AdamSettings } from '../nn/adam';
 import type { StepLosses, TrainingStep } from './step';
 
-/** One N(0, std²) draw the model's loss asks its context for, in the order it asks. */
+/** One draw the model's loss asks its context for (`StepContext.draw`), in the order it asks. */
 interface Draw {
-  shape: number[];
-  std: number;
+  make: (seed: number) => tf.Tensor;
   placeholder: string;
 }
 
@@ -37,12 +36,20 @@ type ParamState = [tf.Tensor, tf.Tensor, tf.Tensor];
 
 const SLOTS = ['var', 'm', 'v'] as const;
 
+/** TensorFlow's dtype enum for a tensor a loss draws (noise: float32; a mask: float32 or bool). */
+function dtypeOf(binding: TensorFlowBackend['binding'], tensor: tf.Tensor): number {
+  if (tensor.dtype === 'float32') return binding.TF_FLOAT;
+  if (tensor.dtype === 'int32') return binding.TF_INT32;
+  if (tensor.dtype === 'bool') return binding.TF_BOOL;
+  throw new Error(`a draw of dtype ${tensor.dtype} cannot be fed to a TensorFlow graph`);
+}
+
 /**
  * Adam (torch.optim.Adam's arithmetic, as nn/adam.ts) on the model's loss as one TensorFlow graph
  * per batch size, in one session. Only on the 'tensorflow' backend, for a model with a pure loss
  * (`Autoencoder.pureLoss`). The constructor records the step at `batch` images; throws
  * NotTraceable where the loss cannot be recorded (it reads values back, or draws randomness other
- * than through `StepContext.normal`), and TensorFlow's message where the graph does not load.
+ * than through `StepContext.draw`), and TensorFlow's message where the graph does not load.
  */
 export class GraphStep implements TrainingStep {
   readonly kind = 'graph';
@@ -115,19 +122,19 @@ export class GraphStep implements TrainingStep {
     let outputs: string[];
     try {
       const sources = [[sample, x], ...variables.map((v, i) => [v, reads[i]!])] as [tf.Tensor, string][];
-      outputs = traceOps(graph, prefix, sources, ({ feed, refuse }) => {
+      outputs = traceOps(graph, prefix, sources, ({ input, refuse }) => {
         const ctx: StepContext = {
           training: true,
           nextSeed: () => {
-            refuse('the loss draws randomness other than through StepContext.normal');
+            refuse('the loss draws randomness other than through StepContext.draw');
             return 0;
           },
-          normal: (shape, std = 1) => {
-            const draw = { shape, std, placeholder: graph.placeholder(`${prefix}draw/${draws.length}`, float, shape) };
-            draws.push(draw);
-            const noise = tf.randomNormal(shape, 0, std);
-            feed(noise, draw.placeholder);
-            return noise;
+          draw: (make) => {
+            const placeholder = `${prefix}draw/${draws.length}`;
+            const value = input(placeholder, () => make(0));
+            graph.placeholder(placeholder, dtypeOf(binding, value), value.shape);
+            draws.push({ make, placeholder });
+            return value;
           },
         };
         let losses: tf.Tensor | undefined;
@@ -208,7 +215,7 @@ export class GraphStep implements TrainingStep {
     this.t++;
     const { beta1, beta2, epsilon } = this.adam;
     // torch's ε in TensorFlow's formula: lr·√(1−β2^t)/(1−β1^t) · m / (√v + ε̂) equals torch's update when ε̂ = ε·√(1−β2^t) (see nn/tensorflow-adam.ts).
-    const fed = [tf.scalar(beta1 ** this.t), tf.scalar(beta2 ** this.t), tf.scalar(epsilon * Math.sqrt(1 - beta2 ** this.t)), ...sized.draws.map((d) => ctx.normal(d.shape, d.std))];
+    const fed = [tf.scalar(beta1 ** this.t), tf.scalar(beta2 ** this.t), tf.scalar(epsilon * Math.sqrt(1 - beta2 ** this.t)), ...sized.draws.map((d) => ctx.draw(d.make))];
     const [beta1Power, beta2Power, epsilonHat, ...noise] = fed;
     try {
       const feeds: [string, tf.Tensor][] = [

@@ -67,7 +67,7 @@ export function trainingImages(limit: number, train: ImageSet): { set: ImageSet;
 export function stepContext(training: boolean, seed: number | string): StepContext {
   const rng = makeRng(seed);
   const nextSeed = () => seedFrom(rng);
-  return { training, nextSeed, normal: (shape, std = 1) => tf.randomNormal(shape, 0, std, 'float32', nextSeed()) };
+  return { training, nextSeed, draw: (make) => make(nextSeed()) };
 }
 
 function readTerms(terms: Record<string, tf.Scalar>): Record<string, number> {
