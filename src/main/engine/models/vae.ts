@@ -9,7 +9,6 @@ import { bceSumPerSample, klDivergencePerSample, mseSumPerSample } from './losse
 import { buildNetwork, imagePixels, type Network } from './network';
 import { ParamStore } from './params';
 
-
 /** q(z|x) = N(μ, σ²), as its mean and log-variance [B, latent]. */
 export interface Posterior {
   mu: tf.Tensor2D;
