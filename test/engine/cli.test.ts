@@ -239,12 +239,13 @@ test('dataset describes a folder of 300 classes, each with its own count', async
 test('figure writes the manifold, samples and reconstructions as PNG grids', () => {
   const out = join(scratch, 'fig');
   assert.equal(cli('train', '--recipe', 'vae-mlp-20', '--epochs', '1', '--limit', '300', '--out', out).code, 0);
-  for (const [kind, width, height] of [['manifold', 8 * 28, 8 * 28], ['samples', 18 * 28, 4 * 28], ['reconstructions', 8 * 28, 2 * 28]] as const) {
+  // --n 8: the manifold's side, the samples' and reconstructions' columns; samples without it: the recipe's 4×18.
+  for (const [kind, n, width, height] of [['manifold', ['--n', '8'], 8 * 28, 8 * 28], ['samples', ['--n', '8'], 8 * 28, 4 * 28], ['samples', [], 18 * 28, 4 * 28], ['reconstructions', ['--n', '8'], 8 * 28, 2 * 28]] as const) {
     const file = join(scratch, `${kind}.png`);
-    const { code, stderr } = cli('figure', out, '--kind', kind, '--n', '8', '--out', file);
+    const { code, stderr } = cli('figure', out, '--kind', kind, ...n, '--out', file);
     assert.equal(code, 0, stderr);
     const png = PNG.sync.read(readFileSync(file));
-    assert.deepEqual([png.width, png.height], [width, height], kind);
+    assert.deepEqual([png.width, png.height], [width, height], `${kind} ${n.join(' ')}`);
   }
   assert.match(cli('figure', out, '--kind', 'nope', '--out', join(scratch, 'x.png')).stderr, /--kind must be one of manifold, samples, reconstructions/);
 });

@@ -138,7 +138,7 @@ export function registerFigure(program: Command): void {
     .option('--gif <file.gif>', 'animated GIF to write (interpolation, traversal, map-epochs)')
     .option('--frames <dir>', 'folder to write the frames into as frame-001.png, frame-002.png, … (interpolation, traversal, map-epochs)')
     .option('--kind <kind>', `${KINDS.join(', ')}`, 'manifold')
-    .option('--n <n>', 'grid side (manifold), columns, or frames (interpolation, traversal)', wholeNumberFrom(1), 15)
+    .option('--n <n>', 'grid side (manifold, default 15), columns (samples: 4 rows, default 18; reconstructions, default 15), or frames (interpolation, traversal, default 15)', wholeNumberFrom(1), 15)
     .option('--seed <n>', 'seed for prior samples', wholeNumberFrom(0), 1)
     .option('--from <i>', 'test image the interpolation starts from, or the traversal goes around (default 0)', wholeNumberFrom(0))
     .option('--to <j>', 'test image the interpolation ends at (default: the first of another class than --from 0)', wholeNumberFrom(0))
@@ -149,7 +149,7 @@ export function registerFigure(program: Command): void {
     .option('--fps <n>', `frames per second, ${ANIMATION_LIMITS.minFps}–${ANIMATION_LIMITS.maxFps} (GIF)`, positiveNumber, 8)
     .addOption(backendOption())
     .option('--dataset <path>', 'where the dataset folder the model was trained on lies now, if it has moved')
-    .action(async (dir: string, options: FigureOptions) => {
+    .action(async (dir: string, options: FigureOptions, command: Command) => {
       if (!(KINDS as readonly string[]).includes(options.kind)) throw new UserError(`--kind must be one of ${KINDS.join(', ')}, got "${options.kind}"`);
       const kind = options.kind as Kind;
       const moving = (MOVING_KINDS as readonly string[]).includes(kind);
@@ -184,10 +184,10 @@ export function registerFigure(program: Command): void {
         images = (await decodeGrid(model, options.n, 'quantiles', undefined, plane)).images;
         settings = `${options.n}×${options.n} decodings at the prior's Gaussian quantiles${plane ? ' on the PCA plane of the test codes' : ''}`;
       } else if (kind === 'samples') {
-        // The 4×18 grid of the vae-mlp-2 recipe.
-        images = (await samplePrior(model, 4 * 18, options.seed)).images;
-        columns = 18;
-        settings = `72 decodings of prior samples z ~ N(0, I), seed ${options.seed}`;
+        // Four rows; by default the 4×18 grid of the vae-mlp-2 recipe.
+        columns = command.getOptionValueSource('n') === 'cli' ? options.n : 18;
+        images = (await samplePrior(model, 4 * columns, options.seed)).images;
+        settings = `${4 * columns} decodings of prior samples z ~ N(0, I), seed ${options.seed}`;
       } else {
         const indices = Array.from({ length: options.n }, (_, i) => i);
         const { originals, reconstructions } = await reconstructImages(model, (await loadModelDataset(manifest.dataset, options.dataset)).test, indices);

@@ -26,7 +26,8 @@ interface TrainOptions extends Record<string, unknown> {
   force?: boolean;
 }
 
-const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(2) : v.toPrecision(4));
+/** A figure for the epoch line: counts (a VQ-VAE's codes in use) as whole numbers, the rest to 4 significant digits or 2 decimals. */
+const fmt = (v: number) => (Number.isInteger(v) ? String(v) : Math.abs(v) >= 100 ? v.toFixed(2) : v.toPrecision(4));
 const formatTerms = (terms: Record<string, number>) =>
   Object.entries(terms)
     .map(([k, v]) => `${k} ${fmt(v)}`)

@@ -279,7 +279,7 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
       saveEpochMaps(job.dir, epochMaps.maps());
       saveModelFolder(job.dir, model, manifestMeta(job, history, status, createdAt));
       job.onEpoch?.(record);
-      if (stopEarly) return finish('stopped-early', `stopped early after epoch ${epoch}: the test loss has not improved for ${settings.patience} epochs`);
+      if (stopEarly) return finish('stopped-early', `after epoch ${epoch}, the test loss had not improved for ${settings.patience} epoch${settings.patience === 1 ? '' : 's'}; the model of epoch ${epoch} is kept`);
     }
     return finish('done', `trained ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'}`);
   } catch (error) {
