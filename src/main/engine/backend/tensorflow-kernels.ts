@@ -57,6 +57,14 @@ export interface TensorFlowBackend {
   incRef(dataId: tf.DataId): void;
 }
 
+/** TensorFlow's dtype enum for a tfjs dtype the graph and kernels here pass (float32, int32, bool); throws for another. */
+export function tensorFlowDtype(binding: TensorFlowBackend['binding'], dtype: tf.DataType): number {
+  if (dtype === 'float32') return binding.TF_FLOAT;
+  if (dtype === 'int32') return binding.TF_INT32;
+  if (dtype === 'bool') return binding.TF_BOOL;
+  throw new Error(`no TensorFlow dtype is passed here for tfjs's ${dtype}`);
+}
+
 /** Marks a kernel as ours, so loading a second native package does not wrap it twice. */
 const LEAN = Symbol('latent-explorer lean kernel');
 
@@ -112,7 +120,7 @@ export function leanTensorFlowKernels(): void {
       return backend.executeSingleOutput(
         'ExpandDims',
         [
-          { name: 'T', type: binding.TF_ATTR_TYPE, value: x.dtype === 'float32' ? binding.TF_FLOAT : binding.TF_INT32 },
+          { name: 'T', type: binding.TF_ATTR_TYPE, value: tensorFlowDtype(binding, x.dtype) },
           { name: 'Tdim', type: binding.TF_ATTR_TYPE, value: binding.TF_INT32 },
         ],
         [x, dim]

@@ -9,7 +9,7 @@
 // own variables are brought up to date on `syncModel` (the trainer calls it after every epoch).
 import * as tf from '../backend/tf';
 import { GraphBuilder, TensorFlowSession } from '../backend/tensorflow-graph';
-import type { TensorFlowBackend } from '../backend/tensorflow-kernels';
+import { tensorFlowDtype, type TensorFlowBackend } from '../backend/tensorflow-kernels';
 import { traceOps } from '../backend/tensorflow-trace';
 import type { Autoencoder, StepContext } from '../models/autoencoder';
 import { imagePixels } from '../models/network';
@@ -36,14 +36,6 @@ type ParamState = [tf.Tensor, tf.Tensor, tf.Tensor];
 
 const SLOTS = ['var', 'm', 'v'] as const;
 
-/** TensorFlow's dtype enum for a tensor a loss draws (noise: float32; a mask: float32 or bool). */
-function dtypeOf(binding: TensorFlowBackend['binding'], tensor: tf.Tensor): number {
-  if (tensor.dtype === 'float32') return binding.TF_FLOAT;
-  if (tensor.dtype === 'int32') return binding.TF_INT32;
-  if (tensor.dtype === 'bool') return binding.TF_BOOL;
-  throw new Error(`a draw of dtype ${tensor.dtype} cannot be fed to a TensorFlow graph`);
-}
-
 /**
  * Adam (torch.optim.Adam's arithmetic, as nn/adam.ts) on the model's loss as one TensorFlow graph
  * per batch size, in one session. Only on the 'tensorflow' backend, for a model with a pure loss
@@ -59,6 +51,8 @@ export class GraphStep implements TrainingStep {
   private session: TensorFlowSession | null = null;
   /** Adam's step count t (1-based once a step has run). */
   private t = 0;
+  /** Whether a step ran since the model's variables were last given the session's parameters. */
+  private stepped = false;
   /** The model variables' data when the session last took or gave them: other data means they were assigned since. */
   private synced: tf.DataId[] = [];
 
@@ -70,7 +64,12 @@ export class GraphStep implements TrainingStep {
     this.graph = new GraphBuilder(this.backend.binding);
     this.addState();
     this.addSize(batch);
-    this.load(null);
+    const zeros = this.variables.map((v) => tf.zerosLike(v));
+    try {
+      this.load(this.variables.map((v, i): ParamState => [v, zeros[i]!, zeros[i]!]));
+    } finally {
+      tf.dispose(zeros);
+    }
   }
 
   private get variables(): tf.Variable[] {
@@ -132,7 +131,7 @@ export class GraphStep implements TrainingStep {
           draw: (make) => {
             const placeholder = `${prefix}draw/${draws.length}`;
             const value = input(placeholder, () => make(0));
-            graph.placeholder(placeholder, dtypeOf(binding, value), value.shape);
+            graph.placeholder(placeholder, tensorFlowDtype(binding, value.dtype), value.shape);
             draws.push({ make, placeholder });
             return value;
           },
@@ -178,16 +177,11 @@ export class GraphStep implements TrainingStep {
     return this.variables.map((_, i) => fetched.slice(i * SLOTS.length, (i + 1) * SLOTS.length) as ParamState);
   }
 
-  /** A new session of the graph as it stands, its variables set from `state` (the model's parameters and zero moments where null). */
-  private load(state: ParamState[] | null): void {
-    const values = state ?? this.variables.map((v): ParamState => [v, tf.zerosLike(v), tf.zerosLike(v)]);
-    try {
-      this.session?.dispose();
-      this.session = new TensorFlowSession(this.graph);
-      this.setState(values);
-    } finally {
-      tf.dispose(values.flatMap(([value, m, v]) => (this.variables.includes(value as tf.Variable) ? [m, v] : [value, m, v])));
-    }
+  /** A new session of the graph as it stands, its variables set from `state` (the caller's tensors). */
+  private load(state: ParamState[]): void {
+    this.session?.dispose();
+    this.session = new TensorFlowSession(this.graph);
+    this.setState(state);
   }
 
   private setState(state: ParamState[]): void {
@@ -201,7 +195,12 @@ export class GraphStep implements TrainingStep {
     let sized = this.sizes.get(size);
     if (!sized) {
       sized = this.addSize(size);
-      this.load(this.readState());
+      const state = this.readState();
+      try {
+        this.load(state);
+      } finally {
+        tf.dispose(state);
+      }
     }
     // Something assigned the model's variables since the session took them (a load, a restart): the session takes them again, its moments kept.
     if (this.variables.some((v, i) => v.dataId !== this.synced[i])) {
@@ -213,6 +212,7 @@ export class GraphStep implements TrainingStep {
       }
     }
     this.t++;
+    this.stepped = true;
     const { beta1, beta2, epsilon } = this.adam;
     // torch's ε in TensorFlow's formula: lr·√(1−β2^t)/(1−β1^t) · m / (√v + ε̂) equals torch's update when ε̂ = ε·√(1−β2^t) (see nn/tensorflow-adam.ts).
     const fed = [tf.scalar(beta1 ** this.t), tf.scalar(beta2 ** this.t), tf.scalar(epsilon * Math.sqrt(1 - beta2 ** this.t)), ...sized.draws.map((d) => ctx.draw(d.make))];
@@ -232,9 +232,10 @@ export class GraphStep implements TrainingStep {
     }
   }
 
-  /** Gives the model's variables the session's parameters (nothing once disposed: they were given then). */
+  /** Gives the model's variables the session's parameters (nothing to do where no step ran since, or once disposed). */
   syncModel(): void {
-    if (!this.session) return;
+    if (!this.session || !this.stepped) return;
+    this.stepped = false;
     const values = this.session.run([], this.variables.map((_, i) => `read/var/${i}`));
     values.forEach((value, i) => {
       this.variables[i]!.assign(value);
